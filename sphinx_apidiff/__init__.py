@@ -1,0 +1,44 @@
+"""sphinx-apidiff: framework migration pages from YAML and the real installed libraries."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+__version__ = "0.1.0"
+
+#: Bump when what is stored in the environment changes shape.
+ENV_VERSION = 1
+
+
+def setup(app: Any) -> dict[str, Any]:
+    from . import i18n, render, report, resolve
+    from .collector import ApiDiffCollector
+    from .config import ApidiffConfig
+    from .directives import ApiDiffDirective
+    from .nodes import apidiff_part
+
+    app.setup_extension("sphinx_design")
+    ApidiffConfig.register(app)
+    app.add_message_catalog(i18n.CATALOG, str(i18n.LOCALE_DIR))
+    app.add_node(apidiff_part)
+    app.add_directive("apidiff", ApiDiffDirective)
+    app.add_env_collector(ApiDiffCollector)
+    app.add_post_transform(render.FillParts)
+    app.add_post_transform(render.DesignLayout)
+    app.connect("env-updated", resolve.resolve_pending)
+    app.connect("builder-inited", _static)
+    app.connect("build-finished", report.write_report)
+    app.connect("build-finished", resolve.summarize)
+    return {
+        "version": __version__,
+        "env_version": ENV_VERSION,
+        "parallel_read_safe": True,
+        "parallel_write_safe": True,
+    }
+
+
+def _static(app: Any) -> None:
+    if app.builder.format == "html":
+        app.config.html_static_path.append(str(Path(__file__).parent / "static"))
+        app.add_css_file("apidiff.css")

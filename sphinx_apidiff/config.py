@@ -1,0 +1,161 @@
+"""The extension's options: declared once, validated on ``config-inited``."""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import MISSING, dataclass, field, fields
+from pathlib import Path
+from typing import Any
+
+from sphinx.application import Sphinx
+from sphinx.config import Config
+from sphinx.util import logging
+
+from .diff import DEFAULT_IGNORED
+from .execute import MODES
+
+logger = logging.getLogger(__name__)
+
+#: Display names and documentation URL templates. ``{api}`` is the full API
+#: name, ``{lang}`` is ``zh`` or ``en`` by the build's language.
+DEFAULT_FRAMEWORKS: dict[str, dict[str, str | None]] = {
+    "torch": {"label": "PyTorch", "url": "https://pytorch.org/docs/stable/generated/{api}.html"},
+    "megengine": {
+        "label": "MegEngine",
+        "url": "https://www.megengine.org.cn/doc/stable/{lang}/reference/api/{api}.html",
+    },
+    "paddle": {"label": "PaddlePaddle", "url": None},
+    "mindspore": {"label": "MindSpore", "url": None},
+    "numpy": {"label": "NumPy", "url": "https://numpy.org/doc/stable/reference/generated/{api}.html"},
+    "jax": {"label": "JAX", "url": "https://jax.readthedocs.io/en/latest/_autosummary/{api}.html"},
+    "tensorflow": {"label": "TensorFlow", "url": None},
+}
+
+
+def _is_runtimes(value: Any) -> str | None:
+    if not isinstance(value, dict):
+        return "a dict {framework: {'python': path}}"
+    for name, entry in value.items():
+        if not isinstance(entry, dict) or not isinstance(entry.get("python", ""), str):
+            return f"{name!r}: a dict with a 'python' path"
+        unknown = set(entry) - {"python"}
+        if unknown:
+            return f"{name!r}: unknown key(s) {sorted(unknown)}"
+    return None
+
+
+def _is_frameworks(value: Any) -> str | None:
+    if not isinstance(value, dict):
+        return "a dict {framework: {'label': ..., 'url': ...}}"
+    for name, entry in value.items():
+        if not isinstance(entry, dict) or set(entry) - {"label", "url"}:
+            return f"{name!r}: a dict with 'label' and/or 'url'"
+    return None
+
+
+def _one_of(*choices: str) -> Any:
+    def check(value: Any) -> str | None:
+        return None if value in choices else f"one of {', '.join(choices)}"
+
+    return check
+
+
+def _positive(value: Any) -> str | None:
+    ok = isinstance(value, int | float) and not isinstance(value, bool) and value > 0
+    return None if ok else "a positive number of seconds"
+
+
+def _optional_path(value: Any) -> str | None:
+    return None if value is None or isinstance(value, str | os.PathLike) else "a path or None"
+
+
+def _names(value: Any) -> str | None:
+    ok = isinstance(value, list | tuple) and all(isinstance(v, str) for v in value)
+    return None if ok else "a list of parameter names"
+
+
+@dataclass
+class ApidiffConfig:
+    """Options, read as ``apidiff_<name>`` from ``conf.py``."""
+
+    runtimes: dict[str, dict[str, str]] = field(
+        default_factory=dict,
+        metadata={"check": _is_runtimes, "help": "Interpreter per framework; others run in "
+                  "the interpreter running Sphinx. APIDIFF_PYTHON_<FRAMEWORK> overrides."},
+    )
+    frameworks: dict[str, dict[str, str | None]] = field(
+        default_factory=dict,
+        metadata={"check": _is_frameworks, "help": "Label and doc URL template per framework."},
+    )
+    execution_mode: str = field(
+        default="auto", metadata={"check": _one_of(*MODES), "help": "auto, force, cache or off."}
+    )
+    execution_timeout: float = field(
+        default=60.0, metadata={"check": _positive, "help": "Seconds per example."}
+    )
+    cache_path: str | None = field(
+        default=None,
+        metadata={"check": _optional_path, "help": "Result cache (default: in the build dir)."},
+    )
+    ignore_params: list[str] = field(
+        default_factory=lambda: list(DEFAULT_IGNORED),
+        metadata={"check": _names, "help": "Parameters that never count towards the category."},
+    )
+    store_path: str | None = field(
+        default=None,
+        metadata={"check": _optional_path,
+                  "help": "Committed results store used when the frameworks are absent."},
+    )
+
+    @classmethod
+    def register(cls, app: Sphinx) -> None:
+        for f in fields(cls):
+            default = f.default_factory() if f.default is MISSING else f.default  # type: ignore[misc]
+            app.add_config_value(f"apidiff_{f.name}", default, "env", description=f.metadata["help"])
+        app.connect("config-inited", cls._validate, priority=400)
+
+    @classmethod
+    def _validate(cls, app: Sphinx, config: Config) -> None:
+        for f in fields(cls):
+            name = f"apidiff_{f.name}"
+            problem = f.metadata["check"](config[name])
+            if problem:
+                default = f.default_factory() if f.default is MISSING else f.default  # type: ignore[misc]
+                logger.warning(
+                    f"{name} must be {problem}; got {config[name]!r}, using {default!r}",
+                    type="apidiff",
+                    subtype="config",
+                )
+                config[name] = default
+
+    @classmethod
+    def from_sphinx(cls, config: Config) -> ApidiffConfig:
+        return cls(**{f.name: config[f"apidiff_{f.name}"] for f in fields(cls)})
+
+    def pythons(self, confdir: str | os.PathLike[str]) -> dict[str, str]:
+        """Interpreter per framework: environment variable, then conf.py (relative to it)."""
+        result = {}
+        for framework, entry in self.runtimes.items():
+            if entry.get("python"):
+                result[framework] = str((Path(confdir) / os.path.expanduser(entry["python"])))
+        for name, value in os.environ.items():
+            if name.startswith("APIDIFF_PYTHON_") and value:
+                framework = name[len("APIDIFF_PYTHON_"):].lower()
+                result[framework] = os.path.abspath(os.path.expanduser(value))
+        return result
+
+    def framework_info(self, framework: str) -> dict[str, str | None]:
+        info = dict(DEFAULT_FRAMEWORKS.get(framework, {"label": framework, "url": None}))
+        info.update(self.frameworks.get(framework, {}))
+        return info
+
+    def label(self, framework: str) -> str:
+        return self.framework_info(framework).get("label") or framework
+
+    def doc_url(self, framework: str, api: str, language: str | None) -> str | None:
+        template = self.framework_info(framework).get("url")
+        if not template:
+            return None
+        lang = "zh" if (language or "").lower().startswith("zh") else "en"
+        return template.format(api=api, lang=lang, path=re.sub(r"\.", "/", api))

@@ -1,0 +1,162 @@
+"""Parameter matching, row tags and the page category: pure functions.
+
+No Sphinx imports here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from .schema import suggest
+from .signature import Signature
+from .spec import Diagnostic, ParamRowSpec, Prose
+
+#: Parameters that never count towards the category (still shown in the table).
+DEFAULT_IGNORED = (
+    "device",
+    "dtype",
+    "out",
+    "name",
+    "layout",
+    "requires_grad",
+    "pin_memory",
+    "memory_format",
+    "generator",
+)
+
+#: Computed categories, lowest first; the highest applicable wins.
+COMPUTED_ORDER = ("identical", "renamed", "extra-params", "defaults", "missing-params")
+
+
+@dataclass
+class Row:
+    names: dict[str, str | None]
+    defaults: dict[str, str | None]
+    tags: list[str] = field(default_factory=list)
+    note: Prose | None = None
+    explicit: bool = False
+    ignored: bool = False
+    line: int | None = None
+    note_line: int | None = None
+    spec_index: int | None = None  # position in the YAML ``params`` list
+
+    @property
+    def key(self) -> str:
+        """A stable name for the row (the first name present)."""
+        return next(n for n in self.names.values() if n)
+
+    def to_json(self) -> dict[str, Any]:
+        return {"names": self.names, "defaults": self.defaults, "tags": self.tags}
+
+
+def build_rows(
+    frameworks: list[str],
+    signatures: dict[str, Signature | None],
+    explicit: Iterable[ParamRowSpec],
+    ignored: Iterable[str] = DEFAULT_IGNORED,
+) -> tuple[list[Row], list[Diagnostic]]:
+    """Match parameters across frameworks into rows.
+
+    Explicit rows come from the YAML; every other parameter is matched by name
+    with the same name in the other frameworks, or gets a row of its own.
+    Names in explicit rows that a known signature lacks are reported.
+    """
+    ignored = set(ignored)
+    diags: list[Diagnostic] = []
+    claimed: dict[str, set[str]] = {fw: set() for fw in frameworks}
+    rows: list[Row] = []
+    unknown_names: set[tuple[str, str]] = set()
+
+    for spec_index, spec_row in enumerate(explicit):
+        names: dict[str, str | None] = {fw: spec_row.names.get(fw) for fw in frameworks}
+        for fw, name in spec_row.names.items():
+            sig = signatures.get(fw)
+            if sig is not None and sig.get(name) is None:
+                known = sig.names()
+                diags.append(
+                    Diagnostic(
+                        "param",
+                        f"{fw} has no parameter {name!r}{suggest(name, known)}"
+                        + ("" if suggest(name, known) else f" (it has: {', '.join(known)})"),
+                        spec_row.name_lines.get(fw) or spec_row.line,
+                    )
+                )
+                unknown_names.add((fw, name))
+            claimed[fw].add(name)
+        rows.append(
+            Row(names=names, defaults={}, note=spec_row.note, explicit=True,
+                line=spec_row.line, note_line=spec_row.note_line, spec_index=spec_index)
+        )
+
+    for fw in frameworks:
+        sig = signatures.get(fw)
+        if sig is None:
+            continue
+        for name in sig.names():
+            if name in claimed[fw]:
+                continue
+            names = {}
+            for other in frameworks:
+                other_sig = signatures.get(other)
+                present = (
+                    other_sig is not None
+                    and other_sig.get(name) is not None
+                    and name not in claimed[other]
+                )
+                names[other] = name if present else None
+                if present:
+                    claimed[other].add(name)
+            rows.append(Row(names=names, defaults={}))
+
+    for row in rows:
+        row.defaults = {}
+        present = []
+        for fw in frameworks:
+            name = row.names.get(fw)
+            sig = signatures.get(fw)
+            param = sig.get(name) if sig is not None and name else None
+            row.defaults[fw] = param.default if param is not None else None
+            if name is None:
+                if sig is not None:
+                    row.tags.append(f"missing:{fw}")
+            elif (fw, name) in unknown_names:
+                row.tags.append(f"unknown:{fw}")
+            elif sig is not None:
+                present.append((name, param.default if param else None))
+        if len({name for name, _ in present}) > 1:
+            row.tags.insert(0, "renamed")
+        if len({default for _, default in present}) > 1:
+            row.tags.insert(1 if "renamed" in row.tags else 0, "default")
+        row.ignored = all(n in ignored for n in row.names.values() if n)
+
+    def order(row: Row) -> tuple[int, int, int]:
+        for i, fw in enumerate(frameworks):
+            name = row.names.get(fw)
+            sig = signatures.get(fw)
+            if name and sig is not None and sig.get(name) is not None:
+                return (i, sig.position(name), 0)
+        return (len(frameworks), 0, 0)
+
+    rows.sort(key=order)
+    return rows, diags
+
+
+def categorize(rows: Iterable[Row], frameworks: list[str]) -> str:
+    """The computed category: the highest of :data:`COMPUTED_ORDER` that applies."""
+    reference = frameworks[0]
+    level = 0
+    for row in rows:
+        if row.ignored:
+            continue
+        missing = {t.split(":", 1)[1] for t in row.tags if t.startswith("missing:")}
+        if row.names.get(reference) and missing - {reference}:
+            level = max(level, 4)
+        if "default" in row.tags:
+            level = max(level, 3)
+        if reference in missing:
+            level = max(level, 2)
+        if "renamed" in row.tags:
+            level = max(level, 1)
+    return COMPUTED_ORDER[level]

@@ -1,0 +1,149 @@
+"""``apidiff``: a comparison page's skeleton from YAML, with parts filled later.
+
+Everything the YAML alone decides (sections, labels, the author's prose) is
+built here, at read time, so the table of contents and cross-references work.
+Everything that needs the real libraries (signatures, parameter table, example
+results) is an :class:`~sphinx_apidiff.nodes.apidiff_part` placeholder, filled
+after the main process has introspected and executed (see ``resolve``).
+"""
+
+from __future__ import annotations
+
+import os
+
+from docutils import nodes
+from docutils.parsers.rst import directives
+from sphinx.util import logging
+from sphinx.util.docutils import SphinxDirective
+from sphinx.util.parsing import nested_parse_to_nodes
+
+from .i18n import _
+from .nodes import PairEntry, apidiff_part, get_pairs
+from .spec import PairSpec, parse_pair, read_pair_file, resolve_prose
+
+logger = logging.getLogger(__name__)
+
+
+def warn(message: str, subtype: str, location: str | nodes.Node | None) -> None:
+    logger.warning(message, type="apidiff", subtype=subtype, location=location)
+
+
+class ApiDiffDirective(SphinxDirective):
+    """``.. apidiff:: pairs/name.yaml`` or the YAML inline as the body."""
+
+    optional_arguments = 1
+    final_argument_whitespace = True
+    has_content = True
+    option_spec = {"no-title": directives.flag, "class": directives.class_option}
+
+    def run(self) -> list[nodes.Node]:
+        if self.arguments and self.content:
+            warn("give a YAML file or inline YAML, not both (the inline YAML is ignored)",
+                 "spec", self.get_location())
+        if self.arguments:
+            relpath, abspath = self.env.relfn2path(self.arguments[0], self.env.docname)
+            self.env.note_dependency(relpath)
+            if not os.path.isfile(abspath):
+                warn(f"pair file not found: {self.arguments[0]} ({abspath})", "spec",
+                     self.get_location())
+                return []
+            spec, diags = read_pair_file(abspath)
+            source, shown = abspath, relpath
+        elif self.content:
+            source = self.get_source_info()[0] or self.env.doc2path(self.env.docname)
+            spec, diags = parse_pair(
+                "\n".join(self.content), source, line_offset=self.content_offset,
+                default_id=None,
+            )
+            shown = os.path.relpath(source, self.env.srcdir)
+        else:
+            warn("apidiff needs a YAML file argument or inline YAML", "spec", self.get_location())
+            return []
+        for diag in diags:
+            warn(diag.message, diag.subtype, f"{source}:{diag.line}" if diag.line else source)
+        if spec is None:
+            return []
+
+        entries = get_pairs(self.env).setdefault(self.env.docname, [])
+        entry = PairEntry(self.env.docname, len(entries), spec, shown, None)
+        entries.append(entry)
+        return self._page(entry)
+
+    # -- building the skeleton -------------------------------------------------------
+
+    def _text(self, value: object) -> str | None:
+        return resolve_prose(value, self.config.language)  # type: ignore[arg-type]
+
+    def _prose(self, value: object, source: str, line: int | None) -> list[nodes.Node]:
+        text = self._text(value)
+        if not text:
+            return []
+        return nested_parse_to_nodes(
+            self.state, text, source=source, offset=max((line or 1) - 1, 0),
+            allow_section_headings=False,
+        )
+
+    def _section(self, title: str, ident: str, explicit: bool = False) -> nodes.section:
+        section = nodes.section(classes=["apidiff-section"])
+        section += nodes.title(title, title)
+        self.set_source_info(section)
+        section["names"].append(ident)
+        if explicit:
+            self.state.document.note_explicit_target(section, section)
+        else:
+            self.state.document.note_implicit_target(section, section)
+        return section
+
+    def _part(self, entry: PairEntry, part: str, index: int = 0) -> apidiff_part:
+        node = apidiff_part(part=part, key=entry.key, index=index)
+        self.set_source_info(node)
+        return node
+
+    def _page(self, entry: PairEntry) -> list[nodes.Node]:
+        spec: PairSpec = entry.spec
+        src = spec.source
+        title = self._text(spec.title) or spec.id
+        if "no-title" in self.options:
+            root: nodes.Element = nodes.container(classes=["apidiff-page"])
+            entry.section_id = None
+        else:
+            root = self._section(_("{title} differences").format(title=title),
+                                 f"comparison-{spec.id}", explicit=True)
+            root["classes"].append("apidiff-page")
+            entry.section_id = root["ids"][0]
+        root["classes"] += self.options.get("class", [])
+        root += self._part(entry, "panels")
+        root += self._part(entry, "category")
+
+        summary = self._prose(spec.summary, src, spec.summary_line)
+        usage = self._prose(spec.usage, src, spec.usage_line)
+        if summary or usage:
+            section = self._section(_("Usage differences"), f"{spec.id}-usage")
+            section.extend(summary)
+            section.extend(usage)
+            root += section
+
+        params = self._section(_("Parameter differences"), f"{spec.id}-params")
+        table = self._part(entry, "params")
+        params += table
+        for index, row in enumerate(spec.params):
+            if row.note is None:
+                continue
+            note = self._prose(row.note, src, row.note_line or row.line)
+            table += nodes.container("", *[n.deepcopy() for n in note], row=index)
+            names = " / ".join(dict.fromkeys(row.names.values()))
+            sub = self._section(names, f"{spec.id}-param-{names}")
+            sub += self._part(entry, "row", index)
+            sub.extend(note)
+            params += sub
+        root += params
+
+        if spec.examples:
+            examples = self._section(_("Examples"), f"{spec.id}-examples")
+            for number, example in enumerate(spec.examples, start=1):
+                heading = self._text(example.title) or _("Example {number}").format(number=number)
+                sub = self._section(heading, f"{spec.id}-example-{number}")
+                sub += self._part(entry, "example", number - 1)
+                examples += sub
+            root += examples
+        return [root]

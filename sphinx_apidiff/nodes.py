@@ -1,0 +1,69 @@
+"""Doctree nodes and the per-document data kept in the environment."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from docutils import nodes
+
+from .spec import PairSpec
+
+
+class apidiff_part(nodes.General, nodes.Element):  # noqa: N801 - docutils naming
+    """A part of a comparison page that needs the real libraries.
+
+    Attributes: ``part`` (panels, category, params, row, example), ``key``
+    (``docname#serial`` of the pair) and ``index`` (row or example). Filled by
+    :class:`~sphinx_apidiff.render.FillParts` from the resolved pair; children
+    hold prose parsed at read time (parameter notes).
+    """
+
+
+class apidiff_table(nodes.General, nodes.Element):  # noqa: N801 - docutils naming
+    """The overview of all pairs in the project, filled late (apidiff-table)."""
+
+
+@dataclass
+class Resolved:
+    """What the real libraries said about a pair (computed in the main process)."""
+
+    signatures: dict[str, Any] = field(default_factory=dict)  # fw -> SignatureResult
+    shown: dict[str, Any] = field(default_factory=dict)  # fw -> Signature on the page
+    rows: list[Any] = field(default_factory=list)  # diff.Row
+    category: str = "identical"
+    computed_category: str = "identical"
+    examples: list[Any] = field(default_factory=list)  # execute.ExampleResult
+    versions: dict[str, str | None] = field(default_factory=dict)
+    factories: dict[str, str] = field(default_factory=dict)
+    fingerprints: dict[str, Any] = field(default_factory=dict)
+    stale: list[int] = field(default_factory=list)  # examples whose stored result is stale
+
+
+@dataclass
+class PairEntry:
+    """One ``apidiff`` directive: its spec, where it is, and (later) its results."""
+
+    docname: str
+    serial: int
+    spec: PairSpec
+    source: str  # the YAML file relative to the source directory (or the document)
+    section_id: str | None
+    resolved: Resolved | None = None
+
+    @property
+    def key(self) -> str:
+        return f"{self.docname}#{self.serial}"
+
+
+def get_pairs(env: Any) -> dict[str, list[PairEntry]]:
+    if not hasattr(env, "apidiff_pairs"):
+        env.apidiff_pairs = {}
+    return env.apidiff_pairs
+
+
+def find_entry(env: Any, key: str) -> PairEntry | None:
+    docname, _, serial = key.rpartition("#")
+    entries = get_pairs(env).get(docname, [])
+    index = int(serial)
+    return entries[index] if index < len(entries) else None

@@ -1,0 +1,294 @@
+"""Framework runtimes: one worker process per framework, talking over pipes.
+
+No Sphinx imports here.
+"""
+
+from __future__ import annotations
+
+import collections
+import json
+import os
+import select
+import signal
+import struct
+import subprocess
+import sys
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+WORKER_SCRIPT = Path(__file__).with_name("worker.py")
+IMPORT_TIMEOUT = 300.0
+
+#: Run in the target interpreter without importing the framework: what the
+#: cache keys need (versions), at the cost of a bare interpreter start.
+_PROBE = r"""
+import json, sys
+from importlib import metadata, util
+def version(dist):
+    try:
+        return metadata.version(dist)
+    except Exception:
+        return None
+framework = sys.argv[1]
+spec = util.find_spec(framework)
+origin = getattr(spec, "origin", None) if spec else None
+mtime = None
+if origin:
+    import os
+    try:
+        mtime = os.stat(origin).st_mtime_ns
+    except OSError:
+        pass
+print(json.dumps({"executable": sys.executable, "python": sys.version.split()[0],
+                  "numpy": version("numpy"), "framework": version(framework),
+                  "found": spec is not None, "origin": origin, "mtime": mtime}))
+"""
+
+
+class RuntimeUnavailable(Exception):
+    """The interpreter of a runtime is missing or broken."""
+
+
+@dataclass(frozen=True)
+class Fingerprint:
+    framework: str
+    python_path: str
+    executable: str
+    python: str
+    numpy: str | None
+    version: str | None
+    found: bool
+    mtime: int | None
+
+    def key(self) -> dict[str, Any]:
+        return {
+            "executable": self.executable,
+            "python": self.python,
+            "numpy": self.numpy,
+            "framework": self.version,
+            "mtime": self.mtime,
+        }
+
+
+def probe(framework: str, python: str, timeout: float = 60.0) -> Fingerprint:
+    """Versions of Python, numpy and the framework in ``python``, without importing it."""
+    if not (os.path.isfile(python) and os.access(python, os.X_OK)):
+        raise RuntimeUnavailable(f"interpreter {python} does not exist or is not executable")
+    try:
+        done = subprocess.run(
+            [python, "-I", "-c", _PROBE, framework.split(".")[0]],
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            check=False,
+        )
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        raise RuntimeUnavailable(f"interpreter {python} cannot run: {exc}") from exc
+    if done.returncode != 0:
+        tail = (done.stderr.strip().splitlines() or ["no output"])[-1]
+        raise RuntimeUnavailable(f"interpreter {python} failed: {tail}")
+    data = json.loads(done.stdout.strip().splitlines()[-1])
+    return Fingerprint(
+        framework=framework,
+        python_path=python,
+        executable=data["executable"],
+        python=data["python"],
+        numpy=data["numpy"],
+        version=data["framework"],
+        found=data["found"],
+        mtime=data["mtime"],
+    )
+
+
+class WorkerDied(Exception):
+    def __init__(self, message: str, stderr: str = "") -> None:
+        super().__init__(message)
+        self.stderr = stderr
+
+
+class WorkerTimeout(Exception):
+    pass
+
+
+def _signal_name(code: int | None) -> str:
+    if code is None:
+        return "still running"
+    if code < 0:
+        try:
+            return f"killed by signal {signal.Signals(-code).name}"
+        except ValueError:
+            return f"killed by signal {-code}"
+    return f"exit code {code}"
+
+
+class Worker:
+    """One worker process: requests on its stdin, replies on its stdout."""
+
+    def __init__(self, python: str, env: dict[str, str] | None = None) -> None:
+        self.python = python
+        self.started = time.perf_counter()
+        environ = dict(os.environ)
+        environ.update(env or {})
+        environ.setdefault("PYTHONIOENCODING", "utf-8")
+        environ["PYTHONDONTWRITEBYTECODE"] = "1"
+        self.process = subprocess.Popen(
+            [python, "-u", str(WORKER_SCRIPT)],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            env=environ,
+            start_new_session=True,
+            close_fds=True,
+        )
+        self._stderr: collections.deque[str] = collections.deque(maxlen=40)
+        self._drain = threading.Thread(target=self._read_stderr, daemon=True)
+        self._drain.start()
+
+    def _read_stderr(self) -> None:
+        assert self.process.stderr is not None
+        for raw in iter(self.process.stderr.readline, b""):
+            self._stderr.append(raw.decode("utf-8", "replace").rstrip())
+
+    @property
+    def stderr_tail(self) -> str:
+        return "\n".join(self._stderr)
+
+    def request(self, message: dict[str, Any], timeout: float | None = None) -> dict[str, Any]:
+        assert self.process.stdin is not None and self.process.stdout is not None
+        data = json.dumps(message).encode("utf-8")
+        try:
+            self.process.stdin.write(struct.pack(">I", len(data)) + data)
+            self.process.stdin.flush()
+        except (BrokenPipeError, OSError):
+            raise self._died() from None
+        deadline = None if timeout is None else time.monotonic() + timeout
+        header = self._read(4, deadline)
+        body = self._read(struct.unpack(">I", header)[0], deadline)
+        return json.loads(body.decode("utf-8"))
+
+    def _read(self, size: int, deadline: float | None) -> bytes:
+        assert self.process.stdout is not None
+        fd = self.process.stdout.fileno()
+        chunks = b""
+        while len(chunks) < size:
+            wait = None if deadline is None else max(0.0, deadline - time.monotonic())
+            ready, _, _ = select.select([fd], [], [], wait)
+            if not ready:
+                self.kill()
+                raise WorkerTimeout()
+            chunk = os.read(fd, size - len(chunks))
+            if not chunk:
+                raise self._died()
+            chunks += chunk
+        return chunks
+
+    def _died(self) -> WorkerDied:
+        try:
+            code = self.process.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            self.kill()
+            code = self.process.returncode
+        self._drain.join(timeout=1)
+        return WorkerDied(f"the worker process died ({_signal_name(code)})", self.stderr_tail)
+
+    def kill(self) -> None:
+        if self.process.poll() is None:
+            try:
+                os.killpg(self.process.pid, signal.SIGKILL)
+            except (ProcessLookupError, PermissionError):
+                self.process.kill()
+        self.process.wait()
+        self._close_pipes()
+
+    def close(self) -> None:
+        if self.process.poll() is None:
+            try:
+                assert self.process.stdin is not None
+                self.process.stdin.close()
+                self.process.wait(timeout=5)
+            except (OSError, subprocess.TimeoutExpired):
+                pass
+        self.kill()
+
+    def _close_pipes(self) -> None:
+        for stream in (self.process.stdin, self.process.stdout):
+            try:
+                if stream is not None:
+                    stream.close()
+            except OSError:
+                pass
+
+
+class Runtime:
+    """A framework's runtime for one build: at most one live worker at a time.
+
+    The worker is started on first use; a worker that times out or dies is
+    replaced by a fresh one on the next request. Not thread-safe: drive each
+    runtime from one thread.
+    """
+
+    def __init__(self, framework: str, python: str | None = None) -> None:
+        self.framework = framework
+        self.python = python or sys.executable
+        self.worker: Worker | None = None
+        self.starts = 0
+        self.import_error: str | None = None
+        self.version: str | None = None
+        self.factory: str | None = None
+
+    def _ensure(self) -> Worker:
+        if self.worker is None or self.worker.process.poll() is not None:
+            if not os.path.exists(self.python):
+                raise RuntimeUnavailable(f"interpreter {self.python} does not exist")
+            self.worker = Worker(self.python)
+            self.starts += 1
+            try:
+                reply = self.worker.request(
+                    {"op": "import", "framework": self.framework}, timeout=IMPORT_TIMEOUT
+                )
+            except WorkerTimeout:
+                self.worker = None
+                raise RuntimeUnavailable(
+                    f"importing {self.framework} took more than {IMPORT_TIMEOUT:g} s"
+                ) from None
+            if not reply.get("ok"):
+                self.import_error = reply.get("error", "unknown error")
+            else:
+                self.version = reply.get("version")
+                self.factory = reply.get("factory")
+        return self.worker
+
+    def imported(self) -> bool:
+        """Start the worker if needed; False when the framework cannot be imported."""
+        try:
+            self._ensure()
+        except (RuntimeUnavailable, WorkerDied, OSError) as exc:
+            self.import_error = str(exc)
+            self.worker = None
+            return False
+        return self.import_error is None
+
+    def call(self, message: dict[str, Any], timeout: float | None = None) -> dict[str, Any]:
+        """Send one request; a timeout or a dead worker becomes an error reply."""
+        try:
+            worker = self._ensure()
+            return worker.request(message, timeout=timeout)
+        except WorkerTimeout:
+            self.worker = None
+            return {"ok": False, "error": f"timed out after {timeout:g} s (the worker was stopped)",
+                    "frames": [], "stdout": "", "crashed": True}
+        except WorkerDied as exc:
+            self.worker = None
+            return {"ok": False, "error": str(exc), "stderr": exc.stderr, "frames": [],
+                    "stdout": "", "crashed": True}
+        except (RuntimeUnavailable, OSError) as exc:
+            self.worker = None
+            return {"ok": False, "error": str(exc), "frames": [], "stdout": "", "crashed": True}
+
+    def close(self) -> None:
+        if self.worker is not None:
+            self.worker.close()
+            self.worker = None

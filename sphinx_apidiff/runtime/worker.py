@@ -1,0 +1,304 @@
+"""The worker: runs in a framework's own interpreter, started as a script.
+
+It needs only the standard library, numpy and the framework, and runs on
+Python 3.8 or later (MegEngine 1.13 lives on Python <= 3.10 with numpy < 2).
+
+Protocol: the parent writes requests to our stdin and reads replies from the
+file descriptor that was our stdout at start; each message is a 4-byte
+big-endian length followed by UTF-8 JSON. Arrays travel as base64 ``.npy``
+bytes, which numpy 1.x and 2.x both read (pickles do not). Everything else
+that writes to fd 1 (C libraries, stray prints) is sent to stderr, so nothing
+can corrupt the protocol; the parent never shows stderr on a page.
+"""
+
+import base64
+import contextlib
+import importlib
+import inspect
+import io
+import json
+import os
+import random
+import re
+import struct
+import sys
+import time
+import traceback
+
+PROTOCOL = 1
+
+#: Attribute of the framework's top-level module that makes a tensor from a
+#: numpy array, by framework; others are probed in FACTORY_CANDIDATES order.
+TENSOR_FACTORIES = {"torch": "tensor", "megengine": "Tensor", "paddle": "to_tensor",
+                    "mindspore": "Tensor", "jax": "numpy.asarray", "tensorflow": "constant"}
+FACTORY_CANDIDATES = ("tensor", "Tensor", "to_tensor", "asarray", "array")
+
+_ADDRESS = re.compile(r" at 0x[0-9a-fA-F]+")
+MAX_OUTPUT = 64 * 1024
+
+_modules = {}
+
+
+def _np():
+    import numpy
+
+    return numpy
+
+
+def encode_array(array):
+    buffer = io.BytesIO()
+    _np().save(buffer, array, allow_pickle=False)
+    return base64.b64encode(buffer.getvalue()).decode("ascii")
+
+
+def decode_array(text):
+    return _np().load(io.BytesIO(base64.b64decode(text)), allow_pickle=False)
+
+
+def _resolve_attr(root, dotted):
+    obj = root
+    for part in dotted.split("."):
+        obj = getattr(obj, part)
+    return obj
+
+
+def tensor_factory(framework):
+    module = _modules[framework]
+    names = [TENSOR_FACTORIES[framework]] if framework in TENSOR_FACTORIES else []
+    for name in names + list(FACTORY_CANDIDATES):
+        try:
+            factory = _resolve_attr(module, name)
+        except AttributeError:
+            continue
+        if callable(factory):
+            return name, factory
+    raise RuntimeError("no tensor factory found in %s" % framework)
+
+
+def to_numpy(value):
+    """A framework tensor (or number, or array) as a numpy array, or None."""
+    np = _np()
+    if isinstance(value, np.ndarray):
+        return value
+    if isinstance(value, (bool, int, float, complex, np.generic)):
+        return np.asarray(value)
+    module = type(value).__module__ or ""
+    if module.startswith("torch"):
+        tensor = value.detach().cpu()
+        if str(tensor.dtype) == "torch.bfloat16":
+            tensor = tensor.float()
+        return tensor.numpy()
+    numpy_method = getattr(value, "numpy", None)
+    if callable(numpy_method):
+        return np.asarray(numpy_method())
+    if hasattr(value, "__array__"):
+        return np.asarray(value)
+    return None
+
+
+def encode_value(value, depth=0):
+    if value is None:
+        return {"t": "none"}
+    if isinstance(value, (tuple, list)) and depth < 4:
+        return {"t": "seq", "items": [encode_value(v, depth + 1) for v in value]}
+    try:
+        array = to_numpy(value)
+    except Exception as exc:  # a value that cannot become an array
+        return {"t": "other", "repr": "%s (not convertible: %s)" % (_short_repr(value), exc)}
+    if array is None or array.dtype.hasobject:
+        return {"t": "other", "repr": _short_repr(value)}
+    return {"t": "array", "npy": encode_array(array)}
+
+
+def _short_repr(value):
+    text = _ADDRESS.sub("", repr(value))
+    return text if len(text) < 300 else text[:297] + "..."
+
+
+def reset_random_state(framework):
+    """Every snippet starts from the same global random state."""
+    random.seed(0)
+    _np().random.seed(0)
+    module = _modules.get(framework)
+    if framework == "torch":
+        module.manual_seed(0)
+    elif framework == "megengine":
+        module.random.seed(0)
+    elif framework == "paddle":
+        module.seed(0)
+
+
+def op_hello(request):
+    np = _np()
+    return {"ok": True, "python": sys.version.split()[0], "numpy": np.__version__,
+            "pid": os.getpid(), "executable": sys.executable, "protocol": PROTOCOL}
+
+
+def op_import(request):
+    framework = request["framework"]
+    if framework not in _modules:
+        try:
+            _modules[framework] = importlib.import_module(framework)
+        except BaseException as exc:  # noqa: BLE001 - report any import failure
+            return {"ok": False, "error": "%s: %s" % (type(exc).__name__, exc)}
+    module = _modules[framework]
+    try:
+        factory, _ = tensor_factory(framework)
+    except RuntimeError:
+        factory = None
+    return {"ok": True, "version": str(getattr(module, "__version__", "unknown")),
+            "factory": factory}
+
+
+def _lookup(api):
+    parts = api.split(".")
+    last_error = None
+    for i in range(len(parts), 0, -1):
+        modname = ".".join(parts[:i])
+        try:
+            obj = importlib.import_module(modname)
+        except ModuleNotFoundError as exc:
+            last_error = exc
+            continue
+        parent = obj
+        for j, part in enumerate(parts[i:]):
+            if not hasattr(obj, part):
+                where = ".".join(parts[: i + j])
+                candidates = [n for n in dir(obj) if not n.startswith("_")]
+                return None, "%s has no attribute %r" % (where, part), candidates, where
+            parent = obj
+            obj = getattr(obj, part)
+        del parent
+        return obj, None, [], None
+    return None, "cannot import %s (%s)" % (api, last_error), [], None
+
+
+def op_signature(request):
+    api = request["api"]
+    obj, error, candidates, parent = _lookup(api)
+    if error:
+        return {"ok": False, "error": error, "candidates": candidates, "parent": parent}
+    kind = "class" if inspect.isclass(obj) else ("function" if callable(obj) else "object")
+    params = None
+    try:
+        signature = inspect.signature(obj)
+    except (ValueError, TypeError):
+        signature = None
+    if signature is not None:
+        params = []
+        for p in signature.parameters.values():
+            default = None
+            if p.default is not inspect.Parameter.empty:
+                default = _ADDRESS.sub("", repr(p.default))
+            params.append({"name": p.name, "kind": p.kind.name.lower(), "default": default})
+    doc = obj.__doc__ if isinstance(getattr(obj, "__doc__", None), str) else ""
+    head = "\n".join(doc.strip().splitlines()[:5])
+    return {"ok": True, "kind": kind, "params": params, "doc": head}
+
+
+def _format_frames(frames, code_lines):
+    out = []
+    for lineno, name in frames:
+        text = code_lines[lineno - 1].strip() if 0 < lineno <= len(code_lines) else ""
+        out.append([lineno, name, text])
+    return out
+
+
+def op_run(request):
+    framework = request["framework"]
+    result = op_import({"framework": framework})
+    if not result["ok"]:
+        return {"ok": False, "error": result["error"], "frames": [], "stdout": ""}
+    module = _modules[framework]
+    np = _np()
+    code = request["code"]
+    code_lines = code.splitlines()
+    marker = "<apidiff-snippet>"
+    _, factory = tensor_factory(framework)
+    namespace = {"__name__": "__main__", "np": np, framework.split(".")[0]: module}
+    for name, item in request.get("inputs", {}).items():
+        array = decode_array(item["npy"])
+        namespace[name] = array if item.get("as") == "numpy" else factory(array)
+    stdout = io.StringIO()
+    started = time.perf_counter()
+    try:
+        compiled = compile(code, marker, "exec")
+    except SyntaxError as exc:
+        frames = [[exc.lineno or 0, "<module>", (exc.text or "").strip()]]
+        return {"ok": False, "error": "SyntaxError: %s" % exc.msg, "frames": frames,
+                "stdout": "", "elapsed": 0.0}
+    reset_random_state(framework)
+    try:
+        with contextlib.redirect_stdout(stdout):
+            exec(compiled, namespace)
+    except BaseException as exc:  # noqa: BLE001 - the snippet's own error is a result
+        elapsed = time.perf_counter() - started
+        tb = traceback.extract_tb(exc.__traceback__)
+        frames = [(f.lineno, f.name) for f in tb if f.filename == marker]
+        message = "".join(traceback.format_exception_only(type(exc), exc)).strip()
+        return {"ok": False, "error": message, "frames": _format_frames(frames, code_lines),
+                "stdout": _clip(stdout.getvalue()), "elapsed": elapsed}
+    elapsed = time.perf_counter() - started
+    values = {}
+    missing = []
+    for name in request.get("compare", []):
+        if name not in namespace:
+            missing.append(name)
+            continue
+        values[name] = encode_value(namespace[name])
+    if missing:
+        return {"ok": False, "frames": [], "stdout": _clip(stdout.getvalue()), "elapsed": elapsed,
+                "error": "NameError: the snippet defines no %s to compare" %
+                         ", ".join(repr(n) for n in missing)}
+    return {"ok": True, "stdout": _clip(stdout.getvalue()), "values": values, "elapsed": elapsed}
+
+
+def _clip(text):
+    if len(text) <= MAX_OUTPUT:
+        return text
+    return text[:MAX_OUTPUT] + "\n... (output clipped at %d characters)" % MAX_OUTPUT
+
+
+OPS = {"hello": op_hello, "import": op_import, "signature": op_signature, "run": op_run}
+
+
+def _read_exact(stream, size):
+    data = b""
+    while len(data) < size:
+        chunk = stream.read(size - len(data))
+        if not chunk:
+            return None
+        data += chunk
+    return data
+
+
+def main():
+    proto_out = os.fdopen(os.dup(1), "wb", buffering=0)
+    os.dup2(2, 1)
+    sys.stdout = io.TextIOWrapper(os.fdopen(1, "wb", buffering=0), write_through=True)
+    proto_in = os.fdopen(os.dup(0), "rb", buffering=0)
+    devnull = os.open(os.devnull, os.O_RDONLY)
+    os.dup2(devnull, 0)
+    sys.stdin = io.StringIO()
+    while True:
+        header = _read_exact(proto_in, 4)
+        if header is None:
+            return
+        body = _read_exact(proto_in, struct.unpack(">I", header)[0])
+        if body is None:
+            return
+        request = json.loads(body.decode("utf-8"))
+        if request.get("op") == "exit":
+            return
+        handler = OPS.get(request.get("op"))
+        try:
+            reply = handler(request) if handler else {"ok": False, "error": "unknown op"}
+        except Exception as exc:  # noqa: BLE001 - never die on a bad request
+            reply = {"ok": False, "error": "worker error: %s: %s" % (type(exc).__name__, exc),
+                     "frames": []}
+        data = json.dumps(reply).encode("utf-8")
+        proto_out.write(struct.pack(">I", len(data)) + data)
+
+
+if __name__ == "__main__":
+    main()

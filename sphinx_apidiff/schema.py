@@ -1,0 +1,366 @@
+"""The YAML format of a comparison page, declared once.
+
+The same declaration validates a parsed file (with "did you mean" suggestions
+and a path to every problem) and exports the JSON Schema shipped to editors
+(``sphinx-apidiff schema``), so the two cannot drift apart.
+
+No Sphinx imports here.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+Path = tuple[str | int, ...]
+
+SCHEMA_ID = "https://sphinx-apidiff.readthedocs.io/schema/pair-v1.json"
+
+
+@dataclass
+class Problem:
+    """One validation problem, located by its path in the document."""
+
+    path: Path
+    message: str
+
+
+def suggest(word: str, choices: list[str] | tuple[str, ...]) -> str:
+    """Return a ``"; did you mean 'x'?"`` tail, or an empty string."""
+    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
+    return f"; did you mean {close[0]!r}?" if close else ""
+
+
+def describe(value: Any) -> str:
+    if value is None:
+        return "null"
+    return {
+        bool: "a boolean",
+        int: "an integer",
+        float: "a number",
+        str: "a string",
+        list: "a list",
+        dict: "a mapping",
+    }.get(type(value), type(value).__name__)
+
+
+class Type:
+    doc: str = ""
+
+    def check(self, value: Any, path: Path) -> Iterator[Problem]:
+        raise NotImplementedError
+
+    def json(self) -> dict[str, Any]:
+        raise NotImplementedError
+
+    def _with_doc(self, schema: dict[str, Any]) -> dict[str, Any]:
+        if self.doc:
+            schema["description"] = self.doc
+        return schema
+
+
+@dataclass
+class Str(Type):
+    doc: str = ""
+    min_length: int = 1
+
+    def check(self, value: Any, path: Path) -> Iterator[Problem]:
+        if not isinstance(value, str):
+            yield Problem(path, f"expected a string, got {describe(value)}")
+        elif len(value.strip()) < self.min_length:
+            yield Problem(path, "must not be empty")
+
+    def json(self) -> dict[str, Any]:
+        return self._with_doc({"type": "string", "minLength": self.min_length})
+
+
+@dataclass
+class Number(Type):
+    doc: str = ""
+    minimum: float | None = None
+    integer: bool = False
+
+    def check(self, value: Any, path: Path) -> Iterator[Problem]:
+        ok_types: tuple[type, ...] = (int,) if self.integer else (int, float)
+        if isinstance(value, bool) or not isinstance(value, ok_types):
+            kind = "an integer" if self.integer else "a number"
+            yield Problem(path, f"expected {kind}, got {describe(value)}")
+        elif self.minimum is not None and value < self.minimum:
+            yield Problem(path, f"must be at least {self.minimum}, got {value}")
+
+    def json(self) -> dict[str, Any]:
+        schema: dict[str, Any] = {"type": "integer" if self.integer else "number"}
+        if self.minimum is not None:
+            schema["minimum"] = self.minimum
+        return self._with_doc(schema)
+
+
+@dataclass
+class Bool(Type):
+    doc: str = ""
+
+    def check(self, value: Any, path: Path) -> Iterator[Problem]:
+        if not isinstance(value, bool):
+            yield Problem(path, f"expected true or false, got {describe(value)}")
+
+    def json(self) -> dict[str, Any]:
+        return self._with_doc({"type": "boolean"})
+
+
+@dataclass
+class Enum(Type):
+    values: tuple[str, ...] = ()
+    doc: str = ""
+
+    def check(self, value: Any, path: Path) -> Iterator[Problem]:
+        if not isinstance(value, str) or value not in self.values:
+            choices = ", ".join(self.values)
+            tail = suggest(value, self.values) if isinstance(value, str) else ""
+            yield Problem(path, f"{value!r} is not one of: {choices}{tail}")
+
+    def json(self) -> dict[str, Any]:
+        return self._with_doc({"enum": list(self.values)})
+
+
+@dataclass
+class AnyValue(Type):
+    doc: str = ""
+
+    def check(self, value: Any, path: Path) -> Iterator[Problem]:
+        return iter(())
+
+    def json(self) -> dict[str, Any]:
+        return self._with_doc({})
+
+
+@dataclass
+class Prose(Type):
+    """Text, or a mapping from language code to text."""
+
+    doc: str = ""
+
+    def check(self, value: Any, path: Path) -> Iterator[Problem]:
+        if isinstance(value, str):
+            return
+        if isinstance(value, dict) and value:
+            for lang, text in value.items():
+                if not isinstance(lang, str):
+                    yield Problem(path, f"language codes are strings, got {describe(lang)}")
+                elif not isinstance(text, str):
+                    yield Problem((*path, lang), f"expected a string, got {describe(text)}")
+            return
+        yield Problem(
+            path, f"expected text or a mapping from language to text, got {describe(value)}"
+        )
+
+    def json(self) -> dict[str, Any]:
+        return self._with_doc(
+            {
+                "anyOf": [
+                    {"type": "string"},
+                    {
+                        "type": "object",
+                        "minProperties": 1,
+                        "additionalProperties": {"type": "string"},
+                        "propertyNames": {"pattern": "^[A-Za-z]{2,3}([_-][A-Za-z0-9]+)*$"},
+                    },
+                ]
+            }
+        )
+
+
+@dataclass
+class List(Type):
+    item: Type = field(default_factory=AnyValue)
+    doc: str = ""
+    min_items: int = 0
+
+    def check(self, value: Any, path: Path) -> Iterator[Problem]:
+        if not isinstance(value, list):
+            yield Problem(path, f"expected a list, got {describe(value)}")
+            return
+        if len(value) < self.min_items:
+            yield Problem(path, f"needs at least {self.min_items} item(s)")
+        for index, item in enumerate(value):
+            yield from self.item.check(item, (*path, index))
+
+    def json(self) -> dict[str, Any]:
+        schema: dict[str, Any] = {"type": "array", "items": self.item.json()}
+        if self.min_items:
+            schema["minItems"] = self.min_items
+        return self._with_doc(schema)
+
+
+@dataclass
+class Dict(Type):
+    """A mapping with free keys (framework names, variable names)."""
+
+    value: Type = field(default_factory=AnyValue)
+    doc: str = ""
+    min_items: int = 0
+    key_pattern: str = r"^[A-Za-z_][A-Za-z0-9_]*$"
+
+    def check(self, value: Any, path: Path) -> Iterator[Problem]:
+        if not isinstance(value, dict):
+            yield Problem(path, f"expected a mapping, got {describe(value)}")
+            return
+        if len(value) < self.min_items:
+            yield Problem(path, f"needs at least {self.min_items} entries")
+        for key, item in value.items():
+            if not isinstance(key, str) or not key.isidentifier():
+                yield Problem(path, f"key {key!r} is not a valid name")
+                continue
+            yield from self.value.check(item, (*path, key))
+
+    def json(self) -> dict[str, Any]:
+        schema: dict[str, Any] = {
+            "type": "object",
+            "propertyNames": {"pattern": self.key_pattern},
+            "additionalProperties": self.value.json(),
+        }
+        if self.min_items:
+            schema["minProperties"] = self.min_items
+        return self._with_doc(schema)
+
+
+@dataclass
+class Key:
+    type: Type
+    required: bool = False
+
+
+@dataclass
+class Map(Type):
+    """A mapping with fixed keys; unknown keys are reported with a suggestion.
+
+    ``extra`` validates keys that are not in ``keys`` (e.g. framework names on
+    a parameter row); without it, unknown keys are errors.
+    """
+
+    keys: dict[str, Key] = field(default_factory=dict)
+    doc: str = ""
+    extra: Type | None = None
+
+    def check(self, value: Any, path: Path) -> Iterator[Problem]:
+        if not isinstance(value, dict):
+            yield Problem(path, f"expected a mapping, got {describe(value)}")
+            return
+        for name, key in self.keys.items():
+            if key.required and name not in value:
+                yield Problem(path, f"missing required key {name!r}")
+        for name, item in value.items():
+            if name in self.keys:
+                yield from self.keys[name].type.check(item, (*path, name))
+            elif self.extra is not None and isinstance(name, str) and name.isidentifier():
+                yield from self.extra.check(item, (*path, name))
+            else:
+                yield Problem(
+                    (*path, name), f"unknown key {name!r}{suggest(str(name), list(self.keys))}"
+                )
+
+    def json(self) -> dict[str, Any]:
+        schema: dict[str, Any] = {
+            "type": "object",
+            "properties": {name: key.type.json() for name, key in self.keys.items()},
+        }
+        required = [name for name, key in self.keys.items() if key.required]
+        if required:
+            schema["required"] = required
+        if self.extra is None:
+            schema["additionalProperties"] = False
+        else:
+            schema["additionalProperties"] = self.extra.json()
+        return self._with_doc(schema)
+
+
+CATEGORIES = (
+    "identical",
+    "renamed",
+    "extra-params",
+    "defaults",
+    "missing-params",
+    "usage",
+    "types",
+    "returns",
+    "composite",
+    "unsupported",
+)
+DTYPES = ("float16", "float32", "float64", "int8", "uint8", "int16", "int32", "int64", "bool")
+EXPECT = ("match", "differ", "error")
+
+INPUT = Map(
+    doc="One input, built once as a numpy array and given to every framework as its tensor.",
+    keys={
+        "shape": Key(List(Number(integer=True, minimum=0), doc="Shape of a generated array.")),
+        "dtype": Key(Enum(DTYPES, doc="Element type (default float32).")),
+        "low": Key(Number(integer=True, doc="Lowest integer drawn (inclusive, default 0).")),
+        "high": Key(Number(integer=True, doc="Highest integer drawn (exclusive, default 10).")),
+        "value": Key(AnyValue(doc="A literal value (nested lists) instead of random data.")),
+        "as": Key(Enum(("tensor", "numpy"), doc="Give the snippet a tensor (default) or the numpy array.")),
+    },
+)
+
+EXAMPLE = Map(
+    doc="An example run in every framework on the same inputs.",
+    keys={
+        "title": Key(Prose(doc="Heading of the example.")),
+        "inputs": Key(Dict(INPUT, doc="Variables made from the same numpy arrays on every side.")),
+        "code": Key(
+            Dict(Str(doc="Python code."), doc="The snippet of each framework.", min_items=1),
+            required=True,
+        ),
+        "compare": Key(List(Str(), doc="Variables compared across frameworks after the run.")),
+        "atol": Key(Number(minimum=0, doc="Absolute tolerance (default 1e-6).")),
+        "rtol": Key(Number(minimum=0, doc="Relative tolerance (default 1e-5).")),
+        "expect": Key(Enum(EXPECT, doc="What the author claims the status is (default match).")),
+        "seed": Key(Number(integer=True, minimum=0, doc="Seed of the generated inputs (default 0).")),
+        "timeout": Key(Number(minimum=0, doc="Seconds before the example is stopped.")),
+    },
+)
+
+PARAM_ROW = Map(
+    doc="One row of the parameter table: the name of the parameter in each framework that has it.",
+    keys={"note": Key(Prose(doc="What differs, shown in the table and in its own subsection."))},
+    extra=Str(doc="The parameter's name in this framework."),
+)
+
+PAIR = Map(
+    doc="A comparison page: two or more APIs that do the same job in different frameworks.",
+    keys={
+        "id": Key(Str(doc="Page id; the page gets the label comparison-<id>.")),
+        "title": Key(Prose(doc="Title (default: last component of the first API).")),
+        "apis": Key(
+            Dict(
+                Str(doc="Full dotted name of the API."),
+                doc="Framework -> API. The first one is the reference.",
+                min_items=2,
+            ),
+            required=True,
+        ),
+        "signatures": Key(
+            Dict(Str(), doc="Signature text, only where introspection cannot work.")
+        ),
+        "summary": Key(Prose(doc="One sentence on how the APIs relate.")),
+        "usage": Key(Prose(doc="Usage differences, in the markup of the including document.")),
+        "params": Key(List(PARAM_ROW, doc="Explicit parameter rows.")),
+        "category": Key(Enum(CATEGORIES, doc="Override of the computed category.")),
+        "examples": Key(List(EXAMPLE, doc="Examples executed in every framework.")),
+    },
+)
+
+
+def json_schema() -> dict[str, Any]:
+    """The JSON Schema (draft 2020-12) of a pair file."""
+    schema = PAIR.json()
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$id": SCHEMA_ID,
+        "title": "sphinx-apidiff comparison pair",
+        **schema,
+    }
+
+
+def validate(data: Any) -> list[Problem]:
+    return list(PAIR.check(data, ()))
