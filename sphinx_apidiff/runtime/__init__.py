@@ -214,7 +214,8 @@ class Worker:
         self.kill()
 
     def _close_pipes(self) -> None:
-        for stream in (self.process.stdin, self.process.stdout):
+        self._drain.join(timeout=2)
+        for stream in (self.process.stdin, self.process.stdout, self.process.stderr):
             try:
                 if stream is not None:
                     stream.close()
