@@ -92,19 +92,22 @@ class ApidiffConfig:
         default="auto", metadata={"check": _one_of(*MODES), "help": "auto, force, cache or off."}
     )
     execution_timeout: float = field(
-        default=60.0, metadata={"check": _positive, "help": "Seconds per example."}
+        default=60.0, metadata={"check": _positive, "help": "Seconds per example.",
+                                "types": (int, float)}
     )
     cache_path: str | None = field(
         default=None,
-        metadata={"check": _optional_path, "help": "Result cache (default: in the build dir)."},
+        metadata={"check": _optional_path, "help": "Result cache (default: in the build dir).",
+                  "types": (str, type(None))},
     )
     ignore_params: list[str] = field(
         default_factory=lambda: list(DEFAULT_IGNORED),
-        metadata={"check": _names, "help": "Parameters that never count towards the category."},
+        metadata={"check": _names, "help": "Parameters that never count towards the category.",
+                  "types": (list, tuple)},
     )
     store_path: str | None = field(
         default=None,
-        metadata={"check": _optional_path,
+        metadata={"check": _optional_path, "types": (str, type(None)),
                   "help": "Committed results store used when the frameworks are absent."},
     )
 
@@ -112,7 +115,8 @@ class ApidiffConfig:
     def register(cls, app: Sphinx) -> None:
         for f in fields(cls):
             default = f.default_factory() if f.default is MISSING else f.default  # type: ignore[misc]
-            app.add_config_value(f"apidiff_{f.name}", default, "env", description=f.metadata["help"])
+            app.add_config_value(f"apidiff_{f.name}", default, "env",
+                                 types=f.metadata.get("types", ()), description=f.metadata["help"])
         app.connect("config-inited", cls._validate, priority=400)
 
     @classmethod

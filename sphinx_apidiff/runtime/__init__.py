@@ -191,7 +191,7 @@ class Worker:
         except subprocess.TimeoutExpired:
             self.kill()
             code = self.process.returncode
-        self._drain.join(timeout=1)
+        self._close_pipes()
         return WorkerDied(f"the worker process died ({_signal_name(code)})", self.stderr_tail)
 
     def kill(self) -> None:
