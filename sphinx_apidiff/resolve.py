@@ -211,4 +211,4 @@ def summarize(app: Sphinx, exception: Exception | None) -> None:
     stats: Stats = getattr(app, "_apidiff_stats", None) or Stats()
     total = stats.run + stats.cached + stats.not_run
     logger.info(bold("apidiff: ") + (f"{total} examples: {stats.summary()}"
-                                     if total else "nothing to execute (pages up to date)"))
+                                     if total else "no example needed executing"))

@@ -223,7 +223,11 @@ def parse_pair(
         mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
         line = int(mark.line) + 1 + line_offset if mark is not None else line_offset + 1
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        return None, [Diagnostic("yaml", f"malformed YAML: {problem}", line)]
+        if isinstance(exc, yaml.constructor.ConstructorError):
+            message = f"YAML tag not allowed (pair files are read safely): {problem}"
+        else:
+            message = f"malformed YAML: {problem}"
+        return None, [Diagnostic("yaml", message, line)]
     diags = list(doc.problems)
     data = doc.data
     if not isinstance(data, dict):
@@ -251,7 +255,7 @@ def parse_pair(
             Diagnostic(
                 "framework",
                 f"unknown framework {name!r} (apis has {', '.join(frameworks)})"
-                f"{suggest(name, frameworks)}",
+                f"{suggest(name, frameworks, cutoff=0.5)}",
                 doc.line(path),
             )
         )

@@ -125,7 +125,7 @@ def test_rebuild_with_nothing_changed_starts_no_worker(app):
     again = SphinxTestApp("html", srcdir=app.srcdir)
     try:
         again.build()
-        assert "nothing to execute" in status_of(again)
+        assert "no example needed executing" in status_of(again)
         assert again._apidiff_engine.worker_starts == 0
     finally:
         again.cleanup()

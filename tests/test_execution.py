@@ -125,7 +125,7 @@ def test_cache_no_change_prose_edit_code_edit(rootdir, tmp_path):
     first = build_root(rootdir, "exec", tmp_path)
     first.cleanup()
     src = first.srcdir
-    assert "nothing to execute" in _rebuild(src)
+    assert "no example needed executing" in _rebuild(src)
 
     pair = src / "pairs" / "nan.yaml"
     text = pair.read_text(encoding="utf-8")

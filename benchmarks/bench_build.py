@@ -1,0 +1,529 @@
+"""Build-time benchmark: sphinx-apidiff against jupyter-sphinx and against no execution.
+
+Generates N torch-vs-MegEngine comparison pages (one small example each) and
+builds them three ways, each in its own fresh Sphinx project under a temporary
+directory:
+
+* ``apidiff``     -- ``.. apidiff:: pairs/<name>.yaml`` (one worker per framework per build)
+* ``jupyter``     -- jupyter-sphinx: a ``jupyter-execute`` cell in the default
+                     (torch) kernel and one in a ``megengine`` kernel per page
+* ``unexecuted``  -- the same code in plain ``code-block`` directives
+
+For each way: a cold build (fresh output and doctree directories), a rebuild
+with no change, and a rebuild after editing one page's example. Also times
+``import torch`` and ``import megengine`` to compute the floor (unexecuted cold
+build + both imports), and estimates sphinx-apidiff's per-example overhead from
+a second, 4N-page apidiff project. See benchmarks/README.md.
+
+Run with the interpreter of the Sphinx environment::
+
+    .venv/bin/python benchmarks/bench_build.py [--pairs 20] [--json out.json]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import textwrap
+import time
+from collections import Counter
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+SPHINX_BUILD = BIN / "sphinx-build"
+
+TARGET_JUPYTER_RATIO = 25.0  # jupyter-sphinx cold / apidiff cold, at least
+TARGET_FLOOR_RATIO = 1.5  # apidiff cold / floor, at most
+TARGET_OVERHEAD_MS = 10.0  # per-example overhead, below
+
+
+# -- the examples ---------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Op:
+    name: str
+    torch_api: str
+    mge_api: str
+    torch_code: str  # the line computing y
+    mge_code: str
+    inputs: tuple[tuple[str, tuple[int, ...]], ...] = (("x", (4, 8)),)
+
+
+OPS = (
+    Op("relu", "torch.nn.functional.relu", "megengine.functional.relu",
+       "y = torch.nn.functional.relu(x)", "y = megengine.functional.relu(x)"),
+    Op("sigmoid", "torch.sigmoid", "megengine.functional.sigmoid",
+       "y = torch.sigmoid(x)", "y = megengine.functional.sigmoid(x)"),
+    Op("softmax", "torch.nn.functional.softmax", "megengine.functional.softmax",
+       "y = torch.nn.functional.softmax(x, dim=1)", "y = megengine.functional.softmax(x, axis=1)"),
+    Op("matmul", "torch.matmul", "megengine.functional.matmul",
+       "y = torch.matmul(x, w)", "y = megengine.functional.matmul(x, w)",
+       inputs=(("x", (4, 8)), ("w", (8, 4)))),
+    Op("sum", "torch.sum", "megengine.functional.sum",
+       "y = torch.sum(x, dim=1)", "y = megengine.functional.sum(x, axis=1)"),
+    Op("tanh", "torch.tanh", "megengine.functional.tanh",
+       "y = torch.tanh(x)", "y = megengine.functional.tanh(x)"),
+)
+
+PRINT_LINE = "print(tuple(y.shape))"
+EDITED_PRINT_LINE = 'print("shape:", tuple(y.shape))'
+
+
+@dataclass(frozen=True)
+class Page:
+    name: str  # document name and YAML stem
+    op: Op
+    seed: int  # distinct per page, so that no two examples share a cache key
+
+
+def make_pages(n: int) -> list[Page]:
+    return [Page(f"{OPS[i % len(OPS)].name}_{i:03d}", OPS[i % len(OPS)], i) for i in range(n)]
+
+
+def yaml_text(page: Page) -> str:
+    op = page.op
+    inputs = "\n".join(f"      {name}: {{shape: {list(shape)}}}" for name, shape in op.inputs)
+    return (
+        f"id: {page.name.replace('_', '-')}\n"
+        f"title: {op.name} ({page.seed})\n"
+        "apis:\n"
+        f"  torch: {op.torch_api}\n"
+        f"  megengine: {op.mge_api}\n"
+        "examples:\n"
+        f"  - seed: {page.seed}\n"
+        "    atol: 1.0e-5\n"
+        "    inputs:\n"
+        f"{inputs}\n"
+        "    code:\n"
+        "      torch: |\n"
+        f"        {op.torch_code}\n"
+        f"        {PRINT_LINE}\n"
+        "      megengine: |\n"
+        f"        {op.mge_code}\n"
+        f"        {PRINT_LINE}\n"
+        "    compare: [y]\n"
+    )
+
+
+def cell_code(page: Page, framework: str) -> str:
+    """The same work as the apidiff example: inputs from numpy, the op, print the shape."""
+    op = page.op
+    factory = "torch.tensor" if framework == "torch" else "megengine.Tensor"
+    lines = ["import numpy as np", f"import {framework}", f"rng = np.random.default_rng({page.seed})"]
+    for name, shape in op.inputs:
+        lines.append(f"{name} = {factory}(rng.standard_normal({shape!r}).astype('float32'))")
+    lines.append(op.torch_code if framework == "torch" else op.mge_code)
+    lines.append(PRINT_LINE)
+    return "\n".join(lines) + "\n"
+
+
+def indent(text: str) -> str:
+    return textwrap.indent(text, "   ")
+
+
+def page_title(page: Page) -> str:
+    title = f"{page.op.name} ({page.seed})"
+    return f"{title}\n{'=' * len(title)}\n"
+
+
+def rst_jupyter(page: Page) -> str:
+    # The first cell runs in the default kernel (python3 = torch's interpreter);
+    # jupyter-kernel starts a second kernel, MegEngine's, for the rest of the page.
+    # :stderr: because MegEngine prints a CPU-mode banner to stderr on import,
+    # which jupyter-sphinx would otherwise turn into one warning per page.
+    return (
+        f"{page_title(page)}\n"
+        "PyTorch\n-------\n\n"
+        f".. jupyter-execute::\n\n{indent(cell_code(page, 'torch'))}\n"
+        "MegEngine\n---------\n\n"
+        ".. jupyter-kernel:: megengine\n\n"
+        f".. jupyter-execute::\n   :stderr:\n\n{indent(cell_code(page, 'megengine'))}"
+    )
+
+
+def rst_plain(page: Page) -> str:
+    return (
+        f"{page_title(page)}\n"
+        "PyTorch\n-------\n\n"
+        f".. code-block:: python\n\n{indent(cell_code(page, 'torch'))}\n"
+        "MegEngine\n---------\n\n"
+        f".. code-block:: python\n\n{indent(cell_code(page, 'megengine'))}"
+    )
+
+
+WAYS = ("apidiff", "jupyter", "unexecuted")
+LABELS = {"apidiff": "sphinx-apidiff", "jupyter": "jupyter-sphinx", "unexecuted": "unexecuted"}
+EXTENSIONS = {"apidiff": ["sphinx_apidiff"], "jupyter": ["jupyter_sphinx"], "unexecuted": []}
+
+
+def write_project(root: Path, way: str, pages: list[Page]) -> Path:
+    """A fresh Sphinx project; returns its source directory."""
+    src = root / "src"
+    if root.exists():
+        shutil.rmtree(root)
+    (src / "pairs" if way == "apidiff" else src).mkdir(parents=True)
+    (src / "conf.py").write_text(
+        f"project = 'bench-{way}'\nextensions = {EXTENSIONS[way]!r}\n", encoding="utf-8"
+    )
+    toctree = "\n".join(f"   {p.name}" for p in pages)
+    (src / "index.rst").write_text(
+        f"Benchmark ({way})\n{'=' * (len(way) + 12)}\n\n.. toctree::\n\n{toctree}\n",
+        encoding="utf-8",
+    )
+    for page in pages:
+        if way == "apidiff":
+            (src / "pairs" / f"{page.name}.yaml").write_text(yaml_text(page), encoding="utf-8")
+            (src / f"{page.name}.rst").write_text(
+                f".. apidiff:: pairs/{page.name}.yaml\n", encoding="utf-8"
+            )
+        elif way == "jupyter":
+            (src / f"{page.name}.rst").write_text(rst_jupyter(page), encoding="utf-8")
+        else:
+            (src / f"{page.name}.rst").write_text(rst_plain(page), encoding="utf-8")
+    return src
+
+
+def edit_one_page(src: Path, way: str, page: Page) -> Path:
+    """Change the one example of ``page`` (both frameworks' code)."""
+    path = src / "pairs" / f"{page.name}.yaml" if way == "apidiff" else src / f"{page.name}.rst"
+    text = path.read_text(encoding="utf-8")
+    assert text.count(PRINT_LINE) == 2, path
+    path.write_text(text.replace(PRINT_LINE, EDITED_PRINT_LINE), encoding="utf-8")
+    return path
+
+
+# -- running builds -------------------------------------------------------------------
+
+@dataclass
+class Build:
+    seconds: float
+    log: str
+    apidiff_line: str | None = None
+    executed: int | None = None  # examples run (apidiff) / pages executed (jupyter)
+    cached: int | None = None
+    statuses: dict[str, int] = field(default_factory=dict)  # from apidiff.json
+    report_cached: int | None = None  # examples marked cached in apidiff.json
+    warnings: int = 0
+
+
+SUMMARY = re.compile(r"^apidiff: (?:(\d+) examples: (\d+) run, (\d+) cached.*|nothing to execute.*)$")
+
+
+def sphinx_build(src: Path, out: Path, env: dict[str, str], log: Path, jobs: int | None) -> Build:
+    cmd = [str(SPHINX_BUILD), "-b", "html", str(src), str(out)]
+    if jobs:
+        cmd[1:1] = ["-j", str(jobs)]
+    started = time.perf_counter()
+    done = subprocess.run(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                          text=True, check=False)
+    seconds = time.perf_counter() - started
+    with log.open("a", encoding="utf-8") as handle:
+        handle.write(f"$ {' '.join(cmd)}\n{done.stdout}\n[{seconds:.3f} s, exit {done.returncode}]\n\n")
+    if done.returncode != 0:
+        tail = "\n".join(done.stdout.splitlines()[-30:])
+        raise SystemExit(f"sphinx-build failed (exit {done.returncode}); log {log}:\n{tail}")
+    build = Build(seconds=seconds, log=str(log))
+    build.warnings = sum(1 for line in done.stdout.splitlines() if "WARNING" in line)
+    for line in done.stdout.splitlines():
+        match = SUMMARY.match(line.strip())
+        if match:
+            build.apidiff_line = line.strip()
+            build.executed = int(match.group(2)) if match.group(1) else 0
+            build.cached = int(match.group(3)) if match.group(1) else 0
+    if build.apidiff_line is None and (out / "apidiff.json").exists():
+        build.apidiff_line = "(no apidiff: line in the output)"
+    if "jupyter_sphinx" in (src / "conf.py").read_text(encoding="utf-8"):
+        build.executed = sum(1 for line in done.stdout.splitlines() if line.startswith("executing "))
+    report = out / "apidiff.json"
+    if report.exists():
+        data = json.loads(report.read_text(encoding="utf-8"))
+        examples = [ex for pair in data["pairs"] for ex in pair["examples"]]
+        build.statuses = dict(Counter(ex["status"] for ex in examples))
+        build.report_cached = sum(1 for ex in examples if ex.get("cached"))
+    return build
+
+
+def snippet_compute(out: Path) -> dict[str, float]:
+    """Total snippet time per framework, from the result cache entries (worker-measured)."""
+    totals: dict[str, float] = {}
+    for entry in (out / ".doctrees" / "apidiff-cache").glob("ex-*.json"):
+        value = json.loads(entry.read_text(encoding="utf-8"))["value"]
+        for fw, side in value["sides"].items():
+            totals[fw] = totals.get(fw, 0.0) + float(side.get("elapsed") or 0.0)
+    return totals
+
+
+def time_import(python: str, module: str, runs: int = 3) -> float:
+    """Median wall time of a fresh ``python -c 'import module'`` (interpreter start included)."""
+    times = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        subprocess.run([python, "-c", f"import {module}"], check=True,
+                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        times.append(time.perf_counter() - started)
+    return statistics.median(times)
+
+
+# -- environment ----------------------------------------------------------------------
+
+def kernelspec(root: Path, name: str, python: str, display: str) -> None:
+    spec = root / "kernels" / name
+    spec.mkdir(parents=True, exist_ok=True)
+    (spec / "kernel.json").write_text(json.dumps({
+        # log_level=ERROR: ipykernel >= 7 warns on every start that TCP is unencrypted.
+        "argv": [python, "-m", "ipykernel_launcher", "-f", "{connection_file}",
+                 "--IPKernelApp.log_level=ERROR"],
+        "display_name": display,
+        "language": "python",
+    }, indent=1), encoding="utf-8")
+
+
+def build_env(work: Path, mge_python: str) -> dict[str, str]:
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join(p for p in (str(ROOT), env.get("PYTHONPATH")) if p)
+    env["APIDIFF_PYTHON_MEGENGINE"] = mge_python
+    jupyter = work / "jupyter"
+    env.update({
+        "JUPYTER_PATH": str(jupyter),  # kernelspecs: python3 (torch) and megengine
+        "JUPYTER_DATA_DIR": str(jupyter),
+        "JUPYTER_CONFIG_DIR": str(work / "jupyter-config"),
+        "JUPYTER_RUNTIME_DIR": str(work / "jupyter-runtime"),
+        "IPYTHONDIR": str(work / "ipython"),
+        "JUPYTER_PLATFORM_DIRS": "1",  # no deprecation warning from jupyter_core
+        "PYDEVD_DISABLE_FILE_VALIDATION": "1",  # no debugpy frozen-modules warning
+    })
+    kernelspec(jupyter, "python3", sys.executable, "Python 3 (torch)")
+    kernelspec(jupyter, "megengine", mge_python, "MegEngine")
+    return env
+
+
+def check_tools(mge_python: str, with_jupyter: bool) -> None:
+    problems = []
+    if not SPHINX_BUILD.exists():
+        problems.append(f"{SPHINX_BUILD} not found: run this script with the Sphinx venv's python")
+    if not Path(mge_python).exists():
+        problems.append(f"MegEngine interpreter {mge_python} not found (--megengine-python)")
+    if with_jupyter:
+        probe = subprocess.run([sys.executable, "-c", "import jupyter_sphinx, ipykernel"],
+                               capture_output=True, check=False)
+        if probe.returncode:
+            problems.append(f"jupyter-sphinx/ipykernel missing: {BIN / 'pip'} install jupyter-sphinx ipykernel")
+        if Path(mge_python).exists():
+            probe = subprocess.run([mge_python, "-c", "import ipykernel"], capture_output=True, check=False)
+            if probe.returncode:
+                problems.append(f"ipykernel missing: {Path(mge_python).parent / 'pip'} install ipykernel")
+    if problems:
+        raise SystemExit("bench_build: cannot run:\n  " + "\n  ".join(problems))
+
+
+# -- the benchmark --------------------------------------------------------------------
+
+def bench_way(work: Path, way: str, pages: list[Page], env: dict[str, str], repeat: int,
+              jobs: int | None, tag: str = "") -> dict[str, Any]:
+    """Cold (median of ``repeat`` fresh projects), then no-change and one-edit rebuilds."""
+    name = f"{way}{tag}"
+    log = work / f"{name}.log"
+    colds = []
+    for _ in range(repeat):
+        src = write_project(work / name, way, pages)
+        out = work / name / "out"
+        colds.append(sphinx_build(src, out, env, log, jobs))
+        print(f"  {name}: cold {colds[-1].seconds:.2f} s", flush=True)
+    cold = sorted(colds, key=lambda b: b.seconds)[len(colds) // 2]
+    result: dict[str, Any] = {"cold": cold, "cold_all": [b.seconds for b in colds],
+                              "src": src, "out": out}
+    if tag:  # the 4N project: cold build only
+        return result
+    result["nochange"] = sphinx_build(src, out, env, log, jobs)
+    print(f"  {name}: no-change {result['nochange'].seconds:.2f} s", flush=True)
+    edit_one_page(src, way, pages[0])
+    result["oneedit"] = sphinx_build(src, out, env, log, jobs)
+    print(f"  {name}: one-edit {result['oneedit'].seconds:.2f} s", flush=True)
+    return result
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--pairs", type=int, default=20, help="pages (pairs) per project (20)")
+    parser.add_argument("--repeat", type=int, default=1,
+                        help="cold builds per way (fresh project each), median reported (1)")
+    parser.add_argument("--jobs", type=int, default=None, help="pass -j JOBS to sphinx-build")
+    parser.add_argument("--json", metavar="FILE", help="write the numbers as JSON")
+    parser.add_argument("--megengine-python", default=os.environ.get(
+        "APIDIFF_PYTHON_MEGENGINE", str(ROOT / ".venv-megengine" / "bin" / "python")))
+    parser.add_argument("--skip-jupyter", action="store_true", help="leave jupyter-sphinx out")
+    parser.add_argument("--workdir", help="build here instead of a new temporary directory")
+    parser.add_argument("--keep", action="store_true", help="keep the temporary directory")
+    args = parser.parse_args(argv)
+    n = args.pairs
+    mge_python = os.path.abspath(args.megengine_python)
+    check_tools(mge_python, not args.skip_jupyter)
+
+    if args.workdir:
+        work = Path(args.workdir).resolve()
+        work.mkdir(parents=True, exist_ok=True)
+    else:
+        work = Path(tempfile.mkdtemp(prefix="apidiff-bench-"))
+    env = build_env(work, mge_python)
+    ways = [w for w in WAYS if not (w == "jupyter" and args.skip_jupyter)]
+    pages = make_pages(n)
+    print(f"bench_build: {n} pairs, work dir {work}", flush=True)
+    print(f"  sphinx-build {SPHINX_BUILD}; MegEngine {mge_python}; {os.cpu_count()} CPUs", flush=True)
+
+    try:
+        imports = {"torch": time_import(sys.executable, "torch"),
+                   "megengine": time_import(mge_python, "megengine"),
+                   "bare_python": time_import(sys.executable, "sys")}
+        print(f"  import torch {imports['torch']:.2f} s, import megengine {imports['megengine']:.2f} s",
+              flush=True)
+        results = {way: bench_way(work, way, pages, env, args.repeat, args.jobs) for way in ways}
+        big = bench_way(work, "apidiff", make_pages(4 * n), env, args.repeat, args.jobs, tag="-4n")
+        big_plain = bench_way(work, "unexecuted", make_pages(4 * n), env, args.repeat, args.jobs,
+                              tag="-4n")
+        report = summarize(n, imports, results, big, big_plain)
+    finally:
+        if not args.keep and not args.workdir:
+            shutil.rmtree(work, ignore_errors=True)
+    print_report(report)
+    if args.json:
+        Path(args.json).write_text(json.dumps(report, indent=1) + "\n", encoding="utf-8")
+        print(f"\nwrote {args.json}")
+    return 0
+
+
+def summarize(n: int, imports: dict[str, float], results: dict[str, Any], big: dict[str, Any],
+              big_plain: dict[str, Any]) -> dict[str, Any]:
+    def build_json(b: Build) -> dict[str, Any]:
+        data = asdict(b)
+        data.pop("log")
+        return data
+
+    table = {
+        way: {kind: build_json(r[kind]) for kind in ("cold", "nochange", "oneedit")}
+        | {"cold_all": r["cold_all"]}
+        for way, r in results.items()
+    }
+    apidiff = results["apidiff"]
+    floor = results["unexecuted"]["cold"].seconds + imports["torch"] + imports["megengine"]
+
+    # Per-example overhead: the marginal cost of 3N more examples, less their own compute.
+    t_n, t_4n = apidiff["cold"].seconds, big["cold"].seconds
+    marginal = (t_4n - t_n) / (3 * n)
+    compute_n, compute_4n = snippet_compute(apidiff["out"]), snippet_compute(big["out"])
+    # The frameworks' workers run concurrently: the snippets' wall-clock share is the
+    # slower framework's (a smaller subtraction than the sum, so a larger overhead).
+    compute = max(
+        (compute_4n.get(fw, 0.0) - compute_n.get(fw, 0.0)) / (3 * n) for fw in compute_4n
+    ) if compute_4n else 0.0
+    plain_marginal = (big_plain["cold"].seconds - results["unexecuted"]["cold"].seconds) / (3 * n)
+    overhead = marginal - compute
+    report: dict[str, Any] = {
+        "pairs": n,
+        "cpus": os.cpu_count(),
+        "imports": imports,
+        "builds": table,
+        "floor": floor,
+        "per_example": {
+            "cold_n": t_n,
+            "cold_4n": t_4n,
+            "marginal_ms": marginal * 1e3,
+            "snippet_compute_ms": compute * 1e3,
+            "snippet_compute_total_4n": compute_4n,
+            "overhead_ms": overhead * 1e3,
+            "unexecuted_cold_4n": big_plain["cold"].seconds,
+            "unexecuted_marginal_ms": plain_marginal * 1e3,
+            "overhead_beyond_sphinx_ms": (overhead - plain_marginal) * 1e3,
+            "statuses_4n": big["cold"].statuses,
+            "apidiff_line_4n": big["cold"].apidiff_line,
+        },
+        "ratios": {
+            "apidiff_cold_over_floor": apidiff["cold"].seconds / floor,
+            "targets": {"jupyter_over_apidiff_min": TARGET_JUPYTER_RATIO,
+                        "apidiff_over_floor_max": TARGET_FLOOR_RATIO,
+                        "overhead_ms_max": TARGET_OVERHEAD_MS},
+        },
+    }
+    if "jupyter" in results:
+        report["ratios"]["jupyter_cold_over_apidiff_cold"] = (
+            results["jupyter"]["cold"].seconds / apidiff["cold"].seconds
+        )
+    checks = {
+        "apidiff_over_floor": report["ratios"]["apidiff_cold_over_floor"] <= TARGET_FLOOR_RATIO,
+        "overhead": overhead * 1e3 < TARGET_OVERHEAD_MS,
+        "nochange_executes_nothing": apidiff["nochange"].executed == 0,
+        "oneedit_executes_one": apidiff["oneedit"].executed == 1,
+    }
+    if "jupyter" in results:
+        checks["jupyter_over_apidiff"] = (
+            report["ratios"]["jupyter_cold_over_apidiff_cold"] >= TARGET_JUPYTER_RATIO
+        )
+    report["checks"] = checks
+    return report
+
+
+def print_report(r: dict[str, Any]) -> None:
+    n = r["pairs"]
+    print(f"\n== build times, {n} pairs, {r['cpus']} CPUs (seconds, wall clock of sphinx-build) ==")
+    print(f"{'':16}{'cold':>10}{'no-change':>12}{'one-edit':>11}")
+    for way, row in r["builds"].items():
+        print(f"{LABELS[way]:16}{row['cold']['seconds']:>10.2f}{row['nochange']['seconds']:>12.2f}"
+              f"{row['oneedit']['seconds']:>11.2f}")
+    imp = r["imports"]
+    print(f"\nimport torch      {imp['torch']:.2f} s   (fresh interpreter, median of 3; "
+          f"bare interpreter start {imp['bare_python']:.2f} s)")
+    print(f"import megengine  {imp['megengine']:.2f} s")
+    print(f"floor             {r['floor']:.2f} s   (unexecuted cold + import torch + import megengine)")
+
+    print("\n== sphinx-apidiff execution per build ==")
+    for kind, label in (("cold", "cold"), ("nochange", "no-change"), ("oneedit", "one-edit")):
+        b = r["builds"]["apidiff"][kind]
+        statuses = ", ".join(f"{k} {v}" for k, v in sorted(b["statuses"].items())) or "-"
+        print(f"{label:10} executed {b['executed']}, cached {b['cached']}   "
+              f"apidiff.json: {statuses} (cached flag: {b['report_cached']})")
+        print(f"{'':10} {b['apidiff_line']}")
+    if "jupyter" in r["builds"]:
+        j = r["builds"]["jupyter"]
+        print(f"jupyter-sphinx pages executed: cold {j['cold']['executed']}, "
+              f"no-change {j['nochange']['executed']}, one-edit {j['oneedit']['executed']}")
+
+    pe = r["per_example"]
+    print(f"\n== per-example overhead (sphinx-apidiff cold builds of {n} and {4 * n} pairs) ==")
+    print(f"cold {n} pairs {pe['cold_n']:.2f} s, cold {4 * n} pairs {pe['cold_4n']:.2f} s "
+          f"({pe['apidiff_line_4n']})")
+    print(f"marginal cost per example+page   {pe['marginal_ms']:7.2f} ms   (t(4N) - t(N)) / 3N")
+    print(f"snippet compute per example      {pe['snippet_compute_ms']:7.3f} ms   "
+          "(worker-measured, slower framework)")
+    print(f"per-example overhead             {pe['overhead_ms']:7.2f} ms   (marginal - compute)")
+    print(f"  of which Sphinx's own per-page cost (unexecuted pages, {n} -> {4 * n}): "
+          f"{pe['unexecuted_marginal_ms']:.2f} ms; beyond it: {pe['overhead_beyond_sphinx_ms']:.2f} ms")
+
+    ratios, targets, checks = r["ratios"], r["ratios"]["targets"], r["checks"]
+
+    def mark(ok: bool) -> str:
+        return "ok" if ok else "MISSED"
+
+    print("\n== ratios ==")
+    if "jupyter_cold_over_apidiff_cold" in ratios:
+        print(f"jupyter-sphinx cold / apidiff cold  {ratios['jupyter_cold_over_apidiff_cold']:6.1f}x"
+              f"   target >= {targets['jupyter_over_apidiff_min']:g}x   "
+              f"{mark(checks['jupyter_over_apidiff'])}")
+    print(f"apidiff cold / floor                {ratios['apidiff_cold_over_floor']:6.2f}x"
+          f"   target <= {targets['apidiff_over_floor_max']:g}x   {mark(checks['apidiff_over_floor'])}")
+    print(f"per-example overhead                {pe['overhead_ms']:6.2f} ms"
+          f"  target < {targets['overhead_ms_max']:g} ms   {mark(checks['overhead'])}")
+    print(f"no-change rebuild executes nothing: {mark(checks['nochange_executes_nothing'])}; "
+          f"one-edit rebuild executes exactly one example: {mark(checks['oneedit_executes_one'])}")
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,116 @@
+"""Every bad input is one located, typed warning; never a traceback, never a lost page."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from sphinx.testing.util import SphinxTestApp
+
+from .conftest import build_root, warnings_of
+
+
+@pytest.fixture(scope="module")
+def app(rootdir, tmp_path_factory):
+    app = build_root(rootdir, "bad", tmp_path_factory.mktemp("bad"))
+    yield app
+    app.cleanup()
+
+
+def warning(app, pattern):
+    found = [w for w in warnings_of(app) if re.search(pattern, w)]
+    assert found, f"no warning matches {pattern!r} in:\n" + "\n".join(warnings_of(app))
+    return found[0]
+
+
+@pytest.mark.parametrize(
+    ("pattern"),
+    [
+        r"pairs/malformed\.yaml:5: WARNING: malformed YAML: .*\[apidiff\.yaml\]",
+        r"pairs/unknown_key\.yaml:4: WARNING: sumary: unknown key 'sumary'; did you mean 'summary'\? \[apidiff\.spec\]",
+        r"pairs/wrong_type\.yaml:4: WARNING: params: expected a list, got a string \[apidiff\.spec\]",
+        r"pairs/wrong_type\.yaml:11: WARNING: examples\.0\.atol: expected a number, got a string \[apidiff\.spec\]",
+        r"pairs/no_api\.yaml:2: WARNING: torch\.nn\.InstanceNorm does not exist in PyTorch: .*did you mean .*torch\.nn\.InstanceNorm2d.* \[apidiff\.api\]",
+        r"pairs/bad_param\.yaml:5: WARNING: torch has no parameter 'momentun'; did you mean 'momentum'\? \[apidiff\.param\]",
+        r"pairs/unknown_fw\.yaml:6: WARNING: unknown framework 'mge' .*did you mean 'megengine'\? \[apidiff\.framework\]",
+        r"pairs/python_tag\.yaml:4: WARNING: YAML tag not allowed .*python/object/apply.* \[apidiff\.yaml\]",
+        r"pages/missing_file\.rst:4: WARNING: pair file not found: \.\./pairs/missing_file\.yaml",
+        r"pages/inline_bad\.rst:10: WARNING: malformed YAML: .*\[apidiff\.yaml\]",
+    ],
+)
+def test_located_warning(app, pattern):
+    warning(app, pattern)
+
+
+def test_no_traceback_every_page_built(app):
+    assert "Traceback" not in app.warning.getvalue()
+    for page in ("good", "malformed", "no_api", "bad_param", "python_tag", "inline_bad"):
+        assert (app.outdir / "pages" / f"{page}.html").exists()
+    good = (app.outdir / "pages" / "good.html").read_text(encoding="utf-8")
+    assert "A page that builds while the others are broken." in good
+
+
+def test_safe_loader_runs_no_code(app):
+    assert not (app.srcdir / "pwned.txt").exists()
+    assert not any(app.srcdir.rglob("pwned.txt"))
+
+
+def test_page_still_renders_what_it_can(app):
+    # the API that does not exist is said so on the page; the other panel is complete
+    page = (app.outdir / "pages" / "no_api.html").read_text(encoding="utf-8")
+    assert "does not exist in the installed PyTorch" in page
+    assert "num_channels" in page
+    # a misspelt parameter is visible as such in the table
+    page = (app.outdir / "pages" / "bad_param.html").read_text(encoding="utf-8")
+    assert "not in the signature of PyTorch" in page
+
+
+def test_suppress_and_fail_on_warnings(rootdir, tmp_path):
+    quiet = build_root(rootdir, "bad", tmp_path,
+                       confoverrides={"suppress_warnings": ["apidiff"]})
+    quiet.cleanup()
+    assert not [w for w in warnings_of(quiet) if "apidiff" in w]
+    from sphinx.errors import SphinxError
+
+    strict = SphinxTestApp("html", srcdir=quiet.srcdir, freshenv=True, warningiserror=True,
+                           exception_on_warning=True)
+    with pytest.raises(SphinxError):
+        strict.build()
+    strict.cleanup()
+
+
+def test_missing_runtime_falls_back_to_yaml_signatures(rootdir, tmp_path, monkeypatch):
+    import json
+    import shutil
+
+    monkeypatch.delenv("APIDIFF_PYTHON_MEGENGINE")
+    shutil.copytree(rootdir / "test-basic", tmp_path / "basic")
+    pair = tmp_path / "basic" / "pairs" / "instance_norm.yaml"
+    pair.write_text(pair.read_text(encoding="utf-8") + (
+        "signatures:\n  megengine: InstanceNorm(num_channels, eps=1e-05, affine=True, **kwargs)\n"
+    ), encoding="utf-8")
+    app = build_root(rootdir, "basic", tmp_path, confoverrides={
+        "apidiff_runtimes": {"megengine": {"python": "/nonexistent/python3.10"}}})
+    app.cleanup()
+    report = json.loads((app.outdir / "apidiff.json").read_text(encoding="utf-8"))
+    rows = next(p for p in report["pairs"] if p["id"] == "instance-norm")["params"]
+    affine = next(r for r in rows if r["names"]["torch"] == "affine")
+    assert affine["defaults"] == {"torch": "False", "megengine": "True"}
+    runtime = [w for w in warnings_of(app) if "[apidiff.runtime]" in w]
+    assert len(runtime) == 1, runtime
+    assert "/nonexistent/python3.10" in runtime[0]
+    assert "Traceback" not in app.warning.getvalue()
+    # torch still introspected, MegEngine from the YAML; examples are not run
+    page = (app.outdir / "instance_norm.html").read_text(encoding="utf-8")
+    assert "track_running_stats" in page and "not run" in page
+
+
+def test_broken_framework_import_is_one_clear_warning(rootdir, tmp_path, monkeypatch):
+    import sys
+
+    monkeypatch.setenv("APIDIFF_PYTHON_MEGENGINE", sys.executable)  # Python 3.11: no MegEngine
+    app = build_root(rootdir, "basic", tmp_path)
+    app.cleanup()
+    runtime = [w for w in warnings_of(app) if "[apidiff.runtime]" in w]
+    assert len(runtime) == 1
+    assert sys.executable in runtime[0] and "No module named 'megengine'" in runtime[0]
