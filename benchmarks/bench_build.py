@@ -216,7 +216,9 @@ class Build:
     warnings: int = 0
 
 
-SUMMARY = re.compile(r"^apidiff: (?:(\d+) examples: (\d+) run, (\d+) cached.*|nothing to execute.*)$")
+# The end-of-build summary: "apidiff: 20 examples: 20 run, 0 cached, ..." or, when no page
+# was (re)read, a sentence saying nothing ran ("nothing to execute ...", "no example ...").
+SUMMARY = re.compile(r"^apidiff: (?!executing )(?:(\d+) examples?: (\d+) run, (\d+) cached)?")
 
 
 def sphinx_build(src: Path, out: Path, env: dict[str, str], log: Path, jobs: int | None) -> Build:
@@ -236,10 +238,14 @@ def sphinx_build(src: Path, out: Path, env: dict[str, str], log: Path, jobs: int
     build.warnings = sum(1 for line in done.stdout.splitlines() if "WARNING" in line)
     for line in done.stdout.splitlines():
         match = SUMMARY.match(line.strip())
-        if match:
+        if match:  # the last such line wins
             build.apidiff_line = line.strip()
-            build.executed = int(match.group(2)) if match.group(1) else 0
-            build.cached = int(match.group(3)) if match.group(1) else 0
+            if match.group(1):
+                build.executed, build.cached = int(match.group(2)), int(match.group(3))
+            elif re.search(r"\b(nothing|no example|up to date)\b", line):
+                build.executed, build.cached = 0, 0
+            else:  # a summary this script cannot read: count nothing, show the line
+                build.executed = build.cached = None
     if build.apidiff_line is None and (out / "apidiff.json").exists():
         build.apidiff_line = "(no apidiff: line in the output)"
     if "jupyter_sphinx" in (src / "conf.py").read_text(encoding="utf-8"):

@@ -52,7 +52,7 @@ class ApiDiffDirective(SphinxDirective):
         elif self.content:
             source = self.get_source_info()[0] or self.env.doc2path(self.env.docname)
             spec, diags = parse_pair(
-                "\n".join(self.content), source, line_offset=self.content_offset,
+                "\n".join(self.content), source, line_offset=self._content_line_offset(),
                 default_id=None,
             )
             shown = os.path.relpath(source, self.env.srcdir)
@@ -68,6 +68,13 @@ class ApiDiffDirective(SphinxDirective):
         entry = PairEntry(self.env.docname, len(entries), spec, shown, None)
         entries.append(entry)
         return self._page(entry)
+
+    def _content_line_offset(self) -> int:
+        """Lines before the body in the document (file line = YAML line + this)."""
+        if type(self.state).__module__.startswith("myst_parser"):
+            # MyST counts the body offset from the directive's own line.
+            return self.lineno + self.content_offset
+        return self.content_offset
 
     # -- building the skeleton -------------------------------------------------------
 

@@ -63,14 +63,23 @@ def compiled(catalog: Catalog) -> bytes:
 
 def update() -> None:
     template = extract()
+    pot = LOCALE_DIR / f"{DOMAIN}.pot"
+    if pot.exists():  # nothing extracted changed: keep the date, so files stay identical
+        old = read(pot)
+        if [(m.id, m.locations) for m in old] == [(m.id, m.locations) for m in template]:
+            template.creation_date = old.creation_date
     LOCALE_DIR.mkdir(exist_ok=True)
-    with (LOCALE_DIR / f"{DOMAIN}.pot").open("wb") as f:
+    with pot.open("wb") as f:
         write_po(f, template, width=100)
     for lang in LANGUAGES:
         po = po_path(lang)
         po.parent.mkdir(parents=True, exist_ok=True)
         catalog = read(po) if po.exists() else Catalog(locale=lang, domain=DOMAIN, project="sphinx-apidiff", fuzzy=False)
+        for key, message in list(catalog.obsolete.items()):
+            if message.id in template:  # a message that comes back gets its translation back
+                catalog[message.id] = catalog.obsolete.pop(key)
         catalog.update(template)  # keeps translations; removed messages become obsolete
+        catalog.obsolete = {key: m for key, m in catalog.obsolete.items() if m.string}
         with po.open("wb") as f:
             write_po(f, catalog, width=100)
         # Re-read what was written, so the .mo is exactly what `check` compiles.
@@ -91,8 +100,10 @@ def check() -> int:
             translated = catalog.get(message.id)
             if translated is None:
                 problems.append(f"{lang}: not in the .po: {message.id!r}")
-            elif not translated.string or translated.fuzzy:
-                problems.append(f"{lang}: untranslated or fuzzy: {message.id!r}")
+            elif not translated.string:
+                problems.append(f"{lang}: untranslated: {message.id!r}")
+            elif translated.fuzzy:
+                problems.append(f"{lang}: fuzzy (review, then remove the flag): {message.id!r}")
         mo = po.with_suffix(".mo")
         # Compare contents, not mtimes: a git checkout gives both files arbitrary mtimes.
         if not mo.exists() or mo.read_bytes() != compiled(catalog):
