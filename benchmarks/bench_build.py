@@ -13,7 +13,8 @@ For each way: a cold build (fresh output and doctree directories), a rebuild
 with no change, and a rebuild after editing one page's example. Also times
 ``import torch`` and ``import megengine`` to compute the floor (unexecuted cold
 build + both imports), and estimates sphinx-apidiff's per-example overhead from
-a second, 4N-page apidiff project. See benchmarks/README.md.
+a second apidiff project with the same N pages and 4 examples on each (4N
+examples). See benchmarks/README.md.
 
 Run with the interpreter of the Sphinx environment::
 
@@ -84,23 +85,22 @@ class Page:
     name: str  # document name and YAML stem
     op: Op
     seed: int  # distinct per page, so that no two examples share a cache key
+    examples: int = 1  # examples on the page (the per-example estimate uses 4)
+
+    def seeds(self) -> list[int]:
+        return [self.seed + 1000 * j for j in range(self.examples)]
 
 
-def make_pages(n: int) -> list[Page]:
-    return [Page(f"{OPS[i % len(OPS)].name}_{i:03d}", OPS[i % len(OPS)], i) for i in range(n)]
+def make_pages(n: int, examples: int = 1) -> list[Page]:
+    return [Page(f"{OPS[i % len(OPS)].name}_{i:03d}", OPS[i % len(OPS)], i, examples)
+            for i in range(n)]
 
 
 def yaml_text(page: Page) -> str:
     op = page.op
     inputs = "\n".join(f"      {name}: {{shape: {list(shape)}}}" for name, shape in op.inputs)
-    return (
-        f"id: {page.name.replace('_', '-')}\n"
-        f"title: {op.name} ({page.seed})\n"
-        "apis:\n"
-        f"  torch: {op.torch_api}\n"
-        f"  megengine: {op.mge_api}\n"
-        "examples:\n"
-        f"  - seed: {page.seed}\n"
+    examples = "".join(
+        f"  - seed: {seed}\n"
         "    atol: 1.0e-5\n"
         "    inputs:\n"
         f"{inputs}\n"
@@ -112,14 +112,24 @@ def yaml_text(page: Page) -> str:
         f"        {op.mge_code}\n"
         f"        {PRINT_LINE}\n"
         "    compare: [y]\n"
+        for seed in page.seeds()
+    )
+    return (
+        f"id: {page.name.replace('_', '-')}\n"
+        f"title: {op.name} ({page.seed})\n"
+        "apis:\n"
+        f"  torch: {op.torch_api}\n"
+        f"  megengine: {op.mge_api}\n"
+        f"examples:\n{examples}"
     )
 
 
-def cell_code(page: Page, framework: str) -> str:
+def cell_code(page: Page, framework: str, seed: int | None = None) -> str:
     """The same work as the apidiff example: inputs from numpy, the op, print the shape."""
     op = page.op
     factory = "torch.tensor" if framework == "torch" else "megengine.Tensor"
-    lines = ["import numpy as np", f"import {framework}", f"rng = np.random.default_rng({page.seed})"]
+    seed = page.seed if seed is None else seed
+    lines = ["import numpy as np", f"import {framework}", f"rng = np.random.default_rng({seed})"]
     for name, shape in op.inputs:
         lines.append(f"{name} = {factory}(rng.standard_normal({shape!r}).astype('float32'))")
     lines.append(op.torch_code if framework == "torch" else op.mge_code)
@@ -152,13 +162,22 @@ def rst_jupyter(page: Page) -> str:
 
 
 def rst_plain(page: Page) -> str:
-    return (
-        f"{page_title(page)}\n"
-        "PyTorch\n-------\n\n"
-        f".. code-block:: python\n\n{indent(cell_code(page, 'torch'))}\n"
-        "MegEngine\n---------\n\n"
-        f".. code-block:: python\n\n{indent(cell_code(page, 'megengine'))}"
-    )
+    if page.examples == 1:
+        return (
+            f"{page_title(page)}\n"
+            "PyTorch\n-------\n\n"
+            f".. code-block:: python\n\n{indent(cell_code(page, 'torch'))}\n"
+            "MegEngine\n---------\n\n"
+            f".. code-block:: python\n\n{indent(cell_code(page, 'megengine'))}"
+        )
+    parts = [page_title(page)]
+    for number, seed in enumerate(page.seeds(), start=1):
+        parts.append(
+            f"\nExample {number}\n---------\n\n"
+            f".. code-block:: python\n\n{indent(cell_code(page, 'torch', seed))}\n"
+            f".. code-block:: python\n\n{indent(cell_code(page, 'megengine', seed))}"
+        )
+    return "".join(parts)
 
 
 WAYS = ("apidiff", "jupyter", "unexecuted")
@@ -334,44 +353,72 @@ def check_tools(mge_python: str, with_jupyter: bool) -> None:
 
 # -- the benchmark --------------------------------------------------------------------
 
-def bench_way(work: Path, way: str, pages: list[Page], env: dict[str, str], repeat: int,
-              jobs: int | None, tag: str = "") -> dict[str, Any]:
-    """Cold (median of ``repeat`` fresh projects), then no-change and one-edit rebuilds."""
-    name = f"{way}{tag}"
-    log = work / f"{name}.log"
-    colds = []
-    for _ in range(repeat):
-        src = write_project(work / name, way, pages)
-        out = work / name / "out"
-        colds.append(sphinx_build(src, out, env, log, jobs))
-        print(f"  {name}: cold {colds[-1].seconds:.2f} s", flush=True)
-    cold = sorted(colds, key=lambda b: b.seconds)[len(colds) // 2]
-    result: dict[str, Any] = {"cold": cold, "cold_all": [b.seconds for b in colds],
-                              "src": src, "out": out}
-    if tag:  # the 4N project: cold build only
-        return result
-    result["nochange"] = sphinx_build(src, out, env, log, jobs)
-    print(f"  {name}: no-change {result['nochange'].seconds:.2f} s", flush=True)
-    edit_one_page(src, way, pages[0])
-    result["oneedit"] = sphinx_build(src, out, env, log, jobs)
-    print(f"  {name}: one-edit {result['oneedit'].seconds:.2f} s", flush=True)
-    return result
+@dataclass
+class Project:
+    way: str
+    tag: str  # "" or "-4x" (the same pages with 4 examples each)
+    pages: list[Page]
+    repeat: int
+    colds: list[Build] = field(default_factory=list)
+    nochange: list[Build] = field(default_factory=list)
+    oneedit: list[Build] = field(default_factory=list)
+    compute: dict[str, float] = field(default_factory=dict)  # of the last cold build
+
+    @property
+    def name(self) -> str:
+        return self.way + self.tag
+
+
+def median_build(builds: list[Build]) -> Build:
+    return sorted(builds, key=lambda b: b.seconds)[(len(builds) - 1) // 2]
+
+
+class Bench:
+    def __init__(self, work: Path, env: dict[str, str], jobs: int | None) -> None:
+        self.work, self.env, self.jobs = work, env, jobs
+
+    def paths(self, project: Project) -> tuple[Path, Path, Path]:
+        root = self.work / project.name
+        return root / "src", root / "out", self.work / f"{project.name}.log"
+
+    def cold(self, project: Project) -> None:
+        """A fresh project: new sources, no output, no doctrees, no result cache."""
+        src, out, log = self.paths(project)
+        write_project(src.parent, project.way, project.pages)
+        project.colds.append(sphinx_build(src, out, self.env, log, self.jobs))
+        project.compute = snippet_compute(out)
+        print(f"  {project.name:14} cold       {project.colds[-1].seconds:6.2f} s", flush=True)
+
+    def rebuilds(self, project: Project) -> None:
+        """On the last cold build: no-change rebuilds, then one-page edits (a new page each)."""
+        src, out, log = self.paths(project)
+        for _ in range(project.repeat):
+            project.nochange.append(sphinx_build(src, out, self.env, log, self.jobs))
+            print(f"  {project.name:14} no-change  {project.nochange[-1].seconds:6.2f} s", flush=True)
+        for r in range(min(project.repeat, len(project.pages))):
+            edit_one_page(src, project.way, project.pages[r])
+            project.oneedit.append(sphinx_build(src, out, self.env, log, self.jobs))
+            print(f"  {project.name:14} one-edit   {project.oneedit[-1].seconds:6.2f} s", flush=True)
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--pairs", type=int, default=20, help="pages (pairs) per project (20)")
-    parser.add_argument("--repeat", type=int, default=1,
-                        help="cold builds per way (fresh project each), median reported (1)")
+    parser.add_argument("--repeat", type=int, default=3,
+                        help="builds of each kind for apidiff and unexecuted; medians reported (3)")
+    parser.add_argument("--jupyter-repeat", type=int, default=1,
+                        help="builds of each kind for jupyter-sphinx (1; a cold build is ~90 s)")
     parser.add_argument("--jobs", type=int, default=None, help="pass -j JOBS to sphinx-build")
     parser.add_argument("--json", metavar="FILE", help="write the numbers as JSON")
     parser.add_argument("--megengine-python", default=os.environ.get(
         "APIDIFF_PYTHON_MEGENGINE", str(ROOT / ".venv-megengine" / "bin" / "python")))
     parser.add_argument("--skip-jupyter", action="store_true", help="leave jupyter-sphinx out")
-    parser.add_argument("--workdir", help="build here instead of a new temporary directory")
+    parser.add_argument("--workdir", help="build here instead of in a new temporary directory")
     parser.add_argument("--keep", action="store_true", help="keep the temporary directory")
     args = parser.parse_args(argv)
     n = args.pairs
+    if n < 1 or args.repeat < 1 or args.jupyter_repeat < 1:
+        parser.error("--pairs, --repeat and --jupyter-repeat must be at least 1")
     mge_python = os.path.abspath(args.megengine_python)
     check_tools(mge_python, not args.skip_jupyter)
 
@@ -381,10 +428,21 @@ def main(argv: list[str] | None = None) -> int:
     else:
         work = Path(tempfile.mkdtemp(prefix="apidiff-bench-"))
     env = build_env(work, mge_python)
-    ways = [w for w in WAYS if not (w == "jupyter" and args.skip_jupyter)]
-    pages = make_pages(n)
+    bench = Bench(work, env, args.jobs)
+    pages, pages4 = make_pages(n), make_pages(n, 4)
+    projects = {
+        "apidiff": Project("apidiff", "", pages, args.repeat),
+        "unexecuted": Project("unexecuted", "", pages, args.repeat),
+        # The same N pages with 4 examples each: 4N examples, so that the difference
+        # is the cost of 3N examples and not of 3N more pages (see README).
+        "apidiff-4x": Project("apidiff", "-4x", pages4, args.repeat),
+        "unexecuted-4x": Project("unexecuted", "-4x", pages4, args.repeat),
+    }
+    if not args.skip_jupyter:
+        projects["jupyter"] = Project("jupyter", "", pages, args.jupyter_repeat)
     print(f"bench_build: {n} pairs, work dir {work}", flush=True)
-    print(f"  sphinx-build {SPHINX_BUILD}; MegEngine {mge_python}; {os.cpu_count()} CPUs", flush=True)
+    print(f"  sphinx-build {SPHINX_BUILD}; MegEngine {mge_python}; {os.cpu_count()} CPUs; "
+          f"logs in the work dir", flush=True)
 
     try:
         imports = {"torch": time_import(sys.executable, "torch"),
@@ -392,11 +450,15 @@ def main(argv: list[str] | None = None) -> int:
                    "bare_python": time_import(sys.executable, "sys")}
         print(f"  import torch {imports['torch']:.2f} s, import megengine {imports['megengine']:.2f} s",
               flush=True)
-        results = {way: bench_way(work, way, pages, env, args.repeat, args.jobs) for way in ways}
-        big = bench_way(work, "apidiff", make_pages(4 * n), env, args.repeat, args.jobs, tag="-4n")
-        big_plain = bench_way(work, "unexecuted", make_pages(4 * n), env, args.repeat, args.jobs,
-                              tag="-4n")
-        report = summarize(n, imports, results, big, big_plain)
+        # Cold builds interleaved, so that drift (other load, page cache) hits every way alike.
+        for r in range(max(p.repeat for p in projects.values())):
+            for project in projects.values():
+                if r < project.repeat:
+                    bench.cold(project)
+        for key in ("apidiff", "jupyter", "unexecuted"):
+            if key in projects:
+                bench.rebuilds(projects[key])
+        report = summarize(n, imports, projects)
     finally:
         if not args.keep and not args.workdir:
             shutil.rmtree(work, ignore_errors=True)
@@ -404,34 +466,46 @@ def main(argv: list[str] | None = None) -> int:
     if args.json:
         Path(args.json).write_text(json.dumps(report, indent=1) + "\n", encoding="utf-8")
         print(f"\nwrote {args.json}")
-    return 0
+    return 0 if all(report["checks"].values()) else 1
 
 
-def summarize(n: int, imports: dict[str, float], results: dict[str, Any], big: dict[str, Any],
-              big_plain: dict[str, Any]) -> dict[str, Any]:
+def summarize(n: int, imports: dict[str, float], projects: dict[str, Project]) -> dict[str, Any]:
     def build_json(b: Build) -> dict[str, Any]:
         data = asdict(b)
         data.pop("log")
         return data
 
-    table = {
-        way: {kind: build_json(r[kind]) for kind in ("cold", "nochange", "oneedit")}
-        | {"cold_all": r["cold_all"]}
-        for way, r in results.items()
-    }
-    apidiff = results["apidiff"]
-    floor = results["unexecuted"]["cold"].seconds + imports["torch"] + imports["megengine"]
+    def kinds(p: Project) -> dict[str, Any]:
+        row: dict[str, Any] = {"cold": build_json(median_build(p.colds)),
+                               "cold_all": [b.seconds for b in p.colds]}
+        if p.nochange:
+            row["nochange"] = build_json(median_build(p.nochange))
+            row["nochange_all"] = [b.seconds for b in p.nochange]
+            row["oneedit"] = build_json(median_build(p.oneedit))
+            row["oneedit_all"] = [b.seconds for b in p.oneedit]
+            row["executed"] = {"cold": [b.executed for b in p.colds],
+                               "nochange": [b.executed for b in p.nochange],
+                               "oneedit": [b.executed for b in p.oneedit]}
+        return row
+
+    table = {key: kinds(projects[key]) for key in ("apidiff", "jupyter", "unexecuted")
+             if key in projects}
+    apidiff, big = projects["apidiff"], projects["apidiff-4x"]
+    plain, big_plain = projects["unexecuted"], projects["unexecuted-4x"]
+    t_apidiff = median_build(apidiff.colds).seconds
+    t_plain = median_build(plain.colds).seconds
+    floor = t_plain + imports["torch"] + imports["megengine"]
 
     # Per-example overhead: the marginal cost of 3N more examples, less their own compute.
-    t_n, t_4n = apidiff["cold"].seconds, big["cold"].seconds
-    marginal = (t_4n - t_n) / (3 * n)
-    compute_n, compute_4n = snippet_compute(apidiff["out"]), snippet_compute(big["out"])
+    t_4n = median_build(big.colds).seconds
+    marginal = (t_4n - t_apidiff) / (3 * n)
     # The frameworks' workers run concurrently: the snippets' wall-clock share is the
     # slower framework's (a smaller subtraction than the sum, so a larger overhead).
     compute = max(
-        (compute_4n.get(fw, 0.0) - compute_n.get(fw, 0.0)) / (3 * n) for fw in compute_4n
-    ) if compute_4n else 0.0
-    plain_marginal = (big_plain["cold"].seconds - results["unexecuted"]["cold"].seconds) / (3 * n)
+        ((big.compute.get(fw, 0.0) - apidiff.compute.get(fw, 0.0)) / (3 * n) for fw in big.compute),
+        default=0.0,
+    )
+    plain_marginal = (median_build(big_plain.colds).seconds - t_plain) / (3 * n)
     overhead = marginal - compute
     report: dict[str, Any] = {
         "pairs": n,
@@ -440,36 +514,42 @@ def summarize(n: int, imports: dict[str, float], results: dict[str, Any], big: d
         "builds": table,
         "floor": floor,
         "per_example": {
-            "cold_n": t_n,
+            "cold_n": t_apidiff,
             "cold_4n": t_4n,
+            "cold_4n_all": [b.seconds for b in big.colds],
             "marginal_ms": marginal * 1e3,
             "snippet_compute_ms": compute * 1e3,
-            "snippet_compute_total_4n": compute_4n,
+            "snippet_compute_total_n": apidiff.compute,
+            "snippet_compute_total_4n": big.compute,
             "overhead_ms": overhead * 1e3,
-            "unexecuted_cold_4n": big_plain["cold"].seconds,
+            "unexecuted_cold_4n": median_build(big_plain.colds).seconds,
+            "unexecuted_cold_4n_all": [b.seconds for b in big_plain.colds],
             "unexecuted_marginal_ms": plain_marginal * 1e3,
-            "overhead_beyond_sphinx_ms": (overhead - plain_marginal) * 1e3,
-            "statuses_4n": big["cold"].statuses,
-            "apidiff_line_4n": big["cold"].apidiff_line,
+            "overhead_beyond_unexecuted_ms": (overhead - plain_marginal) * 1e3,
+            "statuses_4n": median_build(big.colds).statuses,
+            "apidiff_line_4n": median_build(big.colds).apidiff_line,
         },
         "ratios": {
-            "apidiff_cold_over_floor": apidiff["cold"].seconds / floor,
+            "apidiff_cold_over_floor": t_apidiff / floor,
             "targets": {"jupyter_over_apidiff_min": TARGET_JUPYTER_RATIO,
                         "apidiff_over_floor_max": TARGET_FLOOR_RATIO,
                         "overhead_ms_max": TARGET_OVERHEAD_MS},
         },
     }
-    if "jupyter" in results:
-        report["ratios"]["jupyter_cold_over_apidiff_cold"] = (
-            results["jupyter"]["cold"].seconds / apidiff["cold"].seconds
-        )
     checks = {
         "apidiff_over_floor": report["ratios"]["apidiff_cold_over_floor"] <= TARGET_FLOOR_RATIO,
         "overhead": overhead * 1e3 < TARGET_OVERHEAD_MS,
-        "nochange_executes_nothing": apidiff["nochange"].executed == 0,
-        "oneedit_executes_one": apidiff["oneedit"].executed == 1,
+        "apidiff_cold_executes_all": all(b.executed == n for b in apidiff.colds),
+        "apidiff_nochange_executes_nothing": all(b.executed == 0 for b in apidiff.nochange),
+        "apidiff_oneedit_executes_one": all(b.executed == 1 for b in apidiff.oneedit),
+        "apidiff_all_match": all(b.statuses == {"match": n} for b in apidiff.colds)
+        and all(b.statuses == {"match": 4 * n} for b in big.colds),
     }
-    if "jupyter" in results:
+    if "jupyter" in projects:
+        jupyter = projects["jupyter"]
+        report["ratios"]["jupyter_cold_over_apidiff_cold"] = (
+            median_build(jupyter.colds).seconds / t_apidiff
+        )
         checks["jupyter_over_apidiff"] = (
             report["ratios"]["jupyter_cold_over_apidiff_cold"] >= TARGET_JUPYTER_RATIO
         )
@@ -477,41 +557,49 @@ def summarize(n: int, imports: dict[str, float], results: dict[str, Any], big: d
     return report
 
 
+def _spread(values: list[float]) -> str:
+    return "" if len(values) < 2 else f" [{min(values):.2f}-{max(values):.2f}]"
+
+
 def print_report(r: dict[str, Any]) -> None:
     n = r["pairs"]
-    print(f"\n== build times, {n} pairs, {r['cpus']} CPUs (seconds, wall clock of sphinx-build) ==")
-    print(f"{'':16}{'cold':>10}{'no-change':>12}{'one-edit':>11}")
+    print(f"\n== build times, {n} pairs, {r['cpus']} CPUs (seconds, wall clock of sphinx-build; "
+          "median [min-max] of the repeats) ==")
+    print(f"{'':16}{'cold':>20}{'no-change':>20}{'one-edit':>20}")
     for way, row in r["builds"].items():
-        print(f"{LABELS[way]:16}{row['cold']['seconds']:>10.2f}{row['nochange']['seconds']:>12.2f}"
-              f"{row['oneedit']['seconds']:>11.2f}")
+        cells = [f"{row[k]['seconds']:.2f}{_spread(row[k + '_all'])}"
+                 for k in ("cold", "nochange", "oneedit")]
+        print(f"{LABELS[way]:16}" + "".join(f"{c:>20}" for c in cells))
     imp = r["imports"]
     print(f"\nimport torch      {imp['torch']:.2f} s   (fresh interpreter, median of 3; "
-          f"bare interpreter start {imp['bare_python']:.2f} s)")
+          f"a bare interpreter start is {imp['bare_python']:.2f} s)")
     print(f"import megengine  {imp['megengine']:.2f} s")
     print(f"floor             {r['floor']:.2f} s   (unexecuted cold + import torch + import megengine)")
 
-    print("\n== sphinx-apidiff execution per build ==")
+    print("\n== sphinx-apidiff: examples executed per build (from its 'apidiff:' line) ==")
+    row = r["builds"]["apidiff"]
     for kind, label in (("cold", "cold"), ("nochange", "no-change"), ("oneedit", "one-edit")):
-        b = r["builds"]["apidiff"][kind]
+        b = row[kind]
         statuses = ", ".join(f"{k} {v}" for k, v in sorted(b["statuses"].items())) or "-"
-        print(f"{label:10} executed {b['executed']}, cached {b['cached']}   "
-              f"apidiff.json: {statuses} (cached flag: {b['report_cached']})")
+        print(f"{label:10} executed {b['executed']}, cached {b['cached']}; apidiff.json: "
+              f"{statuses} (marked cached: {b['report_cached']})")
         print(f"{'':10} {b['apidiff_line']}")
+    print(f"executed in every build: {row['executed']}")
     if "jupyter" in r["builds"]:
-        j = r["builds"]["jupyter"]
-        print(f"jupyter-sphinx pages executed: cold {j['cold']['executed']}, "
-              f"no-change {j['nochange']['executed']}, one-edit {j['oneedit']['executed']}")
+        print(f"jupyter-sphinx: pages executed per build: {r['builds']['jupyter']['executed']}")
 
     pe = r["per_example"]
-    print(f"\n== per-example overhead (sphinx-apidiff cold builds of {n} and {4 * n} pairs) ==")
-    print(f"cold {n} pairs {pe['cold_n']:.2f} s, cold {4 * n} pairs {pe['cold_4n']:.2f} s "
-          f"({pe['apidiff_line_4n']})")
-    print(f"marginal cost per example+page   {pe['marginal_ms']:7.2f} ms   (t(4N) - t(N)) / 3N")
-    print(f"snippet compute per example      {pe['snippet_compute_ms']:7.3f} ms   "
-          "(worker-measured, slower framework)")
+    print(f"\n== per-example overhead (sphinx-apidiff cold builds: {n} pages with 1, then with 4 "
+          "examples each) ==")
+    print(f"cold, {n} examples {pe['cold_n']:.2f} s; cold, {4 * n} examples {pe['cold_4n']:.2f} s"
+          f"{_spread(pe['cold_4n_all'])}")
+    print(f"  {pe['apidiff_line_4n']}")
+    print(f"marginal cost per example        {pe['marginal_ms']:7.2f} ms   (t(4N) - t(N)) / 3N")
+    print(f"snippet compute per example      {pe['snippet_compute_ms']:7.2f} ms   "
+          "(worker-measured, the slower framework)")
     print(f"per-example overhead             {pe['overhead_ms']:7.2f} ms   (marginal - compute)")
-    print(f"  of which Sphinx's own per-page cost (unexecuted pages, {n} -> {4 * n}): "
-          f"{pe['unexecuted_marginal_ms']:.2f} ms; beyond it: {pe['overhead_beyond_sphinx_ms']:.2f} ms")
+    print(f"  for comparison, the same difference for unexecuted code-blocks: "
+          f"{pe['unexecuted_marginal_ms']:.2f} ms per example")
 
     ratios, targets, checks = r["ratios"], r["ratios"]["targets"], r["checks"]
 
@@ -527,8 +615,10 @@ def print_report(r: dict[str, Any]) -> None:
           f"   target <= {targets['apidiff_over_floor_max']:g}x   {mark(checks['apidiff_over_floor'])}")
     print(f"per-example overhead                {pe['overhead_ms']:6.2f} ms"
           f"  target < {targets['overhead_ms_max']:g} ms   {mark(checks['overhead'])}")
-    print(f"no-change rebuild executes nothing: {mark(checks['nochange_executes_nothing'])}; "
-          f"one-edit rebuild executes exactly one example: {mark(checks['oneedit_executes_one'])}")
+    print(f"cold executes all: {mark(checks['apidiff_cold_executes_all'])}; "
+          f"no-change executes nothing: {mark(checks['apidiff_nochange_executes_nothing'])}; "
+          f"one-edit executes exactly one: {mark(checks['apidiff_oneedit_executes_one'])}; "
+          f"all examples match: {mark(checks['apidiff_all_match'])}")
 
 
 if __name__ == "__main__":

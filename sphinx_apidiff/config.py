@@ -111,6 +111,13 @@ class ApidiffConfig:
                   "help": "Committed results store used when the frameworks are absent."},
     )
 
+    store_update: bool = field(
+        default=False,
+        metadata={"check": lambda v: None if isinstance(v, bool) else "True or False",
+                  "types": (bool,),
+                  "help": "Write live results into the results store (refresh it)."},
+    )
+
     @classmethod
     def register(cls, app: Sphinx) -> None:
         for f in fields(cls):

@@ -31,6 +31,7 @@ from .runtime import Fingerprint, Runtime, RuntimeUnavailable, probe
 from .runtime.worker import TENSOR_FACTORIES
 from .signature import VAR_KEYWORD, VAR_POSITIONAL, Signature, signature_from_docstring
 from .spec import ExampleSpec
+from .store import Store
 
 ENGINE_VERSION = 1
 MODES = ("auto", "force", "cache", "off")
@@ -118,6 +119,7 @@ class ExampleResult:
     cached: bool = False
     reason: str | None = None  # why it did not run
     stale: str | None = None  # why a stored result no longer matches its example
+    from_store: bool = False
 
     @property
     def max_abs(self) -> float | None:
@@ -153,6 +155,8 @@ class ExampleJob:
     example: ExampleSpec
     frameworks: list[str]
     label: str = ""
+    pair_id: str = ""
+    index: int = 0
 
 
 @dataclass
@@ -222,6 +226,7 @@ class Engine:
         cache_path: str | os.PathLike[str] | None = None,
         mode: str = "auto",
         timeout: float = 60.0,
+        store: Store | None = None,
     ) -> None:
         if mode not in MODES:
             raise ValueError(f"execution mode must be one of {MODES}, not {mode!r}")
@@ -230,6 +235,7 @@ class Engine:
         self.mode = mode
         self.timeout = timeout
         self.stats = Stats()
+        self.store = store
         self._fingerprints: dict[str, Fingerprint | None] = {}
         self.unavailable: dict[str, str] = {}  # framework -> why it cannot be used
         self._runtimes: dict[str, Runtime] = {}
@@ -305,8 +311,8 @@ class Engine:
         for framework, api in dict.fromkeys(requests):
             fp = self.fingerprint(framework)
             if fp is None or not fp.found:
-                results[(framework, api)] = SignatureResult(
-                    framework, api, unavailable=self.unavailable.get(framework)
+                results[(framework, api)] = self._stored_signature(framework, api) or (
+                    SignatureResult(framework, api, unavailable=self.unavailable.get(framework))
                 )
                 continue
             key = _digest({"v": ENGINE_VERSION, "kind": "signature", "api": api, "fp": fp.key()})
@@ -315,8 +321,9 @@ class Engine:
                 results[(framework, api)] = SignatureResult.from_json(hit)
                 continue
             if self.mode == "cache":
-                results[(framework, api)] = SignatureResult(
-                    framework, api, unavailable="execution mode is 'cache' and no stored signature"
+                results[(framework, api)] = self._stored_signature(framework, api) or (
+                    SignatureResult(framework, api,
+                                    unavailable="execution mode is 'cache' and no stored signature")
                 )
                 continue
             pending[(framework, api)] = (key, self._submit(framework, self._introspect_one(api)))
@@ -326,6 +333,12 @@ class Engine:
                 self.cache.put("sig", key, result.to_json())
             results[(framework, api)] = result
         return results
+
+    def _stored_signature(self, framework: str, api: str) -> SignatureResult | None:
+        stored = self.store.signature(framework, api) if self.store else None
+        if stored is None:
+            return None
+        return SignatureResult.from_json({**stored, "framework": framework, "api": api})
 
     def _introspect_one(self, api: str) -> Callable[[Runtime], SignatureResult]:
         def task(runtime: Runtime) -> SignatureResult:
@@ -406,7 +419,8 @@ class Engine:
             if key is None:
                 missing = [fw for fw in job.frameworks if fw in self.unavailable]
                 reason = "; ".join(self.unavailable[fw] for fw in missing) or "runtime unavailable"
-                scheduled.append((job, ExampleResult(reason=reason), {}, None))
+                stored = self._stored_result(job)
+                scheduled.append((job, stored or ExampleResult(reason=reason), {}, None))
                 continue
             if self.mode != "force":
                 hit = self.cache.get("ex", key)
@@ -416,9 +430,10 @@ class Engine:
                     scheduled.append((job, result, {}, key))
                     continue
             if self.mode == "cache":
-                scheduled.append(
-                    (job, ExampleResult(key=key, reason="not in the cache (execution mode 'cache')"), {}, key)
-                )
+                stored = self._stored_result(job)
+                missing_result = ExampleResult(
+                    key=key, reason="no stored result (execution mode 'cache')")
+                scheduled.append((job, stored or missing_result, {}, key))
                 continue
             arrays = compare.make_inputs(ex.inputs, ex.seed)
             encoded = {
@@ -438,12 +453,57 @@ class Engine:
                 if key is not None:
                     self.cache.put("ex", key, ready.to_json())
                 self.stats.run += 1
-            elif ready.cached:
+            elif ready.cached or ready.from_store:
                 self.stats.cached += 1
             else:
                 self.stats.not_run += 1
             self.stats.statuses[ready.status] += 1
             yield job, ready
+
+    def content_key(self, job: ExampleJob) -> str:
+        """What the example is, independent of where it runs (for the results store)."""
+        ex = job.example
+        return _digest({
+            "code": {fw: ex.code[fw].text for fw in job.frameworks},
+            "inputs": [spec.canonical() for spec in ex.inputs],
+            "seed": ex.seed, "compare": ex.compare, "atol": ex.atol, "rtol": ex.rtol,
+        })
+
+    def _stored_result(self, job: ExampleJob) -> ExampleResult | None:
+        stored = self.store.example(job.pair_id, job.index) if self.store else None
+        if not stored:
+            return None
+        result = ExampleResult.from_json(stored["result"])
+        result.from_store = True
+        reasons = []
+        if stored.get("content") != self.content_key(job):
+            reasons.append("the example changed since its result was stored")
+        for fw, version in sorted(stored.get("versions", {}).items()):
+            fp = self.fingerprint(fw)
+            if fp is not None and fp.found and fp.version != version:
+                reasons.append(f"{fw} {version} when stored, {fp.version} installed")
+        result.stale = "; ".join(reasons) or None
+        return result
+
+    def record(self, pair_id: str, apis: dict[str, str], signatures: dict[str, SignatureResult],
+               jobs: list[ExampleJob], results: list[ExampleResult]) -> None:
+        """Put live results of a pair into the store (when it is being refreshed)."""
+        if self.store is None or not self.store.update:
+            return
+        for fw, sig in signatures.items():
+            if sig.unavailable is None:
+                self.store.record_signature(pair_id, apis, fw, sig.to_json())
+        for job, result in zip(jobs, results, strict=True):
+            if result.from_store or result.status == "not-run":
+                continue
+            data = result.to_json()
+            for side in data["sides"].values():
+                side["elapsed"] = 0.0  # timings would make every refresh a diff
+            data["key"] = None
+            self.store.record_example(pair_id, apis, job.index, {
+                "title": job.label, "content": self.content_key(job),
+                "versions": result.versions, "result": data,
+            })
 
     def _run_side(
         self, framework: str, example: ExampleSpec, inputs: dict[str, Any]

@@ -158,7 +158,7 @@ class Parts:
 
     def category(self) -> nodes.paragraph:
         label = category_label(self.r.category, self.labels)
-        node = para(nodes.strong(_("Category"), _("Category")), ": ", badge(label, "category"),
+        node = para(nodes.strong("", _("Category:")), " ", badge(label, "category"),
                     classes=["apidiff-category", f"apidiff-category-{self.r.category}"])
         if self.r.category != self.r.computed_category:
             computed = category_label(self.r.computed_category, self.labels)
@@ -225,8 +225,8 @@ class Parts:
             else:
                 text = name if default is None else f"{name}={default}"
                 value = nodes.literal(text, text)
-            items += nodes.list_item("", para(nodes.strong(self.labels[fw], self.labels[fw]),
-                                              ": ", value))
+            items += nodes.list_item("", para(
+                nodes.strong("", _("{framework}:").format(framework=self.labels[fw])), " ", value))
         return [items]
 
     # -- examples ---------------------------------------------------------------
@@ -237,8 +237,8 @@ class Parts:
         status = result.status if result else "not-run"
         box = container("example", classes=[f"apidiff-status-{status}"])
         line = para(classes=["apidiff-status"])
-        line += nodes.strong(_("Status"), _("Status"))
-        line += nodes.Text(": ")
+        line += nodes.strong("", _("Status:"))
+        line += nodes.Text(" ")
         line += badge(status_label(status), status)
         if status == "differ" and example.expect == "differ":
             line += nodes.Text(" ")

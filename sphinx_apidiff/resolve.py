@@ -24,6 +24,7 @@ from .execute import Engine, ExampleJob, ExampleResult, Stats
 from .nodes import PairEntry, Resolved, get_pairs
 from .signature import Signature, parse_signature_text
 from .spec import resolve_prose
+from .store import Store
 
 logger = logging.getLogger(__name__)
 
@@ -39,11 +40,15 @@ def make_engine(app: Sphinx) -> Engine:
         cache = os.path.join(app.doctreedir, "apidiff-cache")
     else:
         cache = os.path.join(app.confdir, cache)
+    store = None
+    if cfg.store_path:
+        store = Store(os.path.join(app.confdir, cfg.store_path), update=cfg.store_update)
     return Engine(
         pythons=cfg.pythons(app.confdir),
         cache_path=cache,
         mode=cfg.execution_mode,
         timeout=float(cfg.execution_timeout),
+        store=store,
     )
 
 
@@ -96,11 +101,13 @@ def _resolve(app: Sphinx, eng: Engine, pending: list[PairEntry]) -> None:
     sigs = eng.signatures((fw, api) for e in pending for fw, api in e.spec.apis.items())
 
     warned: set[str] = set()
+    if eng.mode == "cache":  # nothing runs: runtimes are not needed, the store speaks
+        warned.update(eng.unavailable)
     for entry in pending:
         for fw in entry.spec.apis:
             if fw in eng.unavailable and fw not in warned:
                 warned.add(fw)
-                warn(f"{eng.unavailable[fw]}; pages use the signatures given in the YAML",
+                warn(f"{eng.unavailable[fw]}; pages use the signatures given in the YAML or stored",
                      "runtime", entry.spec.location(entry.spec.api_lines.get(fw)))
 
     jobs: list[tuple[PairEntry, int, ExampleJob]] = []
@@ -108,7 +115,8 @@ def _resolve(app: Sphinx, eng: Engine, pending: list[PairEntry]) -> None:
         for index, example in enumerate(entry.spec.examples):
             fws = [fw for fw in entry.spec.apis if fw in example.code]
             title = resolve_prose(example.title, app.config.language) or f"#{index + 1}"
-            jobs.append((entry, index, ExampleJob(example, fws, f"{entry.docname}: {title}")))
+            jobs.append((entry, index, ExampleJob(example, fws, f"{entry.docname}: {title}",
+                                                  pair_id=entry.spec.id, index=index)))
 
     results: dict[tuple[str, int], ExampleResult] = {}
     if jobs:
@@ -125,6 +133,15 @@ def _resolve(app: Sphinx, eng: Engine, pending: list[PairEntry]) -> None:
 
     for entry in pending:
         entry.resolved = _resolve_entry(app, cfg, eng, entry, sigs, results)
+        own = [(index, job) for e, index, job in jobs if e is entry]
+        eng.record(entry.spec.id, entry.spec.apis, entry.resolved.signatures,
+                   [job for _, job in own], [entry.resolved.examples[i] for i, _ in own])
+    if eng.store is not None and eng.store.update:
+        written = eng.store.flush()
+        keep = {e.spec.id for entries in get_pairs(app.env).values() for e in entries}
+        removed = eng.store.prune(keep)
+        logger.info(bold("apidiff: ") + f"results store {eng.store.path}: "
+                    f"{len(written)} pair(s) written, {len(removed)} removed")
 
 
 def _resolve_entry(app: Sphinx, cfg: ApidiffConfig, eng: Engine, entry: PairEntry,
@@ -153,6 +170,9 @@ def _resolve_entry(app: Sphinx, cfg: ApidiffConfig, eng: Engine, entry: PairEntr
         elif result.signature is None and given is None and not result.unavailable:
             warn(f"cannot introspect the signature of {api}; give it under 'signatures:'",
                  "signature", location)
+        elif result.signature is None and given is None and eng.mode == "cache":
+            warn(f"no stored signature of {api} (execution mode 'cache'): refresh the results "
+                 "store, or give it under 'signatures:'", "store", location)
         signatures[fw] = given or result.signature
 
     resolved.shown = signatures

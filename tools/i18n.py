@@ -74,7 +74,8 @@ def update() -> None:
     for lang in LANGUAGES:
         po = po_path(lang)
         po.parent.mkdir(parents=True, exist_ok=True)
-        catalog = read(po) if po.exists() else Catalog(locale=lang, domain=DOMAIN, project="sphinx-apidiff", fuzzy=False)
+        catalog = (read(po) if po.exists() else
+                   Catalog(locale=lang, domain=DOMAIN, project="sphinx-apidiff", fuzzy=False))
         for key, message in list(catalog.obsolete.items()):
             if message.id in template:  # a message that comes back gets its translation back
                 catalog[message.id] = catalog.obsolete.pop(key)

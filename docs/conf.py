@@ -1,0 +1,23 @@
+"""The sphinx-apidiff documentation, and the PyTorch -> MegEngine migration guide built with it."""
+
+import os
+
+project = "sphinx-apidiff"
+author = "The sphinx-apidiff developers"
+copyright = "2026, " + author
+
+extensions = ["sphinx_apidiff"]
+
+html_theme = "furo"
+html_title = "sphinx-apidiff"
+exclude_patterns = ["_build"]
+language = "en"
+
+# MegEngine 1.13 only runs on Python <= 3.10 with numpy < 2: it gets its own interpreter
+# (made by scripts/bootstrap.sh). APIDIFF_PYTHON_MEGENGINE overrides the path.
+# torch runs in the interpreter running Sphinx.
+apidiff_runtimes = {"megengine": {"python": "../.venv-megengine/bin/python"}}
+
+# "auto" runs what the cache lacks. Read the Docs, which has neither framework, renders
+# from the committed results store (see hosting.rst): APIDIFF_EXECUTION_MODE=cache.
+apidiff_execution_mode = os.environ.get("APIDIFF_EXECUTION_MODE", "auto")
