@@ -249,7 +249,8 @@ def sphinx_build(src: Path, out: Path, env: dict[str, str], log: Path, jobs: int
                           text=True, check=False)
     seconds = time.perf_counter() - started
     with log.open("a", encoding="utf-8") as handle:
-        handle.write(f"$ {' '.join(cmd)}\n{done.stdout}\n[{seconds:.3f} s, exit {done.returncode}]\n\n")
+        handle.write(f"$ {' '.join(cmd)}\n{done.stdout}\n"
+                     f"[{seconds:.3f} s, exit {done.returncode}]\n\n")
     if done.returncode != 0:
         tail = "\n".join(done.stdout.splitlines()[-30:])
         raise SystemExit(f"sphinx-build failed (exit {done.returncode}); log {log}:\n{tail}")
@@ -268,7 +269,8 @@ def sphinx_build(src: Path, out: Path, env: dict[str, str], log: Path, jobs: int
     if build.apidiff_line is None and (out / "apidiff.json").exists():
         build.apidiff_line = "(no apidiff: line in the output)"
     if "jupyter_sphinx" in (src / "conf.py").read_text(encoding="utf-8"):
-        build.executed = sum(1 for line in done.stdout.splitlines() if line.startswith("executing "))
+        build.executed = sum(1 for line in done.stdout.splitlines()
+                             if line.startswith("executing "))
     report = out / "apidiff.json"
     if report.exists():
         data = json.loads(report.read_text(encoding="utf-8"))
@@ -313,11 +315,31 @@ def kernelspec(root: Path, name: str, python: str, display: str) -> None:
     }, indent=1), encoding="utf-8")
 
 
-def build_env(work: Path, mge_python: str) -> dict[str, str]:
+def snapshot_package(work: Path) -> tuple[Path, str]:
+    """A copy of the working tree's sphinx_apidiff, so that every build of one run uses the
+    same code even while the package is being edited; and which revision it is."""
+    dest = work / "pkg"
+    shutil.rmtree(dest, ignore_errors=True)
+    shutil.copytree(ROOT / "sphinx_apidiff", dest / "sphinx_apidiff",
+                    ignore=shutil.ignore_patterns("__pycache__"))
+    revision = "unknown"
+    try:
+        head = subprocess.run(["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"],
+                              capture_output=True, text=True, check=True).stdout.strip()
+        dirty = subprocess.run(["git", "-C", str(ROOT), "status", "--porcelain", "--",
+                                "sphinx_apidiff"], capture_output=True, text=True,
+                               check=True).stdout.strip()
+        revision = head + ("+uncommitted changes" if dirty else "")
+    except (OSError, subprocess.CalledProcessError):
+        pass
+    return dest, revision
+
+
+def build_env(work: Path, mge_python: str, pythonpath: Path) -> dict[str, str]:
     env = dict(os.environ)
-    env["PYTHONPATH"] = os.pathsep.join(p for p in (str(ROOT), env.get("PYTHONPATH")) if p)
+    env["PYTHONPATH"] = os.pathsep.join(p for p in (str(pythonpath), env.get("PYTHONPATH")) if p)
     env["APIDIFF_PYTHON_MEGENGINE"] = mge_python
-    jupyter = work / "jupyter"
+    jupyter = work / "jupyter-data"  # not "jupyter": that is the project of that name
     env.update({
         "JUPYTER_PATH": str(jupyter),  # kernelspecs: python3 (torch) and megengine
         "JUPYTER_DATA_DIR": str(jupyter),
@@ -342,11 +364,14 @@ def check_tools(mge_python: str, with_jupyter: bool) -> None:
         probe = subprocess.run([sys.executable, "-c", "import jupyter_sphinx, ipykernel"],
                                capture_output=True, check=False)
         if probe.returncode:
-            problems.append(f"jupyter-sphinx/ipykernel missing: {BIN / 'pip'} install jupyter-sphinx ipykernel")
+            problems.append("jupyter-sphinx/ipykernel missing: "
+                            f"{BIN / 'pip'} install jupyter-sphinx ipykernel")
         if Path(mge_python).exists():
-            probe = subprocess.run([mge_python, "-c", "import ipykernel"], capture_output=True, check=False)
+            probe = subprocess.run([mge_python, "-c", "import ipykernel"],
+                                   capture_output=True, check=False)
             if probe.returncode:
-                problems.append(f"ipykernel missing: {Path(mge_python).parent / 'pip'} install ipykernel")
+                pip = Path(mge_python).parent / "pip"
+                problems.append(f"ipykernel missing: {pip} install ipykernel")
     if problems:
         raise SystemExit("bench_build: cannot run:\n  " + "\n  ".join(problems))
 
@@ -394,11 +419,13 @@ class Bench:
         src, out, log = self.paths(project)
         for _ in range(project.repeat):
             project.nochange.append(sphinx_build(src, out, self.env, log, self.jobs))
-            print(f"  {project.name:14} no-change  {project.nochange[-1].seconds:6.2f} s", flush=True)
+            print(f"  {project.name:14} no-change  {project.nochange[-1].seconds:6.2f} s",
+                  flush=True)
         for r in range(min(project.repeat, len(project.pages))):
             edit_one_page(src, project.way, project.pages[r])
             project.oneedit.append(sphinx_build(src, out, self.env, log, self.jobs))
-            print(f"  {project.name:14} one-edit   {project.oneedit[-1].seconds:6.2f} s", flush=True)
+            print(f"  {project.name:14} one-edit   {project.oneedit[-1].seconds:6.2f} s",
+                  flush=True)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -427,7 +454,8 @@ def main(argv: list[str] | None = None) -> int:
         work.mkdir(parents=True, exist_ok=True)
     else:
         work = Path(tempfile.mkdtemp(prefix="apidiff-bench-"))
-    env = build_env(work, mge_python)
+    package, revision = snapshot_package(work)
+    env = build_env(work, mge_python, package)
     bench = Bench(work, env, args.jobs)
     pages, pages4 = make_pages(n), make_pages(n, 4)
     projects = {
@@ -441,6 +469,7 @@ def main(argv: list[str] | None = None) -> int:
     if not args.skip_jupyter:
         projects["jupyter"] = Project("jupyter", "", pages, args.jupyter_repeat)
     print(f"bench_build: {n} pairs, work dir {work}", flush=True)
+    print(f"  sphinx_apidiff {revision} (copied to {package})", flush=True)
     print(f"  sphinx-build {SPHINX_BUILD}; MegEngine {mge_python}; {os.cpu_count()} CPUs; "
           f"logs in the work dir", flush=True)
 
@@ -448,8 +477,8 @@ def main(argv: list[str] | None = None) -> int:
         imports = {"torch": time_import(sys.executable, "torch"),
                    "megengine": time_import(mge_python, "megengine"),
                    "bare_python": time_import(sys.executable, "sys")}
-        print(f"  import torch {imports['torch']:.2f} s, import megengine {imports['megengine']:.2f} s",
-              flush=True)
+        print(f"  import torch {imports['torch']:.2f} s, "
+              f"import megengine {imports['megengine']:.2f} s", flush=True)
         # Cold builds interleaved, so that drift (other load, page cache) hits every way alike.
         for r in range(max(p.repeat for p in projects.values())):
             for project in projects.values():
@@ -459,6 +488,7 @@ def main(argv: list[str] | None = None) -> int:
             if key in projects:
                 bench.rebuilds(projects[key])
         report = summarize(n, imports, projects)
+        report["revision"] = revision
     finally:
         if not args.keep and not args.workdir:
             shutil.rmtree(work, ignore_errors=True)
@@ -574,7 +604,8 @@ def print_report(r: dict[str, Any]) -> None:
     print(f"\nimport torch      {imp['torch']:.2f} s   (fresh interpreter, median of 3; "
           f"a bare interpreter start is {imp['bare_python']:.2f} s)")
     print(f"import megengine  {imp['megengine']:.2f} s")
-    print(f"floor             {r['floor']:.2f} s   (unexecuted cold + import torch + import megengine)")
+    print(f"floor             {r['floor']:.2f} s   "
+          "(unexecuted cold + import torch + import megengine)")
 
     print("\n== sphinx-apidiff: examples executed per build (from its 'apidiff:' line) ==")
     row = r["builds"]["apidiff"]
@@ -608,11 +639,13 @@ def print_report(r: dict[str, Any]) -> None:
 
     print("\n== ratios ==")
     if "jupyter_cold_over_apidiff_cold" in ratios:
-        print(f"jupyter-sphinx cold / apidiff cold  {ratios['jupyter_cold_over_apidiff_cold']:6.1f}x"
+        ratio = ratios["jupyter_cold_over_apidiff_cold"]
+        print(f"jupyter-sphinx cold / apidiff cold  {ratio:6.1f}x"
               f"   target >= {targets['jupyter_over_apidiff_min']:g}x   "
               f"{mark(checks['jupyter_over_apidiff'])}")
     print(f"apidiff cold / floor                {ratios['apidiff_cold_over_floor']:6.2f}x"
-          f"   target <= {targets['apidiff_over_floor_max']:g}x   {mark(checks['apidiff_over_floor'])}")
+          f"   target <= {targets['apidiff_over_floor_max']:g}x   "
+          f"{mark(checks['apidiff_over_floor'])}")
     print(f"per-example overhead                {pe['overhead_ms']:6.2f} ms"
           f"  target < {targets['overhead_ms_max']:g} ms   {mark(checks['overhead'])}")
     print(f"cold executes all: {mark(checks['apidiff_cold_executes_all'])}; "

@@ -15,14 +15,16 @@ def setup(app: Any) -> dict[str, Any]:
     from . import i18n, render, report, resolve
     from .collector import ApiDiffCollector
     from .config import ApidiffConfig
-    from .directives import ApiDiffDirective
-    from .nodes import apidiff_part
+    from .directives import ApiDiffDirective, ApiDiffTableDirective
+    from .nodes import apidiff_part, apidiff_table
 
     app.setup_extension("sphinx_design")
     ApidiffConfig.register(app)
     app.add_message_catalog(i18n.CATALOG, str(i18n.LOCALE_DIR))
     app.add_node(apidiff_part)
+    app.add_node(apidiff_table)
     app.add_directive("apidiff", ApiDiffDirective)
+    app.add_directive("apidiff-table", ApiDiffTableDirective)
     app.add_env_collector(ApiDiffCollector)
     app.add_post_transform(render.FillParts)
     app.add_post_transform(render.DesignLayout)

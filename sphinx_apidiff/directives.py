@@ -18,7 +18,8 @@ from sphinx.util.docutils import SphinxDirective
 from sphinx.util.parsing import nested_parse_to_nodes
 
 from .i18n import _
-from .nodes import PairEntry, apidiff_part, get_pairs
+from .nodes import PairEntry, apidiff_part, apidiff_table, get_pairs, get_tables
+from .schema import CATEGORIES
 from .spec import PairSpec, parse_pair, read_pair_file, resolve_prose
 
 logger = logging.getLogger(__name__)
@@ -154,3 +155,33 @@ class ApiDiffDirective(SphinxDirective):
                 examples += sub
             root += examples
         return [root]
+
+
+SORT_KEYS = ("page", "id", "reference", "category", "deviation")
+
+
+def _categories(argument: str) -> list[str]:
+    values = [v.strip() for v in argument.replace(",", " ").split() if v.strip()]
+    unknown = [v for v in values if v not in CATEGORIES]
+    if unknown:
+        raise ValueError(f"unknown categories {unknown}; use {', '.join(CATEGORIES)}")
+    return values
+
+
+class ApiDiffTableDirective(SphinxDirective):
+    """``.. apidiff-table::``: the overview of every pair in the project, filled late."""
+
+    has_content = False
+    option_spec = {
+        "category": _categories,
+        "sort": lambda arg: directives.choice(arg, SORT_KEYS),
+        "class": directives.class_option,
+    }
+
+    def run(self) -> list[nodes.Node]:
+        node = apidiff_table(categories=self.options.get("category", []),
+                             sort=self.options.get("sort", "page"),
+                             classes=self.options.get("class", []))
+        self.set_source_info(node)
+        get_tables(self.env).add(self.env.docname)
+        return [node]

@@ -67,3 +67,10 @@ def find_entry(env: Any, key: str) -> PairEntry | None:
     entries = get_pairs(env).get(docname, [])
     index = int(serial)
     return entries[index] if index < len(entries) else None
+
+
+def get_tables(env: Any) -> set[str]:
+    """Documents with an ``apidiff-table`` (rewritten whenever any pair changes)."""
+    if not hasattr(env, "apidiff_tables"):
+        env.apidiff_tables = set()
+    return env.apidiff_tables

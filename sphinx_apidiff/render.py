@@ -16,7 +16,8 @@ from sphinx.transforms.post_transforms import SphinxPostTransform
 from . import compare
 from .config import ApidiffConfig
 from .i18n import _, category_label, status_label, tag_label
-from .nodes import PairEntry, Resolved, apidiff_part, find_entry
+from .nodes import PairEntry, Resolved, apidiff_part, apidiff_table, find_entry
+from .schema import CATEGORIES
 
 BADGE_COLORS = {
     "category": "primary",
@@ -324,6 +325,8 @@ class FillParts(SphinxPostTransform):
                 node.replace_self([])
                 continue
             node.replace_self(Parts(self, cfg, entry).build(node))
+        for table in list(self.document.findall(apidiff_table)):
+            table.replace_self(OverviewTable(self, cfg).build(table))
 
 
 class DesignLayout(SphinxPostTransform):
@@ -358,3 +361,100 @@ class DesignLayout(SphinxPostTransform):
             card["is_div"] = True
             row += nodes.container("", card, is_div=True, classes=["sd-col", "sd-d-flex-row"])
         node += row
+
+
+def _worst(entry: PairEntry) -> tuple[int, float, Any]:
+    """The example that tells most: a broken one first, then the largest deviation."""
+    best: tuple[int, float, Any] = (-1, -1.0, None)
+    assert entry.resolved is not None
+    for example, result in zip(entry.spec.examples, entry.resolved.examples, strict=False):
+        broken = result.status in ("match", "differ", "error") and result.status != example.expect
+        rank = 3 if broken else {"differ": 2, "match": 1}.get(result.status, 0)
+        deviation = result.max_abs if result.max_abs is not None else -1.0
+        candidate = (rank, deviation, (example, result))
+        if candidate[:2] > best[:2]:
+            best = candidate
+    return best
+
+
+class OverviewTable:
+    """Builds the ``apidiff-table`` of every pair in the project."""
+
+    def __init__(self, transform: SphinxPostTransform, cfg: ApidiffConfig) -> None:
+        self.t = transform
+        self.cfg = cfg
+
+    def entries(self, node: apidiff_table) -> list[PairEntry]:
+        from .nodes import get_pairs
+
+        entries = [e for docname in sorted(get_pairs(self.t.env))
+                   for e in get_pairs(self.t.env)[docname] if e.resolved is not None]
+        if node["categories"]:
+            entries = [e for e in entries if e.resolved and e.resolved.category in node["categories"]]
+        sort = node["sort"]
+        if sort == "id":
+            entries.sort(key=lambda e: e.spec.id)
+        elif sort == "reference":
+            entries.sort(key=lambda e: e.spec.apis[e.spec.reference])
+        elif sort == "category":
+            order = {c: i for i, c in enumerate(CATEGORIES)}
+            entries.sort(key=lambda e: (order.get(e.resolved.category, 99), e.spec.id))
+        elif sort == "deviation":
+            entries.sort(key=lambda e: _worst(e)[:2], reverse=True)
+        return entries
+
+    def link(self, entry: PairEntry, text: str) -> nodes.Node:
+        builder = self.t.app.builder
+        try:
+            uri = builder.get_relative_uri(self.t.env.docname, entry.docname)
+        except Exception:  # a builder without page links (text): just the name
+            return nodes.literal(text, text)
+        if entry.section_id:
+            uri += "#" + entry.section_id
+        return nodes.reference("", "", nodes.literal(text, text), internal=True, refuri=uri)
+
+    def build(self, node: apidiff_table) -> nodes.Node:
+        entries = self.entries(node)
+        if not entries:
+            text = _("No comparison pages.")
+            return para(nodes.emphasis(text, text))
+        frameworks: list[str] = []
+        for entry in entries:
+            frameworks += [fw for fw in entry.spec.apis if fw not in frameworks]
+        labels = {fw: self.cfg.label(fw) for fw in frameworks}
+        header = [labels[fw] for fw in frameworks]
+        header += [_("Category"), _("Examples"), _("Versions")]
+        rows = []
+        for entry in entries:
+            resolved = entry.resolved
+            assert resolved is not None
+            cells: list[nodes.Node] = []
+            for fw in frameworks:
+                api = entry.spec.apis.get(fw)
+                cells.append(para(self.link(entry, api)) if api else para("—"))
+            own = {fw: labels[fw] for fw in entry.spec.apis}
+            cells.append(para(badge(category_label(resolved.category, own), "category")))
+            rank, deviation, pick = _worst(entry)
+            verdict = para()
+            if pick is None:
+                verdict += nodes.Text("—")
+            else:
+                example, result = pick
+                kind = result.status
+                if rank == 3:
+                    kind = "failed"
+                elif result.status == "differ" and example.expect == "differ":
+                    kind = "documented"
+                verdict += badge(status_label(result.status), kind)
+                if result.max_abs is not None:
+                    verdict += nodes.Text(" " + _("max abs. {value}").format(
+                        value=fmt_number(result.max_abs)))
+                if any(r.stale for r in resolved.examples):
+                    verdict += nodes.Text(" ")
+                    verdict += badge(_("stale result"), "stale")
+            cells.append(verdict)
+            versions = ", ".join(f"{labels[fw]} {v}" for fw, v in resolved.versions.items() if v)
+            cells.append(para(versions))
+            rows.append(cells)
+        table = simple_table(header, rows, ["apidiff-overview", *node["classes"]])
+        return table

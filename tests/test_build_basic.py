@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 from docutils import nodes
@@ -129,3 +130,44 @@ def test_rebuild_with_nothing_changed_starts_no_worker(app):
         assert again._apidiff_engine.worker_starts == 0
     finally:
         again.cleanup()
+
+
+def _overview_rows(html):
+    table = html[html.index("apidiff-overview"):]
+    table = table[:table.index("</table>")]
+    return [re.sub(r"<[^>]+>", " ", "<tr" + row).split() for row in table.split("<tr")[2:]]
+
+
+def test_overview_table_lists_every_pair_sorted_and_linked(app):
+    html = (app.outdir / "index.html").read_text(encoding="utf-8")
+    rows = _overview_rows(html)
+    assert [r[0] for r in rows] == ["torch.cat", "torch.nn.InstanceNorm2d", "torch.nn.functional.relu"]
+    assert 'href="instance_norm.html#comparison-instance-norm"' in html
+    assert "megengine.module.InstanceNorm" in rows[1] and "match" in rows[1]
+    assert "MegEngine" in rows[1] and "1.13.0" in rows[1]
+
+
+def test_overview_table_filter_and_incremental_update(rootdir, tmp_path):
+    from sphinx.testing.util import SphinxTestApp
+
+    first = build_root(rootdir, "basic", tmp_path)
+    first.cleanup()
+    index = first.srcdir / "index.rst"
+    index.write_text(index.read_text(encoding="utf-8").replace(
+        ":sort: reference", ":sort: reference\n   :category: missing-params"), encoding="utf-8")
+    pair = first.srcdir / "pairs" / "cat.yaml"
+    pair.write_text(pair.read_text(encoding="utf-8") + "category: usage\n", encoding="utf-8")
+    again = SphinxTestApp("html", srcdir=first.srcdir)
+    again.build()
+    again.cleanup()
+    rows = _overview_rows((again.outdir / "index.html").read_text(encoding="utf-8"))
+    assert [r[0] for r in rows] == ["torch.nn.InstanceNorm2d", "torch.nn.functional.relu"]
+    # editing only a pair page (not the page with the table) updates the table too
+    pair.write_text(pair.read_text(encoding="utf-8").replace("category: usage\n",
+                                                             "category: missing-params\n"))
+    index.write_text(index.read_text(encoding="utf-8"))
+    third = SphinxTestApp("html", srcdir=first.srcdir)
+    third.build()
+    third.cleanup()
+    rows = _overview_rows((third.outdir / "index.html").read_text(encoding="utf-8"))
+    assert [r[0] for r in rows][0] == "torch.cat"
