@@ -322,6 +322,9 @@ def snapshot_package(work: Path) -> tuple[Path, str]:
     shutil.rmtree(dest, ignore_errors=True)
     shutil.copytree(ROOT / "sphinx_apidiff", dest / "sphinx_apidiff",
                     ignore=shutil.ignore_patterns("__pycache__"))
+    # Bytecode now, as an installed package has it (PYTHONDONTWRITEBYTECODE may be set, and
+    # then every build would compile the package again).
+    subprocess.run([sys.executable, "-m", "compileall", "-q", str(dest)], check=True)
     revision = "unknown"
     try:
         head = subprocess.run(["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"],

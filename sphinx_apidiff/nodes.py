@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from docutils import nodes
 
+from .analysis import Resolved
 from .spec import PairSpec
 
 
@@ -22,22 +23,6 @@ class apidiff_part(nodes.General, nodes.Element):  # noqa: N801 - docutils namin
 
 class apidiff_table(nodes.General, nodes.Element):  # noqa: N801 - docutils naming
     """The overview of all pairs in the project, filled late (apidiff-table)."""
-
-
-@dataclass
-class Resolved:
-    """What the real libraries said about a pair (computed in the main process)."""
-
-    signatures: dict[str, Any] = field(default_factory=dict)  # fw -> SignatureResult
-    shown: dict[str, Any] = field(default_factory=dict)  # fw -> Signature on the page
-    rows: list[Any] = field(default_factory=list)  # diff.Row
-    category: str = "identical"
-    computed_category: str = "identical"
-    examples: list[Any] = field(default_factory=list)  # execute.ExampleResult
-    versions: dict[str, str | None] = field(default_factory=dict)
-    factories: dict[str, str] = field(default_factory=dict)
-    fingerprints: dict[str, Any] = field(default_factory=dict)
-    stale: list[int] = field(default_factory=list)  # examples whose stored result is stale
 
 
 @dataclass

@@ -16,7 +16,8 @@ from sphinx.transforms.post_transforms import SphinxPostTransform
 from . import compare
 from .config import ApidiffConfig
 from .i18n import _, category_label, status_label, tag_label
-from .nodes import PairEntry, Resolved, apidiff_part, apidiff_table, find_entry
+from .analysis import Resolved
+from .nodes import PairEntry, apidiff_part, apidiff_table, find_entry
 from .schema import CATEGORIES
 
 BADGE_COLORS = {

@@ -9,48 +9,17 @@ from typing import Any
 
 from sphinx.application import Sphinx
 
-from .nodes import PairEntry, get_pairs
-from .spec import resolve_prose
-
-REPORT_VERSION = 1
-
-
-def pair_json(entry: PairEntry, language: str | None) -> dict[str, Any]:
-    spec = entry.spec
-    resolved = entry.resolved
-    examples = []
-    for index, example in enumerate(spec.examples):
-        result = resolved.examples[index] if resolved and index < len(resolved.examples) else None
-        examples.append(
-            {
-                "title": resolve_prose(example.title, language),
-                "line": example.line,
-                "expect": example.expect,
-                "status": result.status if result else "not-run",
-                "cached": bool(result and result.cached),
-                "stale": result.stale if result else None,
-                "results": {n: c.to_json() for n, c in result.results.items()} if result else {},
-            }
-        )
-    return {
-        "id": spec.id,
-        "title": resolve_prose(spec.title, language),
-        "docname": entry.docname,
-        "anchor": entry.section_id,
-        "source": entry.source,
-        "apis": spec.apis,
-        "versions": resolved.versions if resolved else {},
-        "category": resolved.category if resolved else spec.category,
-        "params": [row.to_json() for row in resolved.rows] if resolved else [],
-        "examples": examples,
-    }
+from .analysis import REPORT_VERSION, pair_report
+from .nodes import get_pairs
 
 
 def collect(app: Sphinx) -> dict[str, Any]:
     pairs = []
     for docname in sorted(get_pairs(app.env)):
         for entry in get_pairs(app.env)[docname]:
-            pairs.append(pair_json(entry, app.config.language))
+            pairs.append(pair_report(entry.spec, entry.resolved, source=entry.source,
+                                     docname=entry.docname, anchor=entry.section_id,
+                                     language=app.config.language))
     return {"version": REPORT_VERSION, "pairs": pairs}
 
 

@@ -10,8 +10,6 @@ Warnings about what the libraries said are located at the YAML lines.
 from __future__ import annotations
 
 import os
-from typing import Any
-
 from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
 from sphinx.util import logging
@@ -19,11 +17,9 @@ from sphinx.util.console import bold
 from sphinx.util.display import status_iterator
 
 from .config import ApidiffConfig
-from .diff import build_rows, categorize
+from .analysis import analyse, jobs_for
 from .execute import Engine, ExampleJob, ExampleResult, Stats
-from .nodes import PairEntry, Resolved, get_pairs
-from .signature import Signature, parse_signature_text
-from .spec import resolve_prose
+from .nodes import PairEntry, get_pairs
 from .store import Store
 
 logger = logging.getLogger(__name__)
@@ -112,11 +108,8 @@ def _resolve(app: Sphinx, eng: Engine, pending: list[PairEntry]) -> None:
 
     jobs: list[tuple[PairEntry, int, ExampleJob]] = []
     for entry in pending:
-        for index, example in enumerate(entry.spec.examples):
-            fws = [fw for fw in entry.spec.apis if fw in example.code]
-            title = resolve_prose(example.title, app.config.language) or f"#{index + 1}"
-            jobs.append((entry, index, ExampleJob(example, fws, f"{entry.docname}: {title}",
-                                                  pair_id=entry.spec.id, index=index)))
+        for job in jobs_for(entry.spec, app.config.language, prefix=f"{entry.docname}: "):
+            jobs.append((entry, job.index, job))
 
     results: dict[tuple[str, int], ExampleResult] = {}
     if jobs:
@@ -132,97 +125,20 @@ def _resolve(app: Sphinx, eng: Engine, pending: list[PairEntry]) -> None:
             results[(entry.key, index)] = result
 
     for entry in pending:
-        entry.resolved = _resolve_entry(app, cfg, eng, entry, sigs, results)
-        own = [(index, job) for e, index, job in jobs if e is entry]
-        eng.record(entry.spec.id, entry.spec.apis, entry.resolved.signatures,
-                   [job for _, job in own], [entry.resolved.examples[i] for i, _ in own])
+        spec = entry.spec
+        own = [job for e, _, job in jobs if e is entry]
+        entry.resolved, diags = analyse(
+            spec, eng, sigs, [results[(entry.key, job.index)] for job in own],
+            labels=cfg.label, ignore=cfg.ignore_params, language=app.config.language)
+        for diag in diags:
+            warn(diag.message, diag.subtype, spec.location(diag.line))
+        eng.record(spec.id, spec.apis, entry.resolved.signatures, own, entry.resolved.examples)
     if eng.store is not None and eng.store.update:
         written = eng.store.flush()
         keep = {e.spec.id for entries in get_pairs(app.env).values() for e in entries}
         removed = eng.store.prune(keep)
         logger.info(bold("apidiff: ") + f"results store {eng.store.path}: "
                     f"{len(written)} pair(s) written, {len(removed)} removed")
-
-
-def _resolve_entry(app: Sphinx, cfg: ApidiffConfig, eng: Engine, entry: PairEntry,
-                   sigs: dict[tuple[str, str], Any],
-                   results: dict[tuple[str, int], ExampleResult]) -> Resolved:
-    spec = entry.spec
-    resolved = Resolved()
-    signatures: dict[str, Signature | None] = {}
-    for fw, api in spec.apis.items():
-        result = sigs[(fw, api)]
-        resolved.signatures[fw] = result
-        fp = eng.fingerprint(fw)
-        resolved.fingerprints[fw] = fp.key() if fp is not None else None
-        resolved.versions[fw] = result.version or (fp.version if fp is not None else None)
-        resolved.factories[fw] = eng.factory(fw)
-        location = spec.location(spec.api_lines.get(fw))
-        given = None
-        if fw in spec.signatures:
-            given = parse_signature_text(spec.signatures[fw], source="yaml")
-            if given is None:
-                warn(f"signatures.{fw}: cannot parse {spec.signatures[fw]!r} as a signature",
-                     "signature", spec.location(spec.signature_lines.get(fw)))
-        if result.error:
-            hint = f"; did you mean {' or '.join(result.suggestions)}?" if result.suggestions else ""
-            warn(f"{api} does not exist in {cfg.label(fw)}: {result.error}{hint}", "api", location)
-        elif result.signature is None and given is None and not result.unavailable:
-            warn(f"cannot introspect the signature of {api}; give it under 'signatures:'",
-                 "signature", location)
-        elif result.signature is None and given is None and eng.mode == "cache":
-            warn(f"no stored signature of {api} (execution mode 'cache'): refresh the results "
-                 "store, or give it under 'signatures:'", "store", location)
-        signatures[fw] = given or result.signature
-
-    resolved.shown = signatures
-    rows, diags = build_rows(spec.frameworks, signatures, spec.params, cfg.ignore_params)
-    for diag in diags:
-        warn(diag.message, diag.subtype, spec.location(diag.line))
-    resolved.rows = rows
-    resolved.computed_category = categorize(rows, spec.frameworks)
-    resolved.category = spec.category or resolved.computed_category
-
-    for index, example in enumerate(spec.examples):
-        result = results.get((entry.key, index), ExampleResult())
-        resolved.examples.append(result)
-        if result.stale:
-            resolved.stale.append(index)
-            warn(f"example {_title(app, example, index)}: stored result is stale ({result.stale})",
-                 "stale", spec.location(example.line))
-        if result.status in ("not-run",) or result.status == example.expect:
-            continue
-        warn(f"example {_title(app, example, index)}: expected {example.expect}, "
-             f"got {result.status}: {_why(entry, example, result)}",
-             "exec", spec.location(example.line))
-    return resolved
-
-
-def _title(app: Sphinx, example: Any, index: int) -> str:
-    return repr(resolve_prose(example.title, app.config.language) or f"#{index + 1}")
-
-
-def _why(entry: PairEntry, example: Any, result: ExampleResult) -> str:
-    if result.status == "error":
-        for fw, side in result.sides.items():
-            if not side.ok:
-                where = ""
-                if side.frames:
-                    where = f" at line {side.frames[-1][0] + example.code[fw].line - 1}"
-                return f"{fw} failed{where}: {(side.error or '').splitlines()[-1] if side.error else ''}"
-    if result.status == "differ":
-        parts = []
-        for name, comp in result.results.items():
-            if not comp.passed:
-                detail = comp.note or (
-                    f"max abs {comp.max_abs:.3g}, max rel {comp.max_rel:.3g} "
-                    f"(atol {example.atol:g}, rtol {example.rtol:g})"
-                )
-                parts.append(f"{name}: {detail}")
-        return "; ".join(parts)
-    if result.status == "match":
-        return "every compared value agrees"
-    return result.reason or ""
 
 
 def summarize(app: Sphinx, exception: Exception | None) -> None:
