@@ -87,7 +87,8 @@ def analyse(
     rows, row_diags = build_rows(spec.frameworks, resolved.shown, spec.params, ignore)
     diags += row_diags
     resolved.rows = rows
-    resolved.computed_category = categorize(rows, spec.frameworks)
+    known = all(sig is not None for sig in resolved.shown.values())
+    resolved.computed_category = categorize(rows, spec.frameworks) if known else "unknown"
     resolved.category = spec.category or resolved.computed_category
 
     for index, example in enumerate(spec.examples):

@@ -13,7 +13,8 @@ from sphinx.config import Config
 from sphinx.util import logging
 
 from .diff import DEFAULT_IGNORED
-from .execute import MODES
+from .execute import MODES, Engine
+from .store import Store
 
 logger = logging.getLogger(__name__)
 
@@ -143,6 +144,35 @@ class ApidiffConfig:
     @classmethod
     def from_sphinx(cls, config: Config) -> ApidiffConfig:
         return cls(**{f.name: config[f"apidiff_{f.name}"] for f in fields(cls)})
+
+    @classmethod
+    def from_mapping(cls, values: dict[str, Any]) -> tuple[ApidiffConfig, list[str]]:
+        """From raw ``conf.py`` values (the command line): bad values fall back, with a problem."""
+        kwargs, problems = {}, []
+        for f in fields(cls):
+            name = f"apidiff_{f.name}"
+            default = f.default_factory() if f.default is MISSING else f.default  # type: ignore[misc]
+            value = values.get(name, default)
+            problem = f.metadata["check"](value)
+            if problem:
+                problems.append(f"{name} must be {problem}; got {value!r}, using {default!r}")
+                value = default
+            kwargs[f.name] = value
+        return cls(**kwargs), problems
+
+    def make_engine(self, confdir: str | os.PathLike[str], default_cache: str | os.PathLike[str],
+                    **overrides: Any) -> Engine:
+        """The engine for a build or a ``check`` run, from these options."""
+        cache = os.path.join(confdir, self.cache_path) if self.cache_path else default_cache
+        store = None
+        if self.store_path:
+            store = Store(os.path.join(confdir, self.store_path), update=self.store_update)
+        kwargs: dict[str, Any] = {
+            "pythons": self.pythons(confdir), "cache_path": cache, "mode": self.execution_mode,
+            "timeout": float(self.execution_timeout), "store": store,
+        }
+        kwargs.update(overrides)
+        return Engine(**kwargs)
 
     def pythons(self, confdir: str | os.PathLike[str]) -> dict[str, str]:
         """Interpreter per framework: environment variable, then conf.py (relative to it)."""

@@ -28,6 +28,7 @@ def category_label(category: str, labels: dict[str, str]) -> str:
         "returns": _("Return types differ"),
         "composite": _("Composite implementation"),
         "unsupported": _("Unsupported"),
+        "unknown": _("Unknown (a signature is missing)"),
     }.get(category, category)
 
 

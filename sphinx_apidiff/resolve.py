@@ -20,7 +20,6 @@ from .config import ApidiffConfig
 from .analysis import analyse, jobs_for
 from .execute import Engine, ExampleJob, ExampleResult, Stats
 from .nodes import PairEntry, get_pairs
-from .store import Store
 
 logger = logging.getLogger(__name__)
 
@@ -31,21 +30,7 @@ def warn(message: str, subtype: str, location: str | None) -> None:
 
 def make_engine(app: Sphinx) -> Engine:
     cfg = ApidiffConfig.from_sphinx(app.config)
-    cache = cfg.cache_path
-    if cache is None:
-        cache = os.path.join(app.doctreedir, "apidiff-cache")
-    else:
-        cache = os.path.join(app.confdir, cache)
-    store = None
-    if cfg.store_path:
-        store = Store(os.path.join(app.confdir, cfg.store_path), update=cfg.store_update)
-    return Engine(
-        pythons=cfg.pythons(app.confdir),
-        cache_path=cache,
-        mode=cfg.execution_mode,
-        timeout=float(cfg.execution_timeout),
-        store=store,
-    )
+    return cfg.make_engine(app.confdir, os.path.join(app.doctreedir, "apidiff-cache"))
 
 
 def engine(app: Sphinx) -> Engine:

@@ -1,0 +1,237 @@
+"""``sphinx-apidiff new``: a first YAML draft of a pair, from the real signatures.
+
+Parameters with the same name match by themselves; the others are paired by
+the similarity of their names (with the renames migration guides keep meeting:
+``dim``/``axis``, ``input``/``inp``, ``num_features``/``num_channels``), their
+positions and their defaults, and marked for review. The example skeleton is
+executed once before the draft is written, so it is known to run.
+
+No Sphinx imports here.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+import re
+
+from .execute import Engine, ExampleJob
+from .schema import SCHEMA_ID
+from .signature import VAR_POSITIONAL, Signature
+from .spec import parse_pair
+
+SYNONYMS = [
+    {"dim", "axis", "axes"},
+    {"keepdim", "keepdims"},
+    {"input", "inp", "x", "tensor", "a", "data"},
+    {"num_features", "num_channels", "channels"},
+    {"p", "drop_prob"},
+    {"tensors", "inps"},
+    {"size", "shape"},
+    {"other", "y"},
+    {"min", "lower"},
+    {"max", "upper"},
+    {"largest", "descending"},
+]
+TENSOR_NAMES = {"input", "inp", "x", "tensor", "a", "data", "self"}
+GUESSES = {
+    "in_channels": "3", "num_channels": "3", "num_features": "3", "channels": "3",
+    "out_channels": "4", "kernel_size": "3", "in_features": "8", "out_features": "4",
+    "num_embeddings": "10", "embedding_dim": "4", "input_size": "8", "hidden_size": "4",
+    "upscale_factor": "2", "downscale_factor": "2", "output_size": "(4, 4)",
+    "normalized_shape": "(8, 8)", "k": "2", "dim": "1", "axis": "1", "num_classes": "10",
+}
+
+
+class DraftError(ValueError):
+    """The APIs cannot be drafted (one does not exist, or cannot be introspected)."""
+
+
+def _synonyms(a: str, b: str) -> bool:
+    return any(a in group and b in group for group in SYNONYMS)
+
+
+def name_similarity(a: str, b: str) -> float:
+    if a == b or _synonyms(a, b):
+        return 1.0
+    ratio = difflib.SequenceMatcher(None, a, b).ratio()
+    ta, tb = set(a.split("_")), set(b.split("_"))
+    tokens = len(ta & tb) / len(ta | tb)
+    return max(ratio, 0.9 * tokens)
+
+
+def pair_params(ref: Signature, other: Signature) -> list[tuple[str, str, float]]:
+    """Likely renames among the parameters that do not match by name, best first."""
+    ref_names, other_names = ref.names(), other.names()
+    common = set(ref_names) & set(other_names)
+    left = [n for n in ref_names if n not in common]
+    right = [n for n in other_names if n not in common]
+    candidates = []
+    for a in left:
+        for b in right:
+            name = name_similarity(a, b)
+            pos = 1 - abs(ref.position(a) / max(len(ref_names), 1)
+                          - other.position(b) / max(len(other_names), 1))
+            pa, pb = ref.get(a), other.get(b)
+            same_default = 1.0 if pa and pb and pa.default == pb.default else 0.0
+            score = 0.6 * name + 0.3 * pos + 0.1 * same_default
+            if name >= 0.45 and score >= 0.6:
+                candidates.append((score, a, b))
+    pairs, used_a, used_b = [], set(), set()
+    for score, a, b in sorted(candidates, reverse=True):
+        if a not in used_a and b not in used_b:
+            pairs.append((a, b, round(score, 2)))
+            used_a.add(a)
+            used_b.add(b)
+    return sorted(pairs, key=lambda p: ref.position(p[0]))
+
+
+def _call(api: str, sig: Signature, values: dict[str, str]) -> tuple[str, bool] | None:
+    """``api(x, name=value, ...)`` for the required parameters, or None if one is unknown."""
+    args = []
+    for param in sig.shown:
+        if param.kind == VAR_POSITIONAL:
+            continue
+        if param.name in values:
+            value = values[param.name]
+        elif param.default is not None:
+            continue
+        elif param.name in TENSOR_NAMES:
+            value = "x"
+        elif param.name in GUESSES:
+            value = GUESSES[param.name]
+        else:
+            return None
+        if value == "x" and not args:
+            args.append("x")
+        else:
+            args.append(f"{param.name}={value}")
+    return f"{api}({', '.join(args)})", "x" in args
+
+
+def _input_shape(sig: Signature) -> list[int]:
+    names = set(sig.names())
+    if names & {"in_features", "input_size"}:
+        return [2, 8]
+    if "normalized_shape" in names:
+        return [2, 3, 8, 8]
+    if "num_embeddings" in names:
+        return [2, 5]
+    return [2, 3, 8, 8]
+
+
+def draft_pair(apis: dict[str, str], engine: Engine) -> tuple[str, list[str]]:
+    """The YAML text of a draft pair, and messages for the author."""
+    frameworks = list(apis)
+    ref_fw, other_fw = frameworks[0], frameworks[1]
+    sigs = engine.signatures(apis.items())
+    messages: list[str] = []
+    signatures: dict[str, Signature] = {}
+    kinds: dict[str, str] = {}
+    for fw, api in apis.items():
+        result = sigs[(fw, api)]
+        if result.unavailable:
+            raise DraftError(f"cannot introspect {api}: {result.unavailable}")
+        if result.error:
+            hint = f" (did you mean {' or '.join(result.suggestions)}?)" if result.suggestions else ""
+            raise DraftError(f"{api} does not exist in {fw}: {result.error}{hint}")
+        if result.signature is None:
+            raise DraftError(f"{api} has no signature that can be introspected")
+        signatures[fw] = result.signature
+        kinds[fw] = "class" if api.rsplit(".", 1)[-1][:1].isupper() else "function"
+
+    ref, other = signatures[ref_fw], signatures[other_fw]
+    renames = pair_params(ref, other)
+    lines = [
+        f"# yaml-language-server: $schema={SCHEMA_ID}",
+        f"# Draft by `sphinx-apidiff new` from {ref_fw} "
+        f"{sigs[(ref_fw, apis[ref_fw])].version} and {other_fw} "
+        f"{sigs[(other_fw, apis[other_fw])].version}.",
+        "# Review the rows marked 'review', write summary/usage, then build.",
+        f"id: {_slug(apis[ref_fw])}",
+        f"title: {apis[ref_fw].rsplit('.', 1)[-1]}",
+        "apis:",
+        *[f"  {fw}: {api}" for fw, api in apis.items()],
+        "# summary: {en: ..., zh_CN: ...}",
+        "# usage: {en: ..., zh_CN: ...}",
+    ]
+    rows: list[str] = []
+    for a, b, score in renames:
+        rows += [f"  - {ref_fw}: {a}  # review: paired by similarity ({score:.2f})",
+                 f"    {other_fw}: {b}"]
+    paired_a = {a for a, _, _ in renames}
+    paired_b = {b for _, b, _ in renames}
+    for name in ref.names():
+        pa, pb = ref.get(name), other.get(name)
+        if pb is not None and pa is not None and pa.default != pb.default:
+            rows += [f"  - {ref_fw}: {name}  # defaults differ: {pa.default} vs {pb.default}",
+                     f"    {other_fw}: {name}",
+                     "    note: {en: Defaults differ., zh_CN: 默认值不同。}"]
+        elif pb is None and name not in paired_a:
+            rows.append(f"  - {ref_fw}: {name}  # no counterpart in {other_fw}")
+    for name in other.names():
+        if ref.get(name) is None and name not in paired_b:
+            rows.append(f"  - {other_fw}: {name}  # no counterpart in {ref_fw}")
+    if rows:
+        lines += ["params:", *rows]
+
+    example = _example(apis, signatures, kinds, renames, ref_fw, other_fw)
+    if example is None:
+        messages.append("no example skeleton: a required parameter has no obvious value; "
+                        "write the example by hand")
+    else:
+        lines += example
+    text = "\n".join(lines) + "\n"
+
+    spec, diags = parse_pair(text, "draft.yaml")
+    if diags or spec is None:  # a bug of ours, not the author's
+        raise RuntimeError(f"the draft does not parse: {diags}")
+    if spec.examples:
+        job = ExampleJob(spec.examples[0], frameworks, "draft", pair_id=spec.id)
+        [result] = engine.run([job])
+        if result.status != "match":
+            messages.append(f"the example skeleton gives '{result.status}': review it")
+    for a, b, score in renames:
+        messages.append(f"paired {ref_fw}.{a} with {other_fw}.{b} (similarity {score:.2f})")
+    return text, messages
+
+
+def _example(apis: dict[str, str], signatures: dict[str, Signature], kinds: dict[str, str],
+             renames: list[tuple[str, str, float]], ref_fw: str, other_fw: str) -> list[str] | None:
+    values: dict[str, dict[str, str]] = {ref_fw: {}, other_fw: {}}
+    for a, b, _ in renames:
+        if {a, b} <= {"dim", "axis", "axes"}:
+            values[ref_fw][a] = values[other_fw][b] = "1"
+    code: dict[str, list[str]] = {}
+    uses_input = False
+    for fw in (ref_fw, other_fw):
+        call = _call(apis[fw], signatures[fw], values[fw])
+        if call is None:
+            return None
+        expr, takes_x = call
+        if kinds[fw] == "class":
+            code[fw] = [f"m = {expr}", "y = m(x)", "shape = tuple(y.shape)"]
+            uses_input = True
+        else:
+            code[fw] = [f"y = {expr}"]
+            uses_input = uses_input or takes_x
+    compare = "shape" if "class" in kinds.values() else "y"
+    lines = ["examples:", "  - title: {en: A first call, zh_CN: 基本调用}"]
+    if uses_input:
+        shape = _input_shape(signatures[ref_fw])
+        lines += ["    inputs:", f"      x: {{shape: {json.dumps(shape)}, dtype: float32}}"]
+    lines.append("    code:")
+    for fw, body in code.items():
+        lines.append(f"      {fw}: |")
+        lines += [f"        {line}" for line in body]
+    lines.append(f"    compare: [{compare}]")
+    if compare == "shape":
+        lines.append("    # compares output shapes: share the weights between the two sides "
+                     "to compare the values")
+    return lines
+
+
+def _slug(api: str) -> str:
+    name = api.rsplit(".", 1)[-1]
+    name = re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "-", name)
+    return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")

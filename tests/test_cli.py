@@ -1,0 +1,140 @@
+"""``sphinx-apidiff``: new, check, schema, on the real torch and MegEngine."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from sphinx_apidiff import schema
+
+from .conftest import build_root, warnings_of
+
+PACKAGE = Path(__file__).resolve().parent.parent / "sphinx_apidiff"
+
+
+def cli(*args, cwd):
+    return subprocess.run([sys.executable, "-m", "sphinx_apidiff", *map(str, args)], cwd=cwd,
+                          capture_output=True, text=True, check=False)
+
+
+@pytest.fixture
+def project(rootdir, tmp_path):
+    """An empty project (conf.py only) to draft pages into."""
+    src = tmp_path / "proj"
+    (src / "pairs").mkdir(parents=True)
+    shutil.copy(rootdir / "test-basic" / "conf.py", src / "conf.py")
+    return src
+
+
+def _build_draft(rootdir, project, names):
+    (project / "index.rst").write_text(
+        "Drafts\n======\n\n" + "".join(f".. apidiff:: pairs/{n}.yaml\n\n" for n in names),
+        encoding="utf-8")
+    from sphinx.testing.util import SphinxTestApp
+
+    app = SphinxTestApp("html", srcdir=project)
+    app.build()
+    app.cleanup()
+    return app, json.loads((app.outdir / "apidiff.json").read_text(encoding="utf-8"))
+
+
+def test_new_conv2d_draft_builds_unchanged(rootdir, project):
+    out = project / "pairs" / "conv2d.yaml"
+    proc = cli("new", "torch.nn.Conv2d", "megengine.module.Conv2d", "-o", out,
+               "--conf-dir", project, cwd=project)
+    assert proc.returncode == 0, proc.stderr
+    text = out.read_text(encoding="utf-8")
+    assert text.startswith(f"# yaml-language-server: $schema={schema.SCHEMA_ID}\n")
+    app, report = _build_draft(rootdir, project, ["conv2d"])
+    assert warnings_of(app) == []
+    [pair] = report["pairs"]
+    rows = {r["names"]["torch"]: r for r in pair["params"] if r["names"]["torch"]}
+    for name in ("in_channels", "out_channels", "kernel_size", "stride", "padding", "groups"):
+        assert rows[name]["names"]["megengine"] == name and rows[name]["tags"] == []
+    assert "renamed" not in json.dumps(pair["params"])  # nothing mispaired
+    assert pair["examples"][0]["status"] == "match"
+
+
+def test_new_softmax_pairs_dim_with_axis(rootdir, project):
+    out = project / "pairs" / "softmax.yaml"
+    proc = cli("new", "torch.nn.functional.softmax", "megengine.functional.nn.softmax",
+               "-o", out, "--conf-dir", project, cwd=project)
+    assert proc.returncode == 0, proc.stderr
+    assert "paired torch.dim with megengine.axis" in proc.stderr
+    assert "# review: paired by similarity" in out.read_text(encoding="utf-8")
+    app, report = _build_draft(rootdir, project, ["softmax"])
+    assert warnings_of(app) == []
+    [pair] = report["pairs"]
+    rows = {r["names"]["torch"]: r for r in pair["params"] if r["names"]["torch"]}
+    assert rows["dim"]["names"]["megengine"] == "axis" and "renamed" in rows["dim"]["tags"]
+    assert rows["input"]["names"]["megengine"] == "inp"
+    ex = pair["examples"][0]
+    assert ex["status"] == "match" and ex["results"]["y"]["shapes"]["megengine"] == [2, 3, 8, 8]
+
+
+def test_new_refuses_to_overwrite_and_reports_unknown_api(project):
+    out = project / "pairs" / "x.yaml"
+    out.write_text("keep me\n", encoding="utf-8")
+    proc = cli("new", "torch.nn.ReLU", "megengine.module.ReLU", "-o", out, "--conf-dir", project,
+               cwd=project)
+    assert proc.returncode == 2 and "use --force" in proc.stderr
+    assert out.read_text(encoding="utf-8") == "keep me\n"
+    missing = project / "pairs" / "missing.yaml"
+    proc = cli("new", "torch.nn.InstanceNorm", "megengine.module.InstanceNorm", "-o", missing,
+               "--conf-dir", project, cwd=project)
+    assert proc.returncode == 1
+    assert "torch.nn.InstanceNorm does not exist" in proc.stderr
+    assert "torch.nn.InstanceNorm2d" in proc.stderr
+    assert "Traceback" not in proc.stderr and not missing.exists()
+    assert list((project / "pairs").iterdir()) == [out]  # no partial or temporary file left
+
+
+def test_check_agrees_with_the_build(rootdir, tmp_path):
+    app = build_root(rootdir, "exec", tmp_path)
+    app.cleanup()
+    built = json.loads((app.outdir / "apidiff.json").read_text(encoding="utf-8"))
+    proc = cli("check", "--conf-dir", app.srcdir, "--format", "json", cwd=app.srcdir)
+    assert proc.returncode == 1  # the legacy example does not run
+    checked = json.loads(proc.stdout)
+    by_id = {p["id"]: p for p in checked["pairs"]}
+    for pair in built["pairs"]:
+        other = by_id[pair["id"]]
+        assert [e["status"] for e in other["examples"]] == [e["status"] for e in pair["examples"]]
+        assert [e["results"] for e in other["examples"]] == [e["results"] for e in pair["examples"]]
+        assert other["params"] == pair["params"] and other["category"] == pair["category"]
+    [diag] = [d for d in checked["diagnostics"] if d["type"] == "apidiff.exec"]
+    assert diag["source"].endswith("legacy.yaml") and diag["line"] == 7
+
+
+def test_check_text_table_and_exit_codes(rootdir, tmp_path):
+    shutil.copytree(rootdir / "test-basic", tmp_path / "basic")
+    ok = cli("check", "pairs", "--conf-dir", ".", cwd=tmp_path / "basic")
+    assert ok.returncode == 0, ok.stdout + ok.stderr
+    assert "pairs/instance_norm.yaml" in ok.stdout and "missing-params" in ok.stdout
+    assert "0 problem(s)" in ok.stdout
+    bad = tmp_path / "basic" / "pairs" / "bad.yaml"
+    bad.write_text("apis:\n  torch: torch.nn.ReLU\n  megengine: megengine.module.ReLU\n"
+                   "sumary: typo\n", encoding="utf-8")
+    wrong = cli("check", "pairs", "--conf-dir", ".", cwd=tmp_path / "basic")
+    assert wrong.returncode == 1
+    assert "pairs/bad.yaml:4: warning: sumary: unknown key 'sumary'; did you mean 'summary'?" \
+        in wrong.stdout
+    usage = cli("check", "nowhere", "--conf-dir", ".", cwd=tmp_path / "basic")
+    assert usage.returncode == 2 and "no such file or folder: nowhere" in usage.stderr
+    noconf = cli("check", "--conf-dir", "missing", cwd=tmp_path)
+    assert noconf.returncode == 2 and "no conf.py" in noconf.stderr
+
+
+def test_schema_is_the_validator_and_is_shipped(tmp_path):
+    proc = cli("schema", cwd=tmp_path)
+    assert proc.returncode == 0
+    printed = json.loads(proc.stdout)
+    assert printed == schema.json_schema()
+    assert json.loads((PACKAGE / "schema.json").read_text(encoding="utf-8")) == printed, (
+        "sphinx_apidiff/schema.json is stale: python -m sphinx_apidiff schema > "
+        "sphinx_apidiff/schema.json")
