@@ -21,6 +21,9 @@ test: bootstrap  ## the test suite, on the real torch and MegEngine
 lint: bootstrap
 	.venv/bin/python -m ruff check sphinx_apidiff tests benchmarks
 
+store: bootstrap  ## refresh the committed results store (docs/_apidiff_store) from a live build
+	.venv/bin/sphinx-build -E -W --keep-going -b html -D apidiff_store_update=1 docs docs/_build/html
+
 bench: bootstrap  ## the speed benchmark against jupyter-sphinx (see benchmarks/)
 	APIDIFF_BOOTSTRAP_EXTRA="ipykernel" scripts/bootstrap.sh
 	.venv/bin/python benchmarks/bench_build.py

@@ -18,6 +18,12 @@ language = "en"
 # torch runs in the interpreter running Sphinx.
 apidiff_runtimes = {"megengine": {"python": "../.venv-megengine/bin/python"}}
 
-# "auto" runs what the cache lacks. Read the Docs, which has neither framework, renders
-# from the committed results store (see hosting.rst): APIDIFF_EXECUTION_MODE=cache.
+# Shared with `sphinx-apidiff check --conf-dir docs`.
+apidiff_cache_path = "_build/apidiff-cache"
+
+# Committed results: Read the Docs, which has neither framework, renders from them.
+# Refresh with `make store`.
+apidiff_store_path = "_apidiff_store"
 apidiff_execution_mode = os.environ.get("APIDIFF_EXECUTION_MODE", "auto")
+if os.environ.get("READTHEDOCS"):
+    apidiff_execution_mode = "cache"
