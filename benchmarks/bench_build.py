@@ -27,6 +27,7 @@ import argparse
 import json
 import os
 import re
+import resource
 import shutil
 import statistics
 import subprocess
@@ -227,6 +228,7 @@ def edit_one_page(src: Path, way: str, page: Page) -> Path:
 class Build:
     seconds: float
     log: str
+    cpu: float = 0.0  # user + system CPU seconds of sphinx-build and the processes it reaped
     apidiff_line: str | None = None
     executed: int | None = None  # examples run (apidiff) / pages executed (jupyter)
     cached: int | None = None
@@ -244,17 +246,20 @@ def sphinx_build(src: Path, out: Path, env: dict[str, str], log: Path, jobs: int
     cmd = [str(SPHINX_BUILD), "-b", "html", str(src), str(out)]
     if jobs:
         cmd[1:1] = ["-j", str(jobs)]
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
     done = subprocess.run(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                           text=True, check=False)
     seconds = time.perf_counter() - started
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = after.ru_utime - usage.ru_utime + after.ru_stime - usage.ru_stime
     with log.open("a", encoding="utf-8") as handle:
         handle.write(f"$ {' '.join(cmd)}\n{done.stdout}\n"
                      f"[{seconds:.3f} s, exit {done.returncode}]\n\n")
     if done.returncode != 0:
         tail = "\n".join(done.stdout.splitlines()[-30:])
         raise SystemExit(f"sphinx-build failed (exit {done.returncode}); log {log}:\n{tail}")
-    build = Build(seconds=seconds, log=str(log))
+    build = Build(seconds=seconds, log=str(log), cpu=cpu)
     build.warnings = sum(1 for line in done.stdout.splitlines() if "WARNING" in line)
     for line in done.stdout.splitlines():
         match = SUMMARY.match(line.strip())
@@ -288,6 +293,13 @@ def snippet_compute(out: Path) -> dict[str, float]:
         for fw, side in value["sides"].items():
             totals[fw] = totals.get(fw, 0.0) + float(side.get("elapsed") or 0.0)
     return totals
+
+
+def load_average() -> float | None:
+    try:
+        return os.getloadavg()[0]
+    except OSError:
+        return None
 
 
 def time_import(python: str, module: str, runs: int = 3) -> float:
@@ -473,7 +485,11 @@ def main(argv: list[str] | None = None) -> int:
     }
     if not args.skip_jupyter:
         projects["jupyter"] = Project("jupyter", "", pages, args.jupyter_repeat)
+    load_start = load_average()
     print(f"bench_build: {n} pairs, work dir {work}", flush=True)
+    if load_start is not None and load_start > 0.5:
+        print(f"  note: the load average is {load_start:.2f} before the first build: something "
+              "else is running, and the times will be noisy", flush=True)
     print(f"  sphinx_apidiff {revision} (copied to {package})", flush=True)
     print(f"  sphinx-build {SPHINX_BUILD}; MegEngine {mge_python}; {os.cpu_count()} CPUs; "
           f"logs in the work dir", flush=True)
@@ -494,6 +510,7 @@ def main(argv: list[str] | None = None) -> int:
                 bench.rebuilds(projects[key])
         report = summarize(n, imports, projects)
         report["revision"] = revision
+        report["load_average"] = {"start": load_start, "end": load_average()}
     finally:
         if not args.keep and not args.workdir:
             shutil.rmtree(work, ignore_errors=True)
@@ -545,6 +562,15 @@ def summarize(n: int, imports: dict[str, float], projects: dict[str, Project]) -
     # The same from the fastest build of each: noise (worker imports, scheduling) only adds.
     overhead_min = (min(b.seconds for b in big.colds) - min(b.seconds for b in apidiff.colds)) / (
         3 * n) - compute
+    # CPU time instead of wall clock: less sensitive to other load on the machine, but it
+    # counts both workers and the main process (a cost, not a latency).
+    cpu_n = statistics.median(b.cpu for b in apidiff.colds)
+    cpu_4n = statistics.median(b.cpu for b in big.colds)
+    compute_sum = sum(big.compute.get(fw, 0.0) - apidiff.compute.get(fw, 0.0)
+                      for fw in big.compute) / (3 * n)
+    cpu_overhead = (cpu_4n - cpu_n) / (3 * n) - compute_sum
+    plain_cpu = (statistics.median(b.cpu for b in big_plain.colds)
+                 - statistics.median(b.cpu for b in plain.colds)) / (3 * n)
     report: dict[str, Any] = {
         "pairs": n,
         "cpus": os.cpu_count(),
@@ -561,6 +587,10 @@ def summarize(n: int, imports: dict[str, float], projects: dict[str, Project]) -
             "snippet_compute_total_4n": big.compute,
             "overhead_ms": overhead * 1e3,
             "overhead_from_fastest_ms": overhead_min * 1e3,
+            "cpu_n": cpu_n,
+            "cpu_4n": cpu_4n,
+            "cpu_overhead_ms": cpu_overhead * 1e3,
+            "unexecuted_cpu_marginal_ms": plain_cpu * 1e3,
             "unexecuted_cold_4n": median_build(big_plain.colds).seconds,
             "unexecuted_cold_4n_all": [b.seconds for b in big_plain.colds],
             "unexecuted_marginal_ms": plain_marginal * 1e3,
@@ -608,7 +638,11 @@ def print_report(r: dict[str, Any]) -> None:
     for way, row in r["builds"].items():
         cells = [f"{row[k]['seconds']:.2f}{_spread(row[k + '_all'])}"
                  for k in ("cold", "nochange", "oneedit")]
-        print(f"{LABELS[way]:16}" + "".join(f"{c:>20}" for c in cells))
+        print(f"{LABELS[way]:16}" + "".join(f"{c:>20}" for c in cells)
+              + f"   (cold CPU {row['cold']['cpu']:.2f} s)")
+    load = r["load_average"]
+    print(f"sphinx_apidiff {r['revision']}; 1-min load average {load['start']} at the start, "
+          f"{load['end']} at the end")
     imp = r["imports"]
     print(f"\nimport torch      {imp['torch']:.2f} s   (fresh interpreter, median of 3; "
           f"a bare interpreter start is {imp['bare_python']:.2f} s)")
@@ -640,8 +674,12 @@ def print_report(r: dict[str, Any]) -> None:
     print(f"per-example overhead             {pe['overhead_ms']:7.2f} ms   (marginal - compute)")
     print(f"  the same from the fastest build of each instead of the median: "
           f"{pe['overhead_from_fastest_ms']:.2f} ms")
+    print(f"  in CPU time (all processes; compute of both frameworks subtracted): "
+          f"{pe['cpu_overhead_ms']:.2f} ms per example "
+          f"(CPU {pe['cpu_n']:.2f} s -> {pe['cpu_4n']:.2f} s)")
     print(f"  for comparison, the same difference for unexecuted code-blocks: "
-          f"{pe['unexecuted_marginal_ms']:.2f} ms per example")
+          f"{pe['unexecuted_marginal_ms']:.2f} ms per example "
+          f"({pe['unexecuted_cpu_marginal_ms']:.2f} ms in CPU time)")
 
     ratios, targets, checks = r["ratios"], r["ratios"]["targets"], r["checks"]
 
