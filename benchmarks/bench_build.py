@@ -640,7 +640,7 @@ def print_report(r: dict[str, Any]) -> None:
                  for k in ("cold", "nochange", "oneedit")]
         print(f"{LABELS[way]:16}" + "".join(f"{c:>20}" for c in cells)
               + f"   (cold CPU {row['cold']['cpu']:.2f} s)")
-    load = r["load_average"]
+    load = {k: "?" if v is None else f"{v:.2f}" for k, v in r["load_average"].items()}
     print(f"sphinx_apidiff {r['revision']}; 1-min load average {load['start']} at the start, "
           f"{load['end']} at the end")
     imp = r["imports"]

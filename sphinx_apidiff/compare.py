@@ -35,7 +35,7 @@ def make_inputs(inputs: list[InputSpec], seed: int) -> dict[str, np.ndarray]:
 
 def prelude(inputs: list[InputSpec], seed: int, framework: str, factory: str | None) -> str:
     """Code that rebuilds the inputs exactly, so a reader can paste and run the snippet."""
-    top = framework.split(".")[0]
+    top = framework.split(".", maxsplit=1)[0]
     lines = ["import numpy as np", f"import {top}"]
     if any(spec.value is None for spec in inputs):
         lines.append(f"rng = np.random.default_rng({seed})")

@@ -179,7 +179,7 @@ class ApidiffConfig:
         result = {}
         for framework, entry in self.runtimes.items():
             if entry.get("python"):
-                result[framework] = str((Path(confdir) / os.path.expanduser(entry["python"])))
+                result[framework] = str(Path(confdir) / os.path.expanduser(entry["python"]))
         for name, value in os.environ.items():
             if name.startswith("APIDIFF_PYTHON_") and value:
                 framework = name[len("APIDIFF_PYTHON_"):].lower()

@@ -258,7 +258,7 @@ class Engine:
                 if not fp.found:
                     self.unavailable[framework] = (
                         f"cannot import {framework} in {fp.python_path} (Python {fp.python}): "
-                        f"ModuleNotFoundError: No module named {framework.split('.')[0]!r}"
+                        f"ModuleNotFoundError: No module named {framework.split('.', maxsplit=1)[0]!r}"
                     )
             self._fingerprints[framework] = fp
         return self._fingerprints[framework]

@@ -11,7 +11,7 @@ from .analysis import Resolved
 from .spec import PairSpec
 
 
-class apidiff_part(nodes.General, nodes.Element):  # noqa: N801 - docutils naming
+class apidiff_part(nodes.General, nodes.Element):
     """A part of a comparison page that needs the real libraries.
 
     Attributes: ``part`` (panels, category, params, row, example), ``key``
@@ -21,7 +21,7 @@ class apidiff_part(nodes.General, nodes.Element):  # noqa: N801 - docutils namin
     """
 
 
-class apidiff_table(nodes.General, nodes.Element):  # noqa: N801 - docutils naming
+class apidiff_table(nodes.General, nodes.Element):
     """The overview of all pairs in the project, filled late (apidiff-table)."""
 
 

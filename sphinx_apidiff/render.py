@@ -14,9 +14,9 @@ from docutils import nodes
 from sphinx.transforms.post_transforms import SphinxPostTransform
 
 from . import compare
+from .analysis import Resolved
 from .config import ApidiffConfig
 from .i18n import _, category_label, status_label, tag_label
-from .analysis import Resolved
 from .nodes import PairEntry, apidiff_part, apidiff_table, find_entry
 from .schema import CATEGORIES
 

@@ -10,14 +10,15 @@ Warnings about what the libraries said are located at the YAML lines.
 from __future__ import annotations
 
 import os
+
 from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
 from sphinx.util import logging
 from sphinx.util.console import bold
 from sphinx.util.display import status_iterator
 
-from .config import ApidiffConfig
 from .analysis import analyse, jobs_for
+from .config import ApidiffConfig
 from .execute import Engine, ExampleJob, ExampleResult, Stats
 from .nodes import PairEntry, get_pairs
 

@@ -150,3 +150,23 @@ def test_corrupt_cache_entry_is_recomputed(rootdir, tmp_path):
     app.build()
     app.cleanup()
     assert "13 examples: 2 run, 11 cached" in status_of(app)
+
+
+def test_framework_upgrade_invalidates_its_results(rootdir, tmp_path, monkeypatch):
+    """A new framework version (as the runtime reports it) re-reads its pages and re-runs."""
+    import dataclasses
+
+    from sphinx_apidiff import execute
+
+    first = build_root(rootdir, "basic", tmp_path)
+    first.cleanup()
+    assert "no example needed executing" in _rebuild(first.srcdir)
+
+    real_probe = execute.probe
+
+    def upgraded(framework, python, timeout=60.0):
+        fp = real_probe(framework, python, timeout)
+        return dataclasses.replace(fp, version="1.13.1") if framework == "megengine" else fp
+
+    monkeypatch.setattr(execute, "probe", upgraded)
+    assert "2 examples: 2 run, 0 cached" in _rebuild(first.srcdir)

@@ -79,7 +79,7 @@ def probe(framework: str, python: str, timeout: float = 60.0) -> Fingerprint:
         raise RuntimeUnavailable(f"interpreter {python} does not exist or is not executable")
     try:
         done = subprocess.run(
-            [python, "-I", "-c", _PROBE, framework.split(".")[0]],
+            [python, "-I", "-c", _PROBE, framework.split(".", maxsplit=1)[0]],
             capture_output=True,
             text=True,
             timeout=timeout,

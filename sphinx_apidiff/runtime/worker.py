@@ -139,7 +139,7 @@ def op_import(request):
     if framework not in _modules:
         try:
             _modules[framework] = importlib.import_module(framework)
-        except BaseException as exc:  # noqa: BLE001 - report any import failure
+        except BaseException as exc:
             return {"ok": False, "error": "%s: %s" % (type(exc).__name__, exc)}
     module = _modules[framework]
     try:
@@ -231,7 +231,7 @@ def op_run(request):
     try:
         with contextlib.redirect_stdout(stdout):
             exec(compiled, namespace)
-    except BaseException as exc:  # noqa: BLE001 - the snippet's own error is a result
+    except BaseException as exc:
         elapsed = time.perf_counter() - started
         tb = traceback.extract_tb(exc.__traceback__)
         frames = [(f.lineno, f.name) for f in tb if f.filename == marker]
@@ -293,7 +293,7 @@ def main():
         handler = OPS.get(request.get("op"))
         try:
             reply = handler(request) if handler else {"ok": False, "error": "unknown op"}
-        except Exception as exc:  # noqa: BLE001 - never die on a bad request
+        except Exception as exc:
             reply = {"ok": False, "error": "worker error: %s: %s" % (type(exc).__name__, exc),
                      "frames": []}
         data = json.dumps(reply).encode("utf-8")
