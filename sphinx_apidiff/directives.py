@@ -13,8 +13,9 @@ import os
 
 from docutils import nodes
 from docutils.parsers.rst import directives
+from docutils.statemachine import StringList
 from sphinx.util import logging
-from sphinx.util.docutils import SphinxDirective
+from sphinx.util.docutils import SphinxDirective, switch_source_input
 from sphinx.util.parsing import nested_parse_to_nodes
 
 from .i18n import _
@@ -86,10 +87,13 @@ class ApiDiffDirective(SphinxDirective):
         text = self._text(value)
         if not text:
             return []
-        return nested_parse_to_nodes(
-            self.state, text, source=source, offset=max((line or 1) - 1, 0),
-            allow_section_headings=False,
-        )
+        first = max((line or 1) - 1, 0)
+        lines = StringList(text.splitlines(), items=[
+            (source, first + i) for i in range(len(text.splitlines()))])
+        if type(self.state).__module__.startswith("myst_parser"):
+            return nested_parse_to_nodes(self.state, lines, allow_section_headings=False)
+        with switch_source_input(self.state, lines):  # problems located in the YAML file
+            return nested_parse_to_nodes(self.state, lines, allow_section_headings=False)
 
     def _section(self, title: str, ident: str, explicit: bool = False) -> nodes.section:
         section = nodes.section(classes=["apidiff-section"])
