@@ -170,3 +170,27 @@ def test_framework_upgrade_invalidates_its_results(rootdir, tmp_path, monkeypatc
 
     monkeypatch.setattr(execute, "probe", upgraded)
     assert "2 examples: 2 run, 0 cached" in _rebuild(first.srcdir)
+
+
+@pytest.mark.parametrize(
+    ("mode", "summary", "status"),
+    [
+        ("off", "2 examples: 0 run, 0 cached, 0 matched, 0 differed, 0 errored, 2 not run",
+         "not-run"),
+        ("cache", "2 examples: 0 run, 0 cached, 0 matched, 0 differed, 0 errored, 2 not run",
+         "not-run"),
+        ("force", "2 examples: 2 run, 0 cached, 2 matched", "match"),
+    ],
+)
+def test_execution_modes(rootdir, tmp_path, mode, summary, status):
+    app = build_root(rootdir, "basic", tmp_path, confoverrides={"apidiff_execution_mode": mode})
+    app.cleanup()
+    assert summary in status_of(app)
+    report = json.loads((app.outdir / "apidiff.json").read_text(encoding="utf-8"))
+    assert {e["status"] for p in report["pairs"] for e in p["examples"]} == {status}
+    if mode == "force":  # everything again, cache or not
+        again = SphinxTestApp("html", srcdir=app.srcdir, freshenv=True,
+                              confoverrides={"apidiff_execution_mode": mode})
+        again.build()
+        again.cleanup()
+        assert "2 examples: 2 run, 0 cached" in status_of(again)

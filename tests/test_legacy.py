@@ -212,3 +212,13 @@ def test_every_legacy_page(engine):
         pair = load(result.yaml_text)
         assert_rows_are_real(pair, engine)
     assert refused == ["_index_comparison.rst"]
+
+
+def test_legacy_imports_no_sphinx():
+    import subprocess
+    import sys
+
+    code = ("import sys, sphinx_apidiff.legacy; "
+            "sys.exit(any(m == 'sphinx' or m.startswith(('sphinx.', 'docutils')) "
+            "for m in sys.modules))")
+    assert subprocess.run([sys.executable, "-c", code], check=False).returncode == 0
