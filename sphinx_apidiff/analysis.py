@@ -67,21 +67,39 @@ def analyse(
         if fw in spec.signatures:
             given = parse_signature_text(spec.signatures[fw], source="yaml")
             if given is None:
-                diags.append(Diagnostic(
-                    "signature", f"signatures.{fw}: cannot parse {spec.signatures[fw]!r} as a "
-                    "signature", spec.signature_lines.get(fw)))
+                diags.append(
+                    Diagnostic(
+                        "signature",
+                        f"signatures.{fw}: cannot parse {spec.signatures[fw]!r} as a signature",
+                        spec.signature_lines.get(fw),
+                    )
+                )
         if result.error:
-            hint = f"; did you mean {' or '.join(result.suggestions)}?" if result.suggestions else ""
-            diags.append(Diagnostic(
-                "api", f"{api} does not exist in {labels(fw)}: {result.error}{hint}", line))
+            hint = (
+                f"; did you mean {' or '.join(result.suggestions)}?" if result.suggestions else ""
+            )
+            diags.append(
+                Diagnostic(
+                    "api", f"{api} does not exist in {labels(fw)}: {result.error}{hint}", line
+                )
+            )
         elif result.signature is None and given is None and not result.unavailable:
-            diags.append(Diagnostic(
-                "signature", f"cannot introspect the signature of {api}; give it under "
-                "'signatures:'", line))
+            diags.append(
+                Diagnostic(
+                    "signature",
+                    f"cannot introspect the signature of {api}; give it under 'signatures:'",
+                    line,
+                )
+            )
         elif result.signature is None and given is None and engine.mode == "cache":
-            diags.append(Diagnostic(
-                "store", f"no stored signature of {api} (execution mode 'cache'): refresh the "
-                "results store, or give it under 'signatures:'", line))
+            diags.append(
+                Diagnostic(
+                    "store",
+                    f"no stored signature of {api} (execution mode 'cache'): refresh the "
+                    "results store, or give it under 'signatures:'",
+                    line,
+                )
+            )
         resolved.shown[fw] = given or result.signature
 
     rows, row_diags = build_rows(spec.frameworks, resolved.shown, spec.params, ignore)
@@ -96,13 +114,23 @@ def analyse(
         resolved.examples.append(result)
         title = repr(resolve_prose(example.title, language) or f"#{index + 1}")
         if result.stale:
-            diags.append(Diagnostic(
-                "stale", f"example {title}: stored result is stale ({result.stale})", example.line))
-        if result.status == "not-run" or result.status == example.expect:
+            diags.append(
+                Diagnostic(
+                    "stale",
+                    f"example {title}: stored result is stale ({result.stale})",
+                    example.line,
+                )
+            )
+        if result.status in ("not-run", example.expect):
             continue
-        diags.append(Diagnostic(
-            "exec", f"example {title}: expected {example.expect}, got {result.status}: "
-            f"{explain(example, result)}", example.line))
+        diags.append(
+            Diagnostic(
+                "exec",
+                f"example {title}: expected {example.expect}, got {result.status}: "
+                f"{explain(example, result)}",
+                example.line,
+            )
+        )
     return resolved, diags
 
 
@@ -131,21 +159,29 @@ def explain(example: ExampleSpec, result: ExampleResult) -> str:
     return result.reason or ""
 
 
-def pair_report(spec: PairSpec, resolved: Resolved | None, *, source: str,
-                docname: str | None = None, anchor: str | None = None,
-                language: str | None = None) -> dict[str, Any]:
+def pair_report(
+    spec: PairSpec,
+    resolved: Resolved | None,
+    *,
+    source: str,
+    docname: str | None = None,
+    anchor: str | None = None,
+    language: str | None = None,
+) -> dict[str, Any]:
     """One pair in the ``apidiff.json`` format (the build report and ``check --format json``)."""
     examples = []
     for index, example in enumerate(spec.examples):
         result = resolved.examples[index] if resolved and index < len(resolved.examples) else None
-        examples.append({
-            "title": resolve_prose(example.title, language),
-            "line": example.line,
-            "expect": example.expect,
-            "status": result.status if result else "not-run",
-            "stale": result.stale if result else None,
-            "results": {n: c.to_json() for n, c in result.results.items()} if result else {},
-        })
+        examples.append(
+            {
+                "title": resolve_prose(example.title, language),
+                "line": example.line,
+                "expect": example.expect,
+                "status": result.status if result else "not-run",
+                "stale": result.stale if result else None,
+                "results": {n: c.to_json() for n, c in result.results.items()} if result else {},
+            }
+        )
     return {
         "id": spec.id,
         "title": resolve_prose(spec.title, language),

@@ -156,31 +156,47 @@ def check(args: argparse.Namespace) -> int:
     reports, rows = [], []
     with engine_for(cfg, confdir, **overrides) as engine:
         sigs = engine.signatures((fw, api) for _, s in specs for fw, api in s.apis.items())
-        for fw, why in sorted(engine.unavailable.items()):
+        for why in sorted(engine.unavailable.values()):
             if engine.mode != "cache":
                 problems.append((Path(str(confdir / "conf.py")), Diagnostic("runtime", why)))
         jobs = [(file, spec, job) for file, spec in specs for job in jobs_for(spec, language)]
         progress = Progress(len(jobs), "examples")
         results: dict[tuple[str, int], Any] = {}
-        for (file, spec, job), (_, result) in zip(
-                jobs, engine.run_iter([j for _, _, j in jobs]), strict=True):
+        for (file, _spec, job), (_, result) in zip(
+            jobs, engine.run_iter([j for _, _, j in jobs]), strict=True
+        ):
             results[(str(file), job.index)] = result
             progress.step(f"{file.name}: {job.label}")
         progress.close()
         for file, spec in specs:
             resolved, diags = analyse(
-                spec, engine, sigs,
+                spec,
+                engine,
+                sigs,
                 [results[(str(file), i)] for i in range(len(spec.examples))],
-                labels=cfg.label, ignore=cfg.ignore_params, language=language)
+                labels=cfg.label,
+                ignore=cfg.ignore_params,
+                language=language,
+            )
             problems += [(file, d) for d in diags]
             reports.append(pair_report(spec, resolved, source=str(file), language=language))
             rows.append((file, spec, resolved))
         summary = engine.stats.summary()
 
     if args.format == "json":
-        data = {"version": REPORT_VERSION, "pairs": reports,
-                "diagnostics": [{"source": str(f), "line": d.line, "type": f"apidiff.{d.subtype}",
-                                 "message": d.message} for f, d in problems]}
+        data = {
+            "version": REPORT_VERSION,
+            "pairs": reports,
+            "diagnostics": [
+                {
+                    "source": str(f),
+                    "line": d.line,
+                    "type": f"apidiff.{d.subtype}",
+                    "message": d.message,
+                }
+                for f, d in problems
+            ],
+        }
         print(json.dumps(data, indent=1, ensure_ascii=False))
     else:
         print_table(rows)
@@ -204,7 +220,9 @@ def print_table(rows: list[tuple[Path, PairSpec, Any]]) -> None:
         lines.append((str(file), resolved.category, str(len(spec.examples)), status, worst))
     widths = [max(len(line[i]) for line in lines) for i in range(len(header))]
     for line in lines:
-        print("  ".join(cell.ljust(width) for cell, width in zip(line, widths, strict=True)).rstrip())
+        print(
+            "  ".join(cell.ljust(width) for cell, width in zip(line, widths, strict=True)).rstrip()
+        )
 
 
 # -- new ----------------------------------------------------------------------------------
@@ -281,8 +299,11 @@ def parser() -> argparse.ArgumentParser:
     p = subs.add_parser("new", parents=[common], help="write a YAML draft from the real APIs")
     p.add_argument("reference", help="the reference API, e.g. torch.nn.Conv2d")
     p.add_argument("other", help="its counterpart, e.g. megengine.module.Conv2d")
-    p.add_argument("--framework", action="append", help="framework of each API (default: "
-                   "its top-level module); give it twice")
+    p.add_argument(
+        "--framework",
+        action="append",
+        help="framework of each API (default: its top-level module); give it twice",
+    )
     p.add_argument("-o", "--output", help="file to write (default: stdout)")
     p.add_argument("--force", action="store_true", help="overwrite an existing file")
     p.set_defaults(func=new)
@@ -290,8 +311,9 @@ def parser() -> argparse.ArgumentParser:
     p = subs.add_parser("check", parents=[common], help="validate, introspect and run pairs")
     p.add_argument("paths", nargs="*", help="YAML files or folders (default: the conf dir)")
     p.add_argument("--format", choices=("text", "json"), default="text")
-    p.add_argument("--mode", choices=("auto", "force", "cache", "off"),
-                   help="override apidiff_execution_mode")
+    p.add_argument(
+        "--mode", choices=("auto", "force", "cache", "off"), help="override apidiff_execution_mode"
+    )
     p.set_defaults(func=check)
 
     p = subs.add_parser("import", parents=[common], help="convert a legacy hand-written page")
@@ -321,6 +343,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Exception as exc:  # a bug of ours: one line, and how to see more
         if os.environ.get("APIDIFF_DEBUG"):
             raise
-        print(f"sphinx-apidiff: internal error: {type(exc).__name__}: {exc} "
-              "(set APIDIFF_DEBUG=1 for the traceback)", file=sys.stderr)
+        print(
+            f"sphinx-apidiff: internal error: {type(exc).__name__}: {exc} "
+            "(set APIDIFF_DEBUG=1 for the traceback)",
+            file=sys.stderr,
+        )
         return 1

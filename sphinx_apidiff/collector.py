@@ -19,8 +19,9 @@ class ApiDiffCollector(EnvironmentCollector):
         get_pairs(env).pop(docname, None)
         get_tables(env).discard(docname)
 
-    def merge_other(self, app: Sphinx, env: BuildEnvironment, docnames: set[str],
-                    other: BuildEnvironment) -> None:
+    def merge_other(
+        self, app: Sphinx, env: BuildEnvironment, docnames: set[str], other: BuildEnvironment
+    ) -> None:
         theirs = get_pairs(other)
         for docname in docnames:
             if docname in theirs:
@@ -30,8 +31,14 @@ class ApiDiffCollector(EnvironmentCollector):
     def process_doc(self, app: Sphinx, doctree: Any) -> None:
         pass
 
-    def get_outdated_docs(self, app: Sphinx, env: BuildEnvironment, added: set[str],
-                          changed: set[str], removed: set[str]) -> list[str]:
+    def get_outdated_docs(
+        self,
+        app: Sphinx,
+        env: BuildEnvironment,
+        added: set[str],
+        changed: set[str],
+        removed: set[str],
+    ) -> list[str]:
         outdated = resolve.outdated(app, env, added, changed, removed)
         # an overview table is only as current as every pair it lists
         if outdated or added or changed or removed:

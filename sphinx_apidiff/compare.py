@@ -176,7 +176,9 @@ def compare_values(
     """
     out: dict[str, Comparison] = {}
     for name in names:
-        _compare_tree(name, {fw: values[fw][name] for fw in frameworks}, frameworks, atol, rtol, out)
+        _compare_tree(
+            name, {fw: values[fw][name] for fw in frameworks}, frameworks, atol, rtol, out
+        )
     return out
 
 
@@ -195,8 +197,12 @@ def _compare_tree(
         if len(lengths) == 1:
             for i in range(len(ref)):
                 _compare_tree(
-                    f"{label}[{i}]", {fw: values[fw][i] for fw in frameworks},
-                    frameworks, atol, rtol, out,
+                    f"{label}[{i}]",
+                    {fw: values[fw][i] for fw in frameworks},
+                    frameworks,
+                    atol,
+                    rtol,
+                    out,
                 )
             return
     result = Comparison()
@@ -225,7 +231,9 @@ def _compare_tree(
         result.max_abs, result.max_rel = worst_abs, worst_rel
         result.note = "; ".join(notes) or None
     else:
-        same = all(values[fw] == ref for fw in frameworks[1:]) if not isinstance(ref, list) else False
+        same = (
+            all(values[fw] == ref for fw in frameworks[1:]) if not isinstance(ref, list) else False
+        )
         result.max_abs = result.max_rel = None
         result.passed = bool(same)
         if not same:

@@ -28,7 +28,10 @@ DEFAULT_FRAMEWORKS: dict[str, dict[str, str | None]] = {
     },
     "paddle": {"label": "PaddlePaddle", "url": None},
     "mindspore": {"label": "MindSpore", "url": None},
-    "numpy": {"label": "NumPy", "url": "https://numpy.org/doc/stable/reference/generated/{api}.html"},
+    "numpy": {
+        "label": "NumPy",
+        "url": "https://numpy.org/doc/stable/reference/generated/{api}.html",
+    },
     "jax": {"label": "JAX", "url": "https://jax.readthedocs.io/en/latest/_autosummary/{api}.html"},
     "tensorflow": {"label": "TensorFlow", "url": None},
 }
@@ -82,8 +85,11 @@ class ApidiffConfig:
 
     runtimes: dict[str, dict[str, str]] = field(
         default_factory=dict,
-        metadata={"check": _is_runtimes, "help": "Interpreter per framework; others run in "
-                  "the interpreter running Sphinx. APIDIFF_PYTHON_<FRAMEWORK> overrides."},
+        metadata={
+            "check": _is_runtimes,
+            "help": "Interpreter per framework; others run in "
+            "the interpreter running Sphinx. APIDIFF_PYTHON_<FRAMEWORK> overrides.",
+        },
     )
     frameworks: dict[str, dict[str, str | None]] = field(
         default_factory=dict,
@@ -93,38 +99,54 @@ class ApidiffConfig:
         default="auto", metadata={"check": _one_of(*MODES), "help": "auto, force, cache or off."}
     )
     execution_timeout: float = field(
-        default=60.0, metadata={"check": _positive, "help": "Seconds per example.",
-                                "types": (int, float)}
+        default=60.0,
+        metadata={"check": _positive, "help": "Seconds per example.", "types": (int, float)},
     )
     cache_path: str | None = field(
         default=None,
-        metadata={"check": _optional_path, "help": "Result cache (default: in the build dir).",
-                  "types": (str, type(None))},
+        metadata={
+            "check": _optional_path,
+            "help": "Result cache (default: in the build dir).",
+            "types": (str, type(None)),
+        },
     )
     ignore_params: list[str] = field(
         default_factory=lambda: list(DEFAULT_IGNORED),
-        metadata={"check": _names, "help": "Parameters that never count towards the category.",
-                  "types": (list, tuple)},
+        metadata={
+            "check": _names,
+            "help": "Parameters that never count towards the category.",
+            "types": (list, tuple),
+        },
     )
     store_path: str | None = field(
         default=None,
-        metadata={"check": _optional_path, "types": (str, type(None)),
-                  "help": "Committed results store used when the frameworks are absent."},
+        metadata={
+            "check": _optional_path,
+            "types": (str, type(None)),
+            "help": "Committed results store used when the frameworks are absent.",
+        },
     )
 
     store_update: bool = field(
         default=False,
-        metadata={"check": lambda v: None if isinstance(v, bool) else "True or False",
-                  "types": (bool,),
-                  "help": "Write live results into the results store (refresh it)."},
+        metadata={
+            "check": lambda v: None if isinstance(v, bool) else "True or False",
+            "types": (bool,),
+            "help": "Write live results into the results store (refresh it).",
+        },
     )
 
     @classmethod
     def register(cls, app: Sphinx) -> None:
         for f in fields(cls):
             default = f.default_factory() if f.default is MISSING else f.default  # type: ignore[misc]
-            app.add_config_value(f"apidiff_{f.name}", default, "env",
-                                 types=f.metadata.get("types", ()), description=f.metadata["help"])
+            app.add_config_value(
+                f"apidiff_{f.name}",
+                default,
+                "env",
+                types=f.metadata.get("types", ()),
+                description=f.metadata["help"],
+            )
         app.connect("config-inited", cls._validate, priority=400)
 
     @classmethod
@@ -160,16 +182,23 @@ class ApidiffConfig:
             kwargs[f.name] = value
         return cls(**kwargs), problems
 
-    def make_engine(self, confdir: str | os.PathLike[str], default_cache: str | os.PathLike[str],
-                    **overrides: Any) -> Engine:
+    def make_engine(
+        self,
+        confdir: str | os.PathLike[str],
+        default_cache: str | os.PathLike[str],
+        **overrides: Any,
+    ) -> Engine:
         """The engine for a build or a ``check`` run, from these options."""
         cache = os.path.join(confdir, self.cache_path) if self.cache_path else default_cache
         store = None
         if self.store_path:
             store = Store(os.path.join(confdir, self.store_path), update=self.store_update)
         kwargs: dict[str, Any] = {
-            "pythons": self.pythons(confdir), "cache_path": cache, "mode": self.execution_mode,
-            "timeout": float(self.execution_timeout), "store": store,
+            "pythons": self.pythons(confdir),
+            "cache_path": cache,
+            "mode": self.execution_mode,
+            "timeout": float(self.execution_timeout),
+            "store": store,
         }
         kwargs.update(overrides)
         return Engine(**kwargs)
@@ -182,7 +211,7 @@ class ApidiffConfig:
                 result[framework] = str(Path(confdir) / os.path.expanduser(entry["python"]))
         for name, value in os.environ.items():
             if name.startswith("APIDIFF_PYTHON_") and value:
-                framework = name[len("APIDIFF_PYTHON_"):].lower()
+                framework = name[len("APIDIFF_PYTHON_") :].lower()
                 result[framework] = os.path.abspath(os.path.expanduser(value))
         return result
 

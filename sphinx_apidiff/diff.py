@@ -86,8 +86,15 @@ def build_rows(
                 unknown_names.add((fw, name))
             claimed[fw].add(name)
         rows.append(
-            Row(names=names, defaults={}, note=spec_row.note, explicit=True,
-                line=spec_row.line, note_line=spec_row.note_line, spec_index=spec_index)
+            Row(
+                names=names,
+                defaults={},
+                note=spec_row.note,
+                explicit=True,
+                line=spec_row.line,
+                note_line=spec_row.note_line,
+                spec_index=spec_index,
+            )
         )
 
     for fw in frameworks:

@@ -40,21 +40,29 @@ class ApiDiffDirective(SphinxDirective):
 
     def run(self) -> list[nodes.Node]:
         if self.arguments and self.content:
-            warn("give a YAML file or inline YAML, not both (the inline YAML is ignored)",
-                 "spec", self.get_location())
+            warn(
+                "give a YAML file or inline YAML, not both (the inline YAML is ignored)",
+                "spec",
+                self.get_location(),
+            )
         if self.arguments:
             relpath, abspath = self.env.relfn2path(self.arguments[0], self.env.docname)
             self.env.note_dependency(relpath)
             if not os.path.isfile(abspath):
-                warn(f"pair file not found: {self.arguments[0]} ({abspath})", "spec",
-                     self.get_location())
+                warn(
+                    f"pair file not found: {self.arguments[0]} ({abspath})",
+                    "spec",
+                    self.get_location(),
+                )
                 return []
             spec, diags = read_pair_file(abspath)
             source, shown = abspath, relpath
         elif self.content:
             source = self.get_source_info()[0] or self.env.doc2path(self.env.docname)
             spec, diags = parse_pair(
-                "\n".join(self.content), source, line_offset=self._content_line_offset(),
+                "\n".join(self.content),
+                source,
+                line_offset=self._content_line_offset(),
                 default_id=None,
             )
             shown = os.path.relpath(source, self.env.srcdir)
@@ -88,8 +96,9 @@ class ApiDiffDirective(SphinxDirective):
         if not text:
             return []
         first = max((line or 1) - 1, 0)
-        lines = StringList(text.splitlines(), items=[
-            (source, first + i) for i in range(len(text.splitlines()))])
+        lines = StringList(
+            text.splitlines(), items=[(source, first + i) for i in range(len(text.splitlines()))]
+        )
         if type(self.state).__module__.startswith("myst_parser"):
             return nested_parse_to_nodes(self.state, lines, allow_section_headings=False)
         with switch_source_input(self.state, lines):  # problems located in the YAML file
@@ -119,8 +128,9 @@ class ApiDiffDirective(SphinxDirective):
             root: nodes.Element = nodes.container(classes=["apidiff-page"])
             entry.section_id = None
         else:
-            root = self._section(_("{title} differences").format(title=title),
-                                 f"comparison-{spec.id}", explicit=True)
+            root = self._section(
+                _("{title} differences").format(title=title), f"comparison-{spec.id}", explicit=True
+            )
             root["classes"].append("apidiff-page")
             entry.section_id = root["ids"][0]
         root["classes"] += self.options.get("class", [])
@@ -183,9 +193,11 @@ class ApiDiffTableDirective(SphinxDirective):
     }
 
     def run(self) -> list[nodes.Node]:
-        node = apidiff_table(categories=self.options.get("category", []),
-                             sort=self.options.get("sort", "page"),
-                             classes=self.options.get("class", []))
+        node = apidiff_table(
+            categories=self.options.get("category", []),
+            sort=self.options.get("sort", "page"),
+            classes=self.options.get("class", []),
+        )
         self.set_source_info(node)
         get_tables(self.env).add(self.env.docname)
         return [node]

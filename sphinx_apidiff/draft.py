@@ -35,11 +35,26 @@ SYNONYMS = [
 ]
 TENSOR_NAMES = {"input", "inp", "x", "tensor", "a", "data", "self"}
 GUESSES = {
-    "in_channels": "3", "num_channels": "3", "num_features": "3", "channels": "3",
-    "out_channels": "4", "kernel_size": "3", "in_features": "8", "out_features": "4",
-    "num_embeddings": "10", "embedding_dim": "4", "input_size": "8", "hidden_size": "4",
-    "upscale_factor": "2", "downscale_factor": "2", "output_size": "(4, 4)",
-    "normalized_shape": "(8, 8)", "k": "2", "dim": "1", "axis": "1", "num_classes": "10",
+    "in_channels": "3",
+    "num_channels": "3",
+    "num_features": "3",
+    "channels": "3",
+    "out_channels": "4",
+    "kernel_size": "3",
+    "in_features": "8",
+    "out_features": "4",
+    "num_embeddings": "10",
+    "embedding_dim": "4",
+    "input_size": "8",
+    "hidden_size": "4",
+    "upscale_factor": "2",
+    "downscale_factor": "2",
+    "output_size": "(4, 4)",
+    "normalized_shape": "(8, 8)",
+    "k": "2",
+    "dim": "1",
+    "axis": "1",
+    "num_classes": "10",
 }
 
 
@@ -70,8 +85,10 @@ def pair_params(ref: Signature, other: Signature) -> list[tuple[str, str, float]
     for a in left:
         for b in right:
             name = name_similarity(a, b)
-            pos = 1 - abs(ref.position(a) / max(len(ref_names), 1)
-                          - other.position(b) / max(len(other_names), 1))
+            pos = 1 - abs(
+                ref.position(a) / max(len(ref_names), 1)
+                - other.position(b) / max(len(other_names), 1)
+            )
             pa, pb = ref.get(a), other.get(b)
             same_default = 1.0 if pa and pb and pa.default == pb.default else 0.0
             score = 0.6 * name + 0.3 * pos + 0.1 * same_default
@@ -133,7 +150,9 @@ def draft_pair(apis: dict[str, str], engine: Engine) -> tuple[str, list[str]]:
         if result.unavailable:
             raise DraftError(f"cannot introspect {api}: {result.unavailable}")
         if result.error:
-            hint = f" (did you mean {' or '.join(result.suggestions)}?)" if result.suggestions else ""
+            hint = (
+                f" (did you mean {' or '.join(result.suggestions)}?)" if result.suggestions else ""
+            )
             raise DraftError(f"{api} does not exist in {fw}: {result.error}{hint}")
         if result.signature is None:
             raise DraftError(f"{api} has no signature that can be introspected")
@@ -157,16 +176,20 @@ def draft_pair(apis: dict[str, str], engine: Engine) -> tuple[str, list[str]]:
     ]
     rows: list[str] = []
     for a, b, score in renames:
-        rows += [f"  - {ref_fw}: {a}  # review: paired by similarity ({score:.2f})",
-                 f"    {other_fw}: {b}"]
+        rows += [
+            f"  - {ref_fw}: {a}  # review: paired by similarity ({score:.2f})",
+            f"    {other_fw}: {b}",
+        ]
     paired_a = {a for a, _, _ in renames}
     paired_b = {b for _, b, _ in renames}
     for name in ref.names():
         pa, pb = ref.get(name), other.get(name)
         if pb is not None and pa is not None and pa.default != pb.default:
-            rows += [f"  - {ref_fw}: {name}  # defaults differ: {pa.default} vs {pb.default}",
-                     f"    {other_fw}: {name}",
-                     "    note: {en: Defaults differ., zh_CN: 默认值不同。}"]
+            rows += [
+                f"  - {ref_fw}: {name}  # defaults differ: {pa.default} vs {pb.default}",
+                f"    {other_fw}: {name}",
+                "    note: {en: Defaults differ., zh_CN: 默认值不同。}",
+            ]
         elif pb is None and name not in paired_a:
             rows.append(f"  - {ref_fw}: {name}  # no counterpart in {other_fw}")
     for name in other.names():
@@ -177,8 +200,10 @@ def draft_pair(apis: dict[str, str], engine: Engine) -> tuple[str, list[str]]:
 
     example = _example(apis, signatures, kinds, renames, ref_fw, other_fw)
     if example is None:
-        messages.append("no example skeleton: a required parameter has no obvious value; "
-                        "write the example by hand")
+        messages.append(
+            "no example skeleton: a required parameter has no obvious value; "
+            "write the example by hand"
+        )
     else:
         lines += example
     text = "\n".join(lines) + "\n"
@@ -196,8 +221,14 @@ def draft_pair(apis: dict[str, str], engine: Engine) -> tuple[str, list[str]]:
     return text, messages
 
 
-def _example(apis: dict[str, str], signatures: dict[str, Signature], kinds: dict[str, str],
-             renames: list[tuple[str, str, float]], ref_fw: str, other_fw: str) -> list[str] | None:
+def _example(
+    apis: dict[str, str],
+    signatures: dict[str, Signature],
+    kinds: dict[str, str],
+    renames: list[tuple[str, str, float]],
+    ref_fw: str,
+    other_fw: str,
+) -> list[str] | None:
     values: dict[str, dict[str, str]] = {ref_fw: {}, other_fw: {}}
     for a, b, _ in renames:
         if {a, b} <= {"dim", "axis", "axes"}:
@@ -226,8 +257,10 @@ def _example(apis: dict[str, str], signatures: dict[str, Signature], kinds: dict
         lines += [f"        {line}" for line in body]
     lines.append(f"    compare: [{compare}]")
     if compare == "shape":
-        lines.append("    # compares output shapes: share the weights between the two sides "
-                     "to compare the values")
+        lines.append(
+            "    # compares output shapes: share the weights between the two sides "
+            "to compare the values"
+        )
     return lines
 
 

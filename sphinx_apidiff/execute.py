@@ -94,7 +94,9 @@ class SideResult:
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> SideResult:
-        return cls(**{k: data[k] for k in ("ok", "stdout", "error", "frames", "elapsed", "crashed")})
+        return cls(
+            **{k: data[k] for k in ("ok", "stdout", "error", "frames", "elapsed", "crashed")}
+        )
 
     def traceback(self, filename: str, first_line: int) -> str:
         """The error as a traceback whose lines point into the YAML file."""
@@ -256,9 +258,10 @@ class Engine:
                 fp = None
             else:
                 if not fp.found:
+                    top = framework.split(".", maxsplit=1)[0]
                     self.unavailable[framework] = (
                         f"cannot import {framework} in {fp.python_path} (Python {fp.python}): "
-                        f"ModuleNotFoundError: No module named {framework.split('.', maxsplit=1)[0]!r}"
+                        f"ModuleNotFoundError: No module named {top!r}"
                     )
             self._fingerprints[framework] = fp
         return self._fingerprints[framework]
@@ -304,7 +307,9 @@ class Engine:
 
     # -- signatures --------------------------------------------------------------
 
-    def signatures(self, requests: Iterable[tuple[str, str]]) -> dict[tuple[str, str], SignatureResult]:
+    def signatures(
+        self, requests: Iterable[tuple[str, str]]
+    ) -> dict[tuple[str, str], SignatureResult]:
         """Introspect each ``(framework, api)``; cached by interpreter and versions."""
         results: dict[tuple[str, str], SignatureResult] = {}
         pending: dict[tuple[str, str], tuple[str, Future[Any]]] = {}
@@ -322,8 +327,11 @@ class Engine:
                 continue
             if self.mode == "cache":
                 results[(framework, api)] = self._stored_signature(framework, api) or (
-                    SignatureResult(framework, api,
-                                    unavailable="execution mode is 'cache' and no stored signature")
+                    SignatureResult(
+                        framework,
+                        api,
+                        unavailable="execution mode is 'cache' and no stored signature",
+                    )
                 )
                 continue
             pending[(framework, api)] = (key, self._submit(framework, self._introspect_one(api)))
@@ -350,7 +358,9 @@ class Engine:
                 return SignatureResult(framework, api, unavailable=reply.get("error"))
             if not reply.get("ok"):
                 return SignatureResult(
-                    framework, api, error=reply.get("error"),
+                    framework,
+                    api,
+                    error=reply.get("error"),
                     suggestions=_suggest_api(api, reply.get("parent"), reply.get("candidates", [])),
                     version=runtime.version,
                 )
@@ -409,7 +419,9 @@ class Engine:
         Each framework's worker works through its queue on its own thread, so
         frameworks run concurrently while results arrive in a stable order.
         """
-        scheduled: list[tuple[ExampleJob, ExampleResult | None, dict[str, Future[Any]], str | None]] = []
+        scheduled: list[
+            tuple[ExampleJob, ExampleResult | None, dict[str, Future[Any]], str | None]
+        ] = []
         for job in jobs:
             ex = job.example
             if self.mode == "off":
@@ -432,13 +444,16 @@ class Engine:
             if self.mode == "cache":
                 stored = self._stored_result(job)
                 missing_result = ExampleResult(
-                    key=key, reason="no stored result (execution mode 'cache')")
+                    key=key, reason="no stored result (execution mode 'cache')"
+                )
                 scheduled.append((job, stored or missing_result, {}, key))
                 continue
             arrays = compare.make_inputs(ex.inputs, ex.seed)
             encoded = {
-                spec.name: {"npy": compare.encode_array(arrays[spec.name]),
-                            "as": "numpy" if spec.as_numpy else "tensor"}
+                spec.name: {
+                    "npy": compare.encode_array(arrays[spec.name]),
+                    "as": "numpy" if spec.as_numpy else "tensor",
+                }
                 for spec in ex.inputs
             }
             futures = {
@@ -446,7 +461,8 @@ class Engine:
             }
             scheduled.append((job, None, futures, key))
 
-        for job, ready, futures, key in scheduled:
+        for job, known, futures, key in scheduled:
+            ready = known
             if ready is None:
                 replies = {fw: future.result() for fw, future in futures.items()}
                 ready = self._finish(job, replies, key)
@@ -463,11 +479,16 @@ class Engine:
     def content_key(self, job: ExampleJob) -> str:
         """What the example is, independent of where it runs (for the results store)."""
         ex = job.example
-        return _digest({
-            "code": {fw: ex.code[fw].text for fw in job.frameworks},
-            "inputs": [spec.canonical() for spec in ex.inputs],
-            "seed": ex.seed, "compare": ex.compare, "atol": ex.atol, "rtol": ex.rtol,
-        })
+        return _digest(
+            {
+                "code": {fw: ex.code[fw].text for fw in job.frameworks},
+                "inputs": [spec.canonical() for spec in ex.inputs],
+                "seed": ex.seed,
+                "compare": ex.compare,
+                "atol": ex.atol,
+                "rtol": ex.rtol,
+            }
+        )
 
     def _stored_result(self, job: ExampleJob) -> ExampleResult | None:
         stored = self.store.example(job.pair_id, job.index) if self.store else None
@@ -485,8 +506,14 @@ class Engine:
         result.stale = "; ".join(reasons) or None
         return result
 
-    def record(self, pair_id: str, apis: dict[str, str], signatures: dict[str, SignatureResult],
-               jobs: list[ExampleJob], results: list[ExampleResult]) -> None:
+    def record(
+        self,
+        pair_id: str,
+        apis: dict[str, str],
+        signatures: dict[str, SignatureResult],
+        jobs: list[ExampleJob],
+        results: list[ExampleResult],
+    ) -> None:
         """Put live results of a pair into the store (when it is being refreshed)."""
         if self.store is None or not self.store.update:
             return
@@ -500,18 +527,30 @@ class Engine:
             for side in data["sides"].values():
                 side["elapsed"] = 0.0  # timings would make every refresh a diff
             data["key"] = None
-            self.store.record_example(pair_id, apis, job.index, {
-                "title": job.label, "content": self.content_key(job),
-                "versions": result.versions, "result": data,
-            })
+            self.store.record_example(
+                pair_id,
+                apis,
+                job.index,
+                {
+                    "title": job.label,
+                    "content": self.content_key(job),
+                    "versions": result.versions,
+                    "result": data,
+                },
+            )
 
     def _run_side(
         self, framework: str, example: ExampleSpec, inputs: dict[str, Any]
     ) -> Callable[[Runtime], dict[str, Any]]:
         def task(runtime: Runtime) -> dict[str, Any]:
             if not self._import_ok(runtime):
-                return {"ok": False, "error": self.unavailable[framework], "frames": [],
-                        "stdout": "", "crashed": True}
+                return {
+                    "ok": False,
+                    "error": self.unavailable[framework],
+                    "frames": [],
+                    "stdout": "",
+                    "crashed": True,
+                }
             request = {
                 "op": "run",
                 "framework": framework,
@@ -527,7 +566,9 @@ class Engine:
 
         return task
 
-    def _finish(self, job: ExampleJob, replies: dict[str, dict[str, Any]], key: str | None) -> ExampleResult:
+    def _finish(
+        self, job: ExampleJob, replies: dict[str, dict[str, Any]], key: str | None
+    ) -> ExampleResult:
         ex = job.example
         result = ExampleResult(key=key)
         for fw, reply in replies.items():
@@ -547,7 +588,9 @@ class Engine:
             fw: {name: compare.decode_value(v) for name, v in replies[fw]["values"].items()}
             for fw in job.frameworks
         }
-        result.results = compare.compare_values(values, job.frameworks, ex.compare, ex.atol, ex.rtol)
+        result.results = compare.compare_values(
+            values, job.frameworks, ex.compare, ex.atol, ex.rtol
+        )
         result.status = "match" if all(r.passed for r in result.results.values()) else "differ"
         return result
 

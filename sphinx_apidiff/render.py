@@ -39,11 +39,17 @@ BADGE_COLORS = {
 
 
 def badge(text: str, kind: str) -> nodes.inline:
-    return nodes.inline(text, text, classes=["apidiff-badge", f"apidiff-badge-{kind}"],
-                        apidiff_color=BADGE_COLORS.get(kind, "secondary"))
+    return nodes.inline(
+        text,
+        text,
+        classes=["apidiff-badge", f"apidiff-badge-{kind}"],
+        apidiff_color=BADGE_COLORS.get(kind, "secondary"),
+    )
 
 
-def container(role: str, *children: nodes.Node, classes: list[str] | None = None) -> nodes.container:
+def container(
+    role: str, *children: nodes.Node, classes: list[str] | None = None
+) -> nodes.container:
     node = nodes.container("", *children, classes=[f"apidiff-{role}", *(classes or [])])
     node["apidiff"] = role
     return node
@@ -59,8 +65,12 @@ def code_block(text: str, language: str = "python", **attrs: Any) -> nodes.liter
     return node
 
 
-def simple_table(header: list[str], rows: list[list[nodes.Node]], classes: list[str],
-                 widths: list[int] | None = None) -> nodes.table:
+def simple_table(
+    header: list[str],
+    rows: list[list[nodes.Node]],
+    classes: list[str],
+    widths: list[int] | None = None,
+) -> nodes.table:
     table = nodes.table(classes=classes)
     group = nodes.tgroup(cols=len(header))
     table += group
@@ -98,7 +108,9 @@ def fmt_number(value: float | None) -> str:
 class Parts:
     """Builds the nodes of one pair's parts."""
 
-    def __init__(self, transform: SphinxPostTransform, cfg: ApidiffConfig, entry: PairEntry) -> None:
+    def __init__(
+        self, transform: SphinxPostTransform, cfg: ApidiffConfig, entry: PairEntry
+    ) -> None:
         self.t = transform
         self.cfg = cfg
         self.entry = entry
@@ -129,22 +141,36 @@ class Parts:
         for fw, api in self.spec.apis.items():
             result = self.r.signatures.get(fw)
             version = self.r.versions.get(fw)
-            header = container("card-header", para(
-                nodes.strong(self.labels[fw], self.labels[fw]), " ",
-                nodes.inline(version or "", version or _("not installed"),
-                             classes=["apidiff-version"]),
-            ))
+            header = container(
+                "card-header",
+                para(
+                    nodes.strong(self.labels[fw], self.labels[fw]),
+                    " ",
+                    nodes.inline(
+                        version or "", version or _("not installed"), classes=["apidiff-version"]
+                    ),
+                ),
+            )
             body = container("card-body", para(nodes.literal(api, api), classes=["apidiff-api"]))
             signature = self.r.shown.get(fw)
             if result is not None and result.error:
-                body += para(nodes.emphasis("", _("{api} does not exist in the installed {framework}.")
-                                            .format(api=api, framework=self.labels[fw])),
-                             classes=["apidiff-problem"])
+                body += para(
+                    nodes.emphasis(
+                        "",
+                        _("{api} does not exist in the installed {framework}.").format(
+                            api=api, framework=self.labels[fw]
+                        ),
+                    ),
+                    classes=["apidiff-problem"],
+                )
             if signature is not None:
                 body += code_block(signature.format(api))
                 if signature.source != "inspect":
-                    note = (_("Signature from the docstring.") if signature.source == "docstring"
-                            else _("Signature given in the YAML file."))
+                    note = (
+                        _("Signature from the docstring.")
+                        if signature.source == "docstring"
+                        else _("Signature given in the YAML file.")
+                    )
                     body += para(nodes.emphasis(note, note), classes=["apidiff-sig-source"])
             elif result is None or not result.error:
                 text = _("Signature not available.")
@@ -153,27 +179,39 @@ class Parts:
             url = self.cfg.doc_url(fw, api, self.language)
             if url:
                 text = _("{framework} documentation").format(framework=self.labels[fw])
-                card += container("card-footer", para(
-                    nodes.reference(text, text, refuri=url, internal=False)))
+                card += container(
+                    "card-footer", para(nodes.reference(text, text, refuri=url, internal=False))
+                )
             grid += card
         return grid
 
     def category(self) -> nodes.paragraph:
         label = category_label(self.r.category, self.labels)
-        node = para(nodes.strong("", _("Category:")), " ", badge(label, "category"),
-                    classes=["apidiff-category", f"apidiff-category-{self.r.category}"])
+        node = para(
+            nodes.strong("", _("Category:")),
+            " ",
+            badge(label, "category"),
+            classes=["apidiff-category", f"apidiff-category-{self.r.category}"],
+        )
         if self.r.category != self.r.computed_category:
             computed = category_label(self.r.computed_category, self.labels)
             node += nodes.Text(" ")
-            node += nodes.emphasis("", _("(set by the author; the signatures alone say: {category})")
-                                   .format(category=computed))
+            node += nodes.emphasis(
+                "",
+                _("(set by the author; the signatures alone say: {category})").format(
+                    category=computed
+                ),
+            )
         return node
 
     # -- parameter table ------------------------------------------------------------
 
     def params(self, node: apidiff_part) -> nodes.Node:
-        notes = {child["row"]: child for child in node.children
-                 if isinstance(child, nodes.container) and "row" in child}
+        notes = {
+            child["row"]: child
+            for child in node.children
+            if isinstance(child, nodes.container) and "row" in child
+        }
         fws = list(self.spec.apis)
         header = []
         for fw in fws:
@@ -202,8 +240,7 @@ class Parts:
             note = notes.get(row.spec_index) if row.spec_index is not None else None
             cells.append(self._note_cell(note))
             rows.append(cells)
-        table = simple_table(header, rows, ["apidiff-params"],
-                             widths=[2, 2] * len(fws) + [2, 4])
+        table = simple_table(header, rows, ["apidiff-params"], widths=[2, 2] * len(fws) + [2, 4])
         return table
 
     def _note_cell(self, note: nodes.container | None) -> nodes.Node:
@@ -227,8 +264,14 @@ class Parts:
             else:
                 text = name if default is None else f"{name}={default}"
                 value = nodes.literal(text, text)
-            items += nodes.list_item("", para(
-                nodes.strong("", _("{framework}:").format(framework=self.labels[fw])), " ", value))
+            items += nodes.list_item(
+                "",
+                para(
+                    nodes.strong("", _("{framework}:").format(framework=self.labels[fw])),
+                    " ",
+                    value,
+                ),
+            )
         return [items]
 
     # -- examples ---------------------------------------------------------------
@@ -247,8 +290,9 @@ class Parts:
             line += badge(_("documented difference"), "documented")
         elif status in ("match", "differ", "error") and status != example.expect:
             line += nodes.Text(" ")
-            line += badge(_("expected: {status}").format(status=status_label(example.expect)),
-                          "failed")
+            line += badge(
+                _("expected: {status}").format(status=status_label(example.expect)), "failed"
+            )
         if result is not None and result.stale:
             line += nodes.Text(" ")
             line += badge(_("stale result"), "stale")
@@ -267,9 +311,12 @@ class Parts:
             body = container("card-body", code_block(text, highlight_args={"hl_lines": hl}))
             side = result.sides.get(fw) if result else None
             if side is not None and side.stdout:
-                body += para(nodes.strong(_("Output"), _("Output")), classes=["apidiff-output-label"])
-                body += code_block(side.stdout.rstrip("\n"), language="none",
-                                   classes=["apidiff-output"])
+                body += para(
+                    nodes.strong(_("Output"), _("Output")), classes=["apidiff-output-label"]
+                )
+                body += code_block(
+                    side.stdout.rstrip("\n"), language="none", classes=["apidiff-output"]
+                )
             if side is not None and not side.ok:
                 tb = side.traceback(self.entry.source, code.line)
                 body += para(nodes.strong(_("Error"), _("Error")), classes=["apidiff-error-label"])
@@ -291,8 +338,11 @@ class Parts:
             for fw in fws:
                 shape = comp.shapes.get(fw)
                 dtype = comp.dtypes.get(fw) or ""
-                text = f"({', '.join(map(str, shape))}{',' if len(shape) == 1 else ''}) {dtype}" \
-                    if shape is not None else dtype or "—"
+                text = (
+                    f"({', '.join(map(str, shape))}{',' if len(shape) == 1 else ''}) {dtype}"
+                    if shape is not None
+                    else dtype or "—"
+                )
                 cells.append(para(nodes.literal(text, text)))
             cells.append(para(fmt_number(comp.max_abs)))
             cells.append(para(fmt_number(comp.max_rel)))
@@ -300,13 +350,16 @@ class Parts:
             if comp.passed:
                 verdict += badge(_("within tolerance"), "passed")
             else:
-                verdict += badge(_("differs"), "documented" if example.expect == "differ" else "failed")
+                verdict += badge(
+                    _("differs"), "documented" if example.expect == "differ" else "failed"
+                )
             if comp.note:
                 verdict += nodes.Text(f" {comp.note}")
             cells.append(verdict)
             rows.append(cells)
-        caption = _("Tolerance: atol={atol:g}, rtol={rtol:g}").format(atol=example.atol,
-                                                                      rtol=example.rtol)
+        caption = _("Tolerance: atol={atol:g}, rtol={rtol:g}").format(
+            atol=example.atol, rtol=example.rtol
+        )
         table = simple_table(header, rows, ["apidiff-results"])
         table.insert(0, nodes.title(caption, caption))
         self.t.document.set_id(table)
@@ -355,8 +408,11 @@ class DesignLayout(SphinxPostTransform):
         node["classes"] += ["sd-container-fluid", "sd-sphinx-override", "sd-mb-4"]
         node["is_div"] = True
         columns = min(max(len(cards), 1), 3)
-        row = nodes.container("", is_div=True, classes=[
-            "sd-row", "sd-row-cols-1", f"sd-row-cols-md-{columns}", "sd-g-3"])
+        row = nodes.container(
+            "",
+            is_div=True,
+            classes=["sd-row", "sd-row-cols-1", f"sd-row-cols-md-{columns}", "sd-g-3"],
+        )
         for card in cards:
             card["classes"] += ["sd-card", "sd-sphinx-override", "sd-w-100", "sd-shadow-sm"]
             card["is_div"] = True
@@ -388,10 +444,16 @@ class OverviewTable:
     def entries(self, node: apidiff_table) -> list[PairEntry]:
         from .nodes import get_pairs
 
-        entries = [e for docname in sorted(get_pairs(self.t.env))
-                   for e in get_pairs(self.t.env)[docname] if e.resolved is not None]
+        entries = [
+            e
+            for docname in sorted(get_pairs(self.t.env))
+            for e in get_pairs(self.t.env)[docname]
+            if e.resolved is not None
+        ]
         if node["categories"]:
-            entries = [e for e in entries if e.resolved and e.resolved.category in node["categories"]]
+            entries = [
+                e for e in entries if e.resolved and e.resolved.category in node["categories"]
+            ]
         sort = node["sort"]
         if sort == "id":
             entries.sort(key=lambda e: e.spec.id)
@@ -435,7 +497,7 @@ class OverviewTable:
                 cells.append(para(self.link(entry, api)) if api else para("—"))
             own = {fw: labels[fw] for fw in entry.spec.apis}
             cells.append(para(badge(category_label(resolved.category, own), "category")))
-            rank, deviation, pick = _worst(entry)
+            rank, _deviation, pick = _worst(entry)
             verdict = para()
             if pick is None:
                 verdict += nodes.Text("—")
@@ -448,8 +510,9 @@ class OverviewTable:
                     kind = "documented"
                 verdict += badge(status_label(result.status), kind)
                 if result.max_abs is not None:
-                    verdict += nodes.Text(" " + _("max abs. {value}").format(
-                        value=fmt_number(result.max_abs)))
+                    verdict += nodes.Text(
+                        " " + _("max abs. {value}").format(value=fmt_number(result.max_abs))
+                    )
                 if any(r.stale for r in resolved.examples):
                     verdict += nodes.Text(" ")
                     verdict += badge(_("stale result"), "stale")

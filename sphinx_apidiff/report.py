@@ -17,9 +17,16 @@ def collect(app: Sphinx) -> dict[str, Any]:
     pairs = []
     for docname in sorted(get_pairs(app.env)):
         for entry in get_pairs(app.env)[docname]:
-            pairs.append(pair_report(entry.spec, entry.resolved, source=entry.source,
-                                     docname=entry.docname, anchor=entry.section_id,
-                                     language=app.config.language))
+            pairs.append(
+                pair_report(
+                    entry.spec,
+                    entry.resolved,
+                    source=entry.source,
+                    docname=entry.docname,
+                    anchor=entry.section_id,
+                    language=app.config.language,
+                )
+            )
     return {"version": REPORT_VERSION, "pairs": pairs}
 
 

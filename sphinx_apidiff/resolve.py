@@ -41,8 +41,9 @@ def engine(app: Sphinx) -> Engine:
     return app._apidiff_engine  # type: ignore[attr-defined]
 
 
-def outdated(app: Sphinx, env: BuildEnvironment, added: set[str], changed: set[str],
-             removed: set[str]) -> list[str]:
+def outdated(
+    app: Sphinx, env: BuildEnvironment, added: set[str], changed: set[str], removed: set[str]
+) -> list[str]:
     """Pages whose framework versions changed since they were resolved."""
     eng = engine(app)
     result = []
@@ -89,8 +90,11 @@ def _resolve(app: Sphinx, eng: Engine, pending: list[PairEntry]) -> None:
         for fw in entry.spec.apis:
             if fw in eng.unavailable and fw not in warned:
                 warned.add(fw)
-                warn(f"{eng.unavailable[fw]}; pages use the signatures given in the YAML or stored",
-                     "runtime", entry.spec.location(entry.spec.api_lines.get(fw)))
+                warn(
+                    f"{eng.unavailable[fw]}; pages use the signatures given in the YAML or stored",
+                    "runtime",
+                    entry.spec.location(entry.spec.api_lines.get(fw)),
+                )
 
     jobs: list[tuple[PairEntry, int, ExampleJob]] = []
     for entry in pending:
@@ -103,8 +107,12 @@ def _resolve(app: Sphinx, eng: Engine, pending: list[PairEntry]) -> None:
         for (entry, index, _job), (_, result) in zip(
             jobs,
             status_iterator(
-                stream, bold("apidiff: executing examples... "), "darkgreen", len(jobs),
-                app.verbosity, stringify_func=lambda item: f"{item[0].label} [{item[1].status}]",
+                stream,
+                bold("apidiff: executing examples... "),
+                "darkgreen",
+                len(jobs),
+                app.verbosity,
+                stringify_func=lambda item: f"{item[0].label} [{item[1].status}]",
             ),
             strict=True,
         ):
@@ -114,8 +122,14 @@ def _resolve(app: Sphinx, eng: Engine, pending: list[PairEntry]) -> None:
         spec = entry.spec
         own = [job for e, _, job in jobs if e is entry]
         entry.resolved, diags = analyse(
-            spec, eng, sigs, [results[(entry.key, job.index)] for job in own],
-            labels=cfg.label, ignore=cfg.ignore_params, language=app.config.language)
+            spec,
+            eng,
+            sigs,
+            [results[(entry.key, job.index)] for job in own],
+            labels=cfg.label,
+            ignore=cfg.ignore_params,
+            language=app.config.language,
+        )
         for diag in diags:
             warn(diag.message, diag.subtype, spec.location(diag.line))
         eng.record(spec.id, spec.apis, entry.resolved.signatures, own, entry.resolved.examples)
@@ -123,8 +137,10 @@ def _resolve(app: Sphinx, eng: Engine, pending: list[PairEntry]) -> None:
         written = eng.store.flush()
         keep = {e.spec.id for entries in get_pairs(app.env).values() for e in entries}
         removed = eng.store.prune(keep)
-        logger.info(bold("apidiff: ") + f"results store {eng.store.path}: "
-                    f"{len(written)} pair(s) written, {len(removed)} removed")
+        logger.info(
+            bold("apidiff: ") + f"results store {eng.store.path}: "
+            f"{len(written)} pair(s) written, {len(removed)} removed"
+        )
 
 
 def summarize(app: Sphinx, exception: Exception | None) -> None:
@@ -132,5 +148,7 @@ def summarize(app: Sphinx, exception: Exception | None) -> None:
         return
     stats: Stats = getattr(app, "_apidiff_stats", None) or Stats()
     total = stats.run + stats.cached + stats.not_run
-    logger.info(bold("apidiff: ") + (f"{total} examples: {stats.summary()}"
-                                     if total else "no example needed executing"))
+    logger.info(
+        bold("apidiff: ")
+        + (f"{total} examples: {stats.summary()}" if total else "no example needed executing")
+    )

@@ -298,7 +298,9 @@ INPUT = Map(
         "low": Key(Number(integer=True, doc="Lowest integer drawn (inclusive, default 0).")),
         "high": Key(Number(integer=True, doc="Highest integer drawn (exclusive, default 10).")),
         "value": Key(AnyValue(doc="A literal value (nested lists) instead of random data.")),
-        "as": Key(Enum(("tensor", "numpy"), doc="Give the snippet a tensor (default) or the numpy array.")),
+        "as": Key(
+            Enum(("tensor", "numpy"), doc="Give the snippet a tensor (default) or the numpy array.")
+        ),
     },
 )
 
@@ -315,7 +317,9 @@ EXAMPLE = Map(
         "atol": Key(Number(minimum=0, doc="Absolute tolerance (default 1e-6).")),
         "rtol": Key(Number(minimum=0, doc="Relative tolerance (default 1e-5).")),
         "expect": Key(Enum(EXPECT, doc="What the author claims the status is (default match).")),
-        "seed": Key(Number(integer=True, minimum=0, doc="Seed of the generated inputs (default 0).")),
+        "seed": Key(
+            Number(integer=True, minimum=0, doc="Seed of the generated inputs (default 0).")
+        ),
         "timeout": Key(Number(minimum=0, doc="Seconds before the example is stopped.")),
     },
 )
@@ -339,9 +343,7 @@ PAIR = Map(
             ),
             required=True,
         ),
-        "signatures": Key(
-            Dict(Str(), doc="Signature text, only where introspection cannot work.")
-        ),
+        "signatures": Key(Dict(Str(), doc="Signature text, only where introspection cannot work.")),
         "summary": Key(Prose(doc="One sentence on how the APIs relate.")),
         "usage": Key(Prose(doc="Usage differences, in the markup of the including document.")),
         "params": Key(List(PARAM_ROW, doc="Explicit parameter rows.")),

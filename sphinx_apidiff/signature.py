@@ -32,8 +32,11 @@ class Param:
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Param:
-        return cls(name=data["name"], kind=data.get("kind", POSITIONAL_OR_KEYWORD),
-                   default=data.get("default"))
+        return cls(
+            name=data["name"],
+            kind=data.get("kind", POSITIONAL_OR_KEYWORD),
+            default=data.get("default"),
+        )
 
 
 @dataclass
@@ -85,8 +88,10 @@ class Signature:
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Signature:
-        return cls(params=[Param.from_json(p) for p in data["params"]],
-                   source=data.get("source", "inspect"))
+        return cls(
+            params=[Param.from_json(p) for p in data["params"]],
+            source=data.get("source", "inspect"),
+        )
 
 
 def parse_signature_text(text: str, source: str = "yaml") -> Signature | None:

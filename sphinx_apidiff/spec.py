@@ -232,7 +232,10 @@ def parse_pair(
     data = doc.data
     if not isinstance(data, dict):
         what = "empty" if data is None else schema.describe(data)
-        return None, [*diags, Diagnostic("spec", f"a pair file is a mapping, got {what}", doc.line(()))]
+        return None, [
+            *diags,
+            Diagnostic("spec", f"a pair file is a mapping, got {what}", doc.line(())),
+        ]
 
     problems = schema.validate(data)
     bad: set[tuple[Any, ...]] = set()
@@ -291,7 +294,9 @@ def parse_pair(
         names = {k: v for k, v in row.items() if k != "note"}
         names = {k: v for k, v in names.items() if check_framework(k, ("params", i, k))}
         if not names:
-            diags.append(Diagnostic("spec", "a params row names no framework", doc.line(("params", i))))
+            diags.append(
+                Diagnostic("spec", "a params row names no framework", doc.line(("params", i)))
+            )
             continue
         pair.params.append(
             ParamRowSpec(
@@ -357,12 +362,18 @@ def _example(
     for j, name in enumerate(example.compare):
         if not name.isidentifier():
             diags.append(
-                Diagnostic("spec", f"compare: {name!r} is not a variable name", doc.line((*base, "compare", j)))
+                Diagnostic(
+                    "spec",
+                    f"compare: {name!r} is not a variable name",
+                    doc.line((*base, "compare", j)),
+                )
             )
             ok = False
     if example.compare and len(code) < 2:
         diags.append(
-            Diagnostic("spec", "compare needs code for at least two frameworks", doc.line((*base, "code")))
+            Diagnostic(
+                "spec", "compare needs code for at least two frameworks", doc.line((*base, "code"))
+            )
         )
         ok = False
     return example if ok and code else None

@@ -56,19 +56,26 @@ class Store:
     def _pair(self, pair_id: str, apis: dict[str, str]) -> dict[str, Any]:
         data = self._pairs.get(pair_id)
         if data is None or pair_id not in self._dirty:
-            data = {"version": STORE_VERSION, "id": pair_id, "apis": apis,
-                    "signatures": {}, "examples": []}
+            data = {
+                "version": STORE_VERSION,
+                "id": pair_id,
+                "apis": apis,
+                "signatures": {},
+                "examples": [],
+            }
             self._pairs[pair_id] = data
             self._dirty.add(pair_id)
         return data
 
-    def record_signature(self, pair_id: str, apis: dict[str, str], framework: str,
-                         value: dict[str, Any]) -> None:
+    def record_signature(
+        self, pair_id: str, apis: dict[str, str], framework: str, value: dict[str, Any]
+    ) -> None:
         self._pair(pair_id, apis)["signatures"][framework] = value
         self._signatures[(framework, value["api"])] = value
 
-    def record_example(self, pair_id: str, apis: dict[str, str], index: int,
-                       value: dict[str, Any]) -> None:
+    def record_example(
+        self, pair_id: str, apis: dict[str, str], index: int, value: dict[str, Any]
+    ) -> None:
         examples = self._pair(pair_id, apis)["examples"]
         while len(examples) <= index:
             examples.append(None)

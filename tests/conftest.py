@@ -44,7 +44,8 @@ def warnings_of(app) -> list[str]:
     """The build's warnings, one string per warning, colours stripped."""
     text = _ANSI.sub("", app.warning.getvalue())
     return [
-        line for line in text.splitlines()
+        line
+        for line in text.splitlines()
         if ("WARNING" in line or "ERROR" in line)
         # two test apps alive at once re-register docutils nodes: a harness artefact
         and "is already registered" not in line

@@ -68,14 +68,14 @@ def test_page_still_renders_what_it_can(app):
 
 
 def test_suppress_and_fail_on_warnings(rootdir, tmp_path):
-    quiet = build_root(rootdir, "bad", tmp_path,
-                       confoverrides={"suppress_warnings": ["apidiff"]})
+    quiet = build_root(rootdir, "bad", tmp_path, confoverrides={"suppress_warnings": ["apidiff"]})
     quiet.cleanup()
     assert not [w for w in warnings_of(quiet) if "apidiff" in w]
     from sphinx.errors import SphinxError
 
-    strict = SphinxTestApp("html", srcdir=quiet.srcdir, freshenv=True, warningiserror=True,
-                           exception_on_warning=True)
+    strict = SphinxTestApp(
+        "html", srcdir=quiet.srcdir, freshenv=True, warningiserror=True, exception_on_warning=True
+    )
     with pytest.raises(SphinxError):
         strict.build()
     strict.cleanup()
@@ -88,11 +88,19 @@ def test_missing_runtime_falls_back_to_yaml_signatures(rootdir, tmp_path, monkey
     monkeypatch.delenv("APIDIFF_PYTHON_MEGENGINE")
     shutil.copytree(rootdir / "test-basic", tmp_path / "basic")
     pair = tmp_path / "basic" / "pairs" / "instance_norm.yaml"
-    pair.write_text(pair.read_text(encoding="utf-8") + (
-        "signatures:\n  megengine: InstanceNorm(num_channels, eps=1e-05, affine=True, **kwargs)\n"
-    ), encoding="utf-8")
-    app = build_root(rootdir, "basic", tmp_path, confoverrides={
-        "apidiff_runtimes": {"megengine": {"python": "/nonexistent/python3.10"}}})
+    pair.write_text(
+        pair.read_text(encoding="utf-8")
+        + (
+            "signatures:\n  megengine: InstanceNorm(num_channels, eps=1e-05, affine=True, **kwargs)\n"
+        ),
+        encoding="utf-8",
+    )
+    app = build_root(
+        rootdir,
+        "basic",
+        tmp_path,
+        confoverrides={"apidiff_runtimes": {"megengine": {"python": "/nonexistent/python3.10"}}},
+    )
     app.cleanup()
     report = json.loads((app.outdir / "apidiff.json").read_text(encoding="utf-8"))
     rows = next(p for p in report["pairs"] if p["id"] == "instance-norm")["params"]

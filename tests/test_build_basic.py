@@ -37,7 +37,10 @@ def test_builds_without_warnings(app):
 
 def test_instance_norm_facts_from_real_signatures(report):
     p = pair(report, "instance-norm")
-    assert p["apis"] == {"torch": "torch.nn.InstanceNorm2d", "megengine": "megengine.module.InstanceNorm"}
+    assert p["apis"] == {
+        "torch": "torch.nn.InstanceNorm2d",
+        "megengine": "megengine.module.InstanceNorm",
+    }
     assert p["versions"]["torch"].startswith("2.13.0")
     assert p["versions"]["megengine"] == "1.13.0"
     assert p["source"] == "pairs/instance_norm.yaml"
@@ -87,8 +90,16 @@ def test_page_shows_panels_badge_sections(app):
     assert "More parameters in PyTorch" in html and "sd-badge" in html
     assert "Usage differences" in html and "Parameter differences" in html and "Examples" in html
     # order of the page: panels, category, usage, params, examples
-    positions = [html.index(s) for s in ("sd-card-header", "apidiff-category", "Usage differences",
-                                          "Parameter differences", "Examples")]
+    positions = [
+        html.index(s)
+        for s in (
+            "sd-card-header",
+            "apidiff-category",
+            "Usage differences",
+            "Parameter differences",
+            "Examples",
+        )
+    ]
     assert positions == sorted(positions)
 
 
@@ -105,7 +116,7 @@ def test_label_and_toc(app):
 
 def test_no_title_option_and_inline_yaml(app):
     cat = app.env.get_doctree("cat")
-    assert [t.astext() for t in cat.findall(nodes.title)][0] == "Concatenation"
+    assert next(t.astext() for t in cat.findall(nodes.title)) == "Concatenation"
     inline = (app.outdir / "inline.html").read_text(encoding="utf-8")
     assert "relu differences" in inline and "Same function." in inline
 
@@ -117,7 +128,9 @@ def test_example_executed_with_real_numbers(report, app):
     assert y["shapes"] == {"torch": [2, 3, 8, 8], "megengine": [2, 3, 8, 8]}
     assert y["dtypes"] == {"torch": "float32", "megengine": "float32"}
     assert 0 < y["max_abs"] < 1e-5 and y["passed"] is True
-    assert "apidiff: 2 examples: 2 run, 0 cached, 2 matched, 0 differed, 0 errored" in status_of(app)
+    assert "apidiff: 2 examples: 2 run, 0 cached, 2 matched, 0 differed, 0 errored" in status_of(
+        app
+    )
 
 
 def test_rebuild_with_nothing_changed_starts_no_worker(app):
@@ -133,15 +146,19 @@ def test_rebuild_with_nothing_changed_starts_no_worker(app):
 
 
 def _overview_rows(html):
-    table = html[html.index("apidiff-overview"):]
-    table = table[:table.index("</table>")]
+    table = html[html.index("apidiff-overview") :]
+    table = table[: table.index("</table>")]
     return [re.sub(r"<[^>]+>", " ", "<tr" + row).split() for row in table.split("<tr")[2:]]
 
 
 def test_overview_table_lists_every_pair_sorted_and_linked(app):
     html = (app.outdir / "index.html").read_text(encoding="utf-8")
     rows = _overview_rows(html)
-    assert [r[0] for r in rows] == ["torch.cat", "torch.nn.InstanceNorm2d", "torch.nn.functional.relu"]
+    assert [r[0] for r in rows] == [
+        "torch.cat",
+        "torch.nn.InstanceNorm2d",
+        "torch.nn.functional.relu",
+    ]
     assert 'href="instance_norm.html#comparison-instance-norm"' in html
     assert "megengine.module.InstanceNorm" in rows[1] and "match" in rows[1]
     assert "MegEngine" in rows[1] and "1.13.0" in rows[1]
@@ -153,8 +170,12 @@ def test_overview_table_filter_and_incremental_update(rootdir, tmp_path):
     first = build_root(rootdir, "basic", tmp_path)
     first.cleanup()
     index = first.srcdir / "index.rst"
-    index.write_text(index.read_text(encoding="utf-8").replace(
-        ":sort: reference", ":sort: reference\n   :category: missing-params"), encoding="utf-8")
+    index.write_text(
+        index.read_text(encoding="utf-8").replace(
+            ":sort: reference", ":sort: reference\n   :category: missing-params"
+        ),
+        encoding="utf-8",
+    )
     pair = first.srcdir / "pairs" / "cat.yaml"
     pair.write_text(pair.read_text(encoding="utf-8") + "category: usage\n", encoding="utf-8")
     again = SphinxTestApp("html", srcdir=first.srcdir)
@@ -163,11 +184,12 @@ def test_overview_table_filter_and_incremental_update(rootdir, tmp_path):
     rows = _overview_rows((again.outdir / "index.html").read_text(encoding="utf-8"))
     assert [r[0] for r in rows] == ["torch.nn.InstanceNorm2d", "torch.nn.functional.relu"]
     # editing only a pair page (not the page with the table) updates the table too
-    pair.write_text(pair.read_text(encoding="utf-8").replace("category: usage\n",
-                                                             "category: missing-params\n"))
+    pair.write_text(
+        pair.read_text(encoding="utf-8").replace("category: usage\n", "category: missing-params\n")
+    )
     index.write_text(index.read_text(encoding="utf-8"))
     third = SphinxTestApp("html", srcdir=first.srcdir)
     third.build()
     third.cleanup()
     rows = _overview_rows((third.outdir / "index.html").read_text(encoding="utf-8"))
-    assert [r[0] for r in rows][0] == "torch.cat"
+    assert rows[0][0] == "torch.cat"

@@ -18,8 +18,13 @@ PACKAGE = Path(__file__).resolve().parent.parent / "sphinx_apidiff"
 
 
 def cli(*args, cwd):
-    return subprocess.run([sys.executable, "-m", "sphinx_apidiff", *map(str, args)], cwd=cwd,
-                          capture_output=True, text=True, check=False)
+    return subprocess.run(
+        [sys.executable, "-m", "sphinx_apidiff", *map(str, args)],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
 
 
 @pytest.fixture
@@ -34,7 +39,8 @@ def project(rootdir, tmp_path):
 def _build_draft(rootdir, project, names):
     (project / "index.rst").write_text(
         "Drafts\n======\n\n" + "".join(f".. apidiff:: pairs/{n}.yaml\n\n" for n in names),
-        encoding="utf-8")
+        encoding="utf-8",
+    )
     from sphinx.testing.util import SphinxTestApp
 
     app = SphinxTestApp("html", srcdir=project)
@@ -45,8 +51,16 @@ def _build_draft(rootdir, project, names):
 
 def test_new_conv2d_draft_builds_unchanged(rootdir, project):
     out = project / "pairs" / "conv2d.yaml"
-    proc = cli("new", "torch.nn.Conv2d", "megengine.module.Conv2d", "-o", out,
-               "--conf-dir", project, cwd=project)
+    proc = cli(
+        "new",
+        "torch.nn.Conv2d",
+        "megengine.module.Conv2d",
+        "-o",
+        out,
+        "--conf-dir",
+        project,
+        cwd=project,
+    )
     assert proc.returncode == 0, proc.stderr
     text = out.read_text(encoding="utf-8")
     assert text.startswith(f"# yaml-language-server: $schema={schema.SCHEMA_ID}\n")
@@ -62,8 +76,16 @@ def test_new_conv2d_draft_builds_unchanged(rootdir, project):
 
 def test_new_softmax_pairs_dim_with_axis(rootdir, project):
     out = project / "pairs" / "softmax.yaml"
-    proc = cli("new", "torch.nn.functional.softmax", "megengine.functional.nn.softmax",
-               "-o", out, "--conf-dir", project, cwd=project)
+    proc = cli(
+        "new",
+        "torch.nn.functional.softmax",
+        "megengine.functional.nn.softmax",
+        "-o",
+        out,
+        "--conf-dir",
+        project,
+        cwd=project,
+    )
     assert proc.returncode == 0, proc.stderr
     assert "paired torch.dim with megengine.axis" in proc.stderr
     assert "# review: paired by similarity" in out.read_text(encoding="utf-8")
@@ -80,13 +102,29 @@ def test_new_softmax_pairs_dim_with_axis(rootdir, project):
 def test_new_refuses_to_overwrite_and_reports_unknown_api(project):
     out = project / "pairs" / "x.yaml"
     out.write_text("keep me\n", encoding="utf-8")
-    proc = cli("new", "torch.nn.ReLU", "megengine.module.ReLU", "-o", out, "--conf-dir", project,
-               cwd=project)
+    proc = cli(
+        "new",
+        "torch.nn.ReLU",
+        "megengine.module.ReLU",
+        "-o",
+        out,
+        "--conf-dir",
+        project,
+        cwd=project,
+    )
     assert proc.returncode == 2 and "use --force" in proc.stderr
     assert out.read_text(encoding="utf-8") == "keep me\n"
     missing = project / "pairs" / "missing.yaml"
-    proc = cli("new", "torch.nn.InstanceNorm", "megengine.module.InstanceNorm", "-o", missing,
-               "--conf-dir", project, cwd=project)
+    proc = cli(
+        "new",
+        "torch.nn.InstanceNorm",
+        "megengine.module.InstanceNorm",
+        "-o",
+        missing,
+        "--conf-dir",
+        project,
+        cwd=project,
+    )
     assert proc.returncode == 1
     assert "torch.nn.InstanceNorm does not exist" in proc.stderr
     assert "torch.nn.InstanceNorm2d" in proc.stderr
@@ -118,12 +156,16 @@ def test_check_text_table_and_exit_codes(rootdir, tmp_path):
     assert "pairs/instance_norm.yaml" in ok.stdout and "missing-params" in ok.stdout
     assert "0 problem(s)" in ok.stdout
     bad = tmp_path / "basic" / "pairs" / "bad.yaml"
-    bad.write_text("apis:\n  torch: torch.nn.ReLU\n  megengine: megengine.module.ReLU\n"
-                   "sumary: typo\n", encoding="utf-8")
+    bad.write_text(
+        "apis:\n  torch: torch.nn.ReLU\n  megengine: megengine.module.ReLU\nsumary: typo\n",
+        encoding="utf-8",
+    )
     wrong = cli("check", "pairs", "--conf-dir", ".", cwd=tmp_path / "basic")
     assert wrong.returncode == 1
-    assert "pairs/bad.yaml:4: warning: sumary: unknown key 'sumary'; did you mean 'summary'?" \
+    assert (
+        "pairs/bad.yaml:4: warning: sumary: unknown key 'sumary'; did you mean 'summary'?"
         in wrong.stdout
+    )
     usage = cli("check", "nowhere", "--conf-dir", ".", cwd=tmp_path / "basic")
     assert usage.returncode == 2 and "no such file or folder: nowhere" in usage.stderr
     noconf = cli("check", "--conf-dir", "missing", cwd=tmp_path)
@@ -137,4 +179,5 @@ def test_schema_is_the_validator_and_is_shipped(tmp_path):
     assert printed == schema.json_schema()
     assert json.loads((PACKAGE / "schema.json").read_text(encoding="utf-8")) == printed, (
         "sphinx_apidiff/schema.json is stale: python -m sphinx_apidiff schema > "
-        "sphinx_apidiff/schema.json")
+        "sphinx_apidiff/schema.json"
+    )

@@ -46,9 +46,11 @@ examples:
 def test_core_imports_no_sphinx():
     import subprocess
 
-    code = ("import sys; import sphinx_apidiff.spec, sphinx_apidiff.diff, sphinx_apidiff.execute, "
-            "sphinx_apidiff.compare, sphinx_apidiff.schema; "
-            "sys.exit(any(m == 'sphinx' or m.startswith(('sphinx.', 'docutils')) for m in sys.modules))")
+    code = (
+        "import sys; import sphinx_apidiff.spec, sphinx_apidiff.diff, sphinx_apidiff.execute, "
+        "sphinx_apidiff.compare, sphinx_apidiff.schema; "
+        "sys.exit(any(m == 'sphinx' or m.startswith(('sphinx.', 'docutils')) for m in sys.modules))"
+    )
     assert subprocess.run([sys.executable, "-c", code], check=False).returncode == 0
 
 
@@ -69,8 +71,11 @@ def test_parse_keeps_lines():
 
 
 def test_inline_offset_and_default_id():
-    pair, _ = spec.parse_pair("apis:\n  torch: torch.nn.ReLU\n  megengine: megengine.module.ReLU\n",
-                              "doc.rst", line_offset=10)
+    pair, _ = spec.parse_pair(
+        "apis:\n  torch: torch.nn.ReLU\n  megengine: megengine.module.ReLU\n",
+        "doc.rst",
+        line_offset=10,
+    )
     assert pair.id == "relu" and pair.api_lines["torch"] == 12
 
 
@@ -80,29 +85,54 @@ def test_inline_offset_and_default_id():
         ("apis: [", "yaml", "malformed YAML", 1),
         ("apis:\n  torch: a.b\n  megengine: c.d\ntitel: x\n", "spec", "did you mean 'title'", 4),
         ("apis:\n  torch: a.b\n", "spec", "at least 2", 1),
-        ("apis:\n  torch: a.b\n  megengine: c.d\nx: !!python/name:os.system\n", "yaml",
-         "not allowed", 4),
+        (
+            "apis:\n  torch: a.b\n  megengine: c.d\nx: !!python/name:os.system\n",
+            "yaml",
+            "not allowed",
+            4,
+        ),
         ("apis:\n  torch: a.b\n  megengine: c.d\napis: {}\n", "spec", "duplicate key", 4),
-        ("apis:\n  torch: a.b\n  megengine: c.d\nexamples:\n  - code: {torch: y=1}\n"
-         "    compare: [y]\n", "spec", "at least two frameworks", 5),
-        ("apis:\n  torch: a.b\n  megengine: c.d\nexamples:\n  - code: {torch: y=1, mge: y=1}\n",
-         "framework", "did you mean 'megengine'", 5),
-        ("apis:\n  torch: a.b\n  megengine: c.d\nexamples:\n  - code: {torch: y=1}\n"
-         "    inputs: {x: {shape: [2], low: 1}}\n", "spec", "integer dtypes", 6),
+        (
+            "apis:\n  torch: a.b\n  megengine: c.d\nexamples:\n  - code: {torch: y=1}\n"
+            "    compare: [y]\n",
+            "spec",
+            "at least two frameworks",
+            5,
+        ),
+        (
+            "apis:\n  torch: a.b\n  megengine: c.d\nexamples:\n  - code: {torch: y=1, mge: y=1}\n",
+            "framework",
+            "did you mean 'megengine'",
+            5,
+        ),
+        (
+            "apis:\n  torch: a.b\n  megengine: c.d\nexamples:\n  - code: {torch: y=1}\n"
+            "    inputs: {x: {shape: [2], low: 1}}\n",
+            "spec",
+            "integer dtypes",
+            6,
+        ),
     ],
 )
 def test_bad_input_diagnostics(text, subtype, fragment, line):
     _, diags = spec.parse_pair(text, "p.yaml")
-    assert any(d.subtype == subtype and fragment in d.message and d.line == line for d in diags), diags
+    assert any(d.subtype == subtype and fragment in d.message and d.line == line for d in diags), (
+        diags
+    )
 
 
 def test_signature_parsing_and_format():
     sig = parse_signature_text("cat(tensors, dim=0, *, out=None) -> Tensor")
     assert sig.names() == ["tensors", "dim", "out"]
     assert sig.get("out").kind == KEYWORD_ONLY and sig.get("dim").default == "0"
-    assert sig.format("torch.cat") == "torch.cat(\n    tensors,\n    dim=0,\n    *,\n    out=None\n)"
+    assert (
+        sig.format("torch.cat") == "torch.cat(\n    tensors,\n    dim=0,\n    *,\n    out=None\n)"
+    )
     doc = "\nconv2d(input, weight, bias=None, stride=1) -> Tensor\n\nApplies a 2D convolution."
-    assert signature_from_docstring(doc, "torch.nn.functional.conv2d").names()[:2] == ["input", "weight"]
+    assert signature_from_docstring(doc, "torch.nn.functional.conv2d").names()[:2] == [
+        "input",
+        "weight",
+    ]
     assert parse_signature_text("not a signature") is None
     assert parse_signature_text("f(a b)") is None
     kwargs = Signature([Param("self"), Param("x"), Param("kwargs", "var_keyword")])
@@ -114,11 +144,18 @@ def _sig(*params):
 
 
 def test_rows_tags_and_category():
-    torch = _sig(("num_features", None), ("eps", "1e-05"), ("momentum", "0.1"),
-                 ("affine", "False"), ("device", "None"))
+    torch = _sig(
+        ("num_features", None),
+        ("eps", "1e-05"),
+        ("momentum", "0.1"),
+        ("affine", "False"),
+        ("device", "None"),
+    )
     mge = _sig(("num_channels", None), ("eps", "1e-05"), ("affine", "True"))
     explicit = [spec.ParamRowSpec(names={"torch": "num_features", "megengine": "num_channels"})]
-    rows, diags = diff.build_rows(["torch", "megengine"], {"torch": torch, "megengine": mge}, explicit)
+    rows, diags = diff.build_rows(
+        ["torch", "megengine"], {"torch": torch, "megengine": mge}, explicit
+    )
     assert diags == []
     by_name = {r.names["torch"]: r for r in rows}
     assert by_name["num_features"].tags == ["renamed"]
@@ -126,7 +163,13 @@ def test_rows_tags_and_category():
     assert by_name["momentum"].tags == ["missing:megengine"]
     assert by_name["affine"].tags == ["default"]
     assert by_name["device"].ignored
-    assert [r.names["torch"] for r in rows] == ["num_features", "eps", "momentum", "affine", "device"]
+    assert [r.names["torch"] for r in rows] == [
+        "num_features",
+        "eps",
+        "momentum",
+        "affine",
+        "device",
+    ]
     assert diff.categorize(rows, ["torch", "megengine"]) == "missing-params"
 
 
@@ -142,16 +185,21 @@ def test_rows_tags_and_category():
     ],
 )
 def test_category_taxonomy(torch, mge, rename, category):
-    explicit = [spec.ParamRowSpec(names={"torch": rename[0], "megengine": rename[1]})] if rename else []
-    rows, _ = diff.build_rows(["torch", "megengine"], {"torch": _sig(*torch), "megengine": _sig(*mge)},
-                              explicit)
+    explicit = (
+        [spec.ParamRowSpec(names={"torch": rename[0], "megengine": rename[1]})] if rename else []
+    )
+    rows, _ = diff.build_rows(
+        ["torch", "megengine"], {"torch": _sig(*torch), "megengine": _sig(*mge)}, explicit
+    )
     assert diff.categorize(rows, ["torch", "megengine"]) == category
 
 
 def test_unknown_parameter_suggestion():
     rows, diags = diff.build_rows(
-        ["torch", "megengine"], {"torch": _sig(("momentum", "0.1")), "megengine": None},
-        [spec.ParamRowSpec(names={"torch": "momentun"}, name_lines={"torch": 9})])
+        ["torch", "megengine"],
+        {"torch": _sig(("momentum", "0.1")), "megengine": None},
+        [spec.ParamRowSpec(names={"torch": "momentun"}, name_lines={"torch": 9})],
+    )
     assert diags[0].line == 9 and "did you mean 'momentum'?" in diags[0].message
     typo = next(r for r in rows if r.names["torch"] == "momentun")
     assert "unknown:torch" in typo.tags
@@ -179,7 +227,9 @@ def test_compare_arrays():
     assert close.passed and 0 < close.max_abs < 1e-6
     far = compare.compare_arrays(np.array([1.0, 2.0]), np.array([1.0, 3.0]), 1e-6, 1e-5)
     assert not far.passed and far.max_abs == 1.0 and far.max_rel == 0.5
-    nan = compare.compare_arrays(np.array([math.nan, math.inf, 1]), np.array([math.nan, math.inf, 1]), 0, 0)
+    nan = compare.compare_arrays(
+        np.array([math.nan, math.inf, 1]), np.array([math.nan, math.inf, 1]), 0, 0
+    )
     assert nan.passed
     one_sided = compare.compare_arrays(np.array([math.nan, 1.0]), np.array([0.0, 1.0]), 1, 1)
     assert not one_sided.passed and "NaN/inf" in one_sided.note
@@ -190,13 +240,20 @@ def test_compare_arrays():
 
 
 def test_compare_values_flattens_tuples_and_reports_structure():
-    values = {"torch": {"y": [np.array([1.0]), np.array([2])]},
-              "megengine": {"y": [np.array([1.0]), np.array([2], dtype=np.int32)]}}
+    values = {
+        "torch": {"y": [np.array([1.0]), np.array([2])]},
+        "megengine": {"y": [np.array([1.0]), np.array([2], dtype=np.int32)]},
+    }
     result = compare.compare_values(values, ["torch", "megengine"], ["y"], 1e-6, 1e-5)
     assert set(result) == {"y[0]", "y[1]"} and all(r.passed for r in result.values())
     assert result["y[1]"].dtypes == {"torch": "int64", "megengine": "int32"}
-    mismatch = compare.compare_values({"torch": {"y": [np.array(1.0)]}, "megengine": {"y": np.array(1.0)}},
-                                      ["torch", "megengine"], ["y"], 1e-6, 1e-5)
+    mismatch = compare.compare_values(
+        {"torch": {"y": [np.array(1.0)]}, "megengine": {"y": np.array(1.0)}},
+        ["torch", "megengine"],
+        ["y"],
+        1e-6,
+        1e-5,
+    )
     assert not mismatch["y"].passed and "values differ" in mismatch["y"].note
 
 

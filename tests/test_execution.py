@@ -110,8 +110,9 @@ def test_output_is_captured_and_escaped(app):
 
 
 def test_summary_line(app):
-    assert re.search(r"apidiff: 13 examples: 13 run, 0 cached, 6 matched, 3 differed, 4 errored",
-                     status_of(app))
+    assert re.search(
+        r"apidiff: 13 examples: 13 run, 0 cached, 6 matched, 3 differed, 4 errored", status_of(app)
+    )
 
 
 def _rebuild(srcdir):
@@ -133,7 +134,8 @@ def test_cache_no_change_prose_edit_code_edit(rootdir, tmp_path):
     assert "3 examples: 0 run, 3 cached" in _rebuild(src)
 
     edited = pair.read_text(encoding="utf-8").replace(
-        "y = x.sum(dim=0)", "y = x.sum(dim=0)  # edited")
+        "y = x.sum(dim=0)", "y = x.sum(dim=0)  # edited"
+    )
     pair.write_text(edited, encoding="utf-8")
     assert "3 examples: 1 run, 2 cached" in _rebuild(src)
 
@@ -175,10 +177,16 @@ def test_framework_upgrade_invalidates_its_results(rootdir, tmp_path, monkeypatc
 @pytest.mark.parametrize(
     ("mode", "summary", "status"),
     [
-        ("off", "2 examples: 0 run, 0 cached, 0 matched, 0 differed, 0 errored, 2 not run",
-         "not-run"),
-        ("cache", "2 examples: 0 run, 0 cached, 0 matched, 0 differed, 0 errored, 2 not run",
-         "not-run"),
+        (
+            "off",
+            "2 examples: 0 run, 0 cached, 0 matched, 0 differed, 0 errored, 2 not run",
+            "not-run",
+        ),
+        (
+            "cache",
+            "2 examples: 0 run, 0 cached, 0 matched, 0 differed, 0 errored, 2 not run",
+            "not-run",
+        ),
         ("force", "2 examples: 2 run, 0 cached, 2 matched", "match"),
     ],
 )
@@ -189,8 +197,9 @@ def test_execution_modes(rootdir, tmp_path, mode, summary, status):
     report = json.loads((app.outdir / "apidiff.json").read_text(encoding="utf-8"))
     assert {e["status"] for p in report["pairs"] for e in p["examples"]} == {status}
     if mode == "force":  # everything again, cache or not
-        again = SphinxTestApp("html", srcdir=app.srcdir, freshenv=True,
-                              confoverrides={"apidiff_execution_mode": mode})
+        again = SphinxTestApp(
+            "html", srcdir=app.srcdir, freshenv=True, confoverrides={"apidiff_execution_mode": mode}
+        )
         again.build()
         again.cleanup()
         assert "2 examples: 2 run, 0 cached" in status_of(again)

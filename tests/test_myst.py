@@ -1,4 +1,7 @@
-"""rST and MyST give the same page: the directive builds nodes, prose is parsed in the host markup."""
+"""rST and MyST give the same page.
+
+The directive builds nodes; only the prose is parsed, in the host markup.
+"""
 
 from __future__ import annotations
 
@@ -35,9 +38,12 @@ def test_inline_yaml_warning_points_into_the_markdown_file(rootdir, tmp_path):
     shutil.copytree(rootdir / "test-myst", tmp_path / "myst")
     (tmp_path / "myst" / "inline.md").write_text(
         "# Inline pair\n\n```{apidiff}\napis:\n  torch: torch.nn.functional.relu\n"
-        "  megengine: megengine.functional.nn.relu\nsumary: typo\n```\n", encoding="utf-8")
-    (tmp_path / "myst" / "index.md").write_text("# T\n\n```{toctree}\ninline\n```\n",
-                                                encoding="utf-8")
+        "  megengine: megengine.functional.nn.relu\nsumary: typo\n```\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "myst" / "index.md").write_text(
+        "# T\n\n```{toctree}\ninline\n```\n", encoding="utf-8"
+    )
     (tmp_path / "myst" / "instance_norm.md").unlink()
     app = build_root(rootdir, "myst", tmp_path)
     app.cleanup()

@@ -279,12 +279,23 @@ class Runtime:
             return worker.request(message, timeout=timeout)
         except WorkerTimeout:
             self.worker = None
-            return {"ok": False, "error": f"timed out after {timeout:g} s (the worker was stopped)",
-                    "frames": [], "stdout": "", "crashed": True}
+            return {
+                "ok": False,
+                "error": f"timed out after {timeout:g} s (the worker was stopped)",
+                "frames": [],
+                "stdout": "",
+                "crashed": True,
+            }
         except WorkerDied as exc:
             self.worker = None
-            return {"ok": False, "error": str(exc), "stderr": exc.stderr, "frames": [],
-                    "stdout": "", "crashed": True}
+            return {
+                "ok": False,
+                "error": str(exc),
+                "stderr": exc.stderr,
+                "frames": [],
+                "stdout": "",
+                "crashed": True,
+            }
         except (RuntimeUnavailable, OSError) as exc:
             self.worker = None
             return {"ok": False, "error": str(exc), "frames": [], "stdout": "", "crashed": True}

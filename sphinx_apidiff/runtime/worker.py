@@ -29,8 +29,14 @@ PROTOCOL = 1
 
 #: Attribute of the framework's top-level module that makes a tensor from a
 #: numpy array, by framework; others are probed in FACTORY_CANDIDATES order.
-TENSOR_FACTORIES = {"torch": "tensor", "megengine": "Tensor", "paddle": "to_tensor",
-                    "mindspore": "Tensor", "jax": "numpy.asarray", "tensorflow": "constant"}
+TENSOR_FACTORIES = {
+    "torch": "tensor",
+    "megengine": "Tensor",
+    "paddle": "to_tensor",
+    "mindspore": "Tensor",
+    "jax": "numpy.asarray",
+    "tensorflow": "constant",
+}
 FACTORY_CANDIDATES = ("tensor", "Tensor", "to_tensor", "asarray", "array")
 
 _ADDRESS = re.compile(r" at 0x[0-9a-fA-F]+")
@@ -130,8 +136,14 @@ def reset_random_state(framework):
 
 def op_hello(request):
     np = _np()
-    return {"ok": True, "python": sys.version.split()[0], "numpy": np.__version__,
-            "pid": os.getpid(), "executable": sys.executable, "protocol": PROTOCOL}
+    return {
+        "ok": True,
+        "python": sys.version.split()[0],
+        "numpy": np.__version__,
+        "pid": os.getpid(),
+        "executable": sys.executable,
+        "protocol": PROTOCOL,
+    }
 
 
 def op_import(request):
@@ -146,8 +158,11 @@ def op_import(request):
         factory, _ = tensor_factory(framework)
     except RuntimeError:
         factory = None
-    return {"ok": True, "version": str(getattr(module, "__version__", "unknown")),
-            "factory": factory}
+    return {
+        "ok": True,
+        "version": str(getattr(module, "__version__", "unknown")),
+        "factory": factory,
+    }
 
 
 def _lookup(api):
@@ -225,8 +240,13 @@ def op_run(request):
         compiled = compile(code, marker, "exec")
     except SyntaxError as exc:
         frames = [[exc.lineno or 0, "<module>", (exc.text or "").strip()]]
-        return {"ok": False, "error": "SyntaxError: %s" % exc.msg, "frames": frames,
-                "stdout": "", "elapsed": 0.0}
+        return {
+            "ok": False,
+            "error": "SyntaxError: %s" % exc.msg,
+            "frames": frames,
+            "stdout": "",
+            "elapsed": 0.0,
+        }
     reset_random_state(framework)
     try:
         with contextlib.redirect_stdout(stdout):
@@ -236,8 +256,13 @@ def op_run(request):
         tb = traceback.extract_tb(exc.__traceback__)
         frames = [(f.lineno, f.name) for f in tb if f.filename == marker]
         message = "".join(traceback.format_exception_only(type(exc), exc)).strip()
-        return {"ok": False, "error": message, "frames": _format_frames(frames, code_lines),
-                "stdout": _clip(stdout.getvalue()), "elapsed": elapsed}
+        return {
+            "ok": False,
+            "error": message,
+            "frames": _format_frames(frames, code_lines),
+            "stdout": _clip(stdout.getvalue()),
+            "elapsed": elapsed,
+        }
     elapsed = time.perf_counter() - started
     values = {}
     missing = []
@@ -247,9 +272,14 @@ def op_run(request):
             continue
         values[name] = encode_value(namespace[name])
     if missing:
-        return {"ok": False, "frames": [], "stdout": _clip(stdout.getvalue()), "elapsed": elapsed,
-                "error": "NameError: the snippet defines no %s to compare" %
-                         ", ".join(repr(n) for n in missing)}
+        return {
+            "ok": False,
+            "frames": [],
+            "stdout": _clip(stdout.getvalue()),
+            "elapsed": elapsed,
+            "error": "NameError: the snippet defines no %s to compare"
+            % ", ".join(repr(n) for n in missing),
+        }
     return {"ok": True, "stdout": _clip(stdout.getvalue()), "values": values, "elapsed": elapsed}
 
 
@@ -294,8 +324,11 @@ def main():
         try:
             reply = handler(request) if handler else {"ok": False, "error": "unknown op"}
         except Exception as exc:
-            reply = {"ok": False, "error": "worker error: %s: %s" % (type(exc).__name__, exc),
-                     "frames": []}
+            reply = {
+                "ok": False,
+                "error": "worker error: %s: %s" % (type(exc).__name__, exc),
+                "frames": [],
+            }
         data = json.dumps(reply).encode("utf-8")
         proto_out.write(struct.pack(">I", len(data)) + data)
 
