@@ -25,7 +25,8 @@ store: bootstrap  ## refresh the committed results store (docs/_apidiff_store) f
 	.venv/bin/sphinx-build -E -W --keep-going -b html -D apidiff_store_update=1 docs docs/_build/html
 
 bench: bootstrap  ## the speed benchmark against jupyter-sphinx (see benchmarks/)
-	APIDIFF_BOOTSTRAP_EXTRA="ipykernel" scripts/bootstrap.sh
+	.venv/bin/pip install --quiet --disable-pip-version-check -e ".[bench]"
+	.venv-megengine/bin/pip install --quiet --disable-pip-version-check ipykernel
 	.venv/bin/python benchmarks/bench_build.py
 
 clean:

@@ -38,13 +38,12 @@ fi
 
 # -- the MegEngine runtime ------------------------------------------------------------
 py310=$(find_python 3.10) || { echo "bootstrap: Python 3.10 not found (MegEngine 1.13 needs <= 3.10)" >&2; exit 1; }
-want_mge="megengine==1.13.0 numpy<2 ${APIDIFF_BOOTSTRAP_EXTRA:-}"
+want_mge="megengine==1.13.0 numpy<2"
 if ! stamp_ok .venv-megengine "$want_mge"; then
   echo "bootstrap: building .venv-megengine with $py310 (about 1 GB download the first time)"
   "$py310" -m venv .venv-megengine
-  # shellcheck disable=SC2086
   .venv-megengine/bin/pip install --quiet --disable-pip-version-check \
-    "megengine==1.13.0" "numpy<2" ${APIDIFF_BOOTSTRAP_EXTRA:-} 2>&1 | grep -v "is ignored: it is neither" || true
+    "megengine==1.13.0" "numpy<2" 2>&1 | grep -v "is ignored: it is neither" || true
   .venv-megengine/bin/python -c "import megengine" 2>/dev/null \
     || { echo "bootstrap: megengine does not import in .venv-megengine" >&2; exit 1; }
   echo "$want_mge" > .venv-megengine/.apidiff-stamp

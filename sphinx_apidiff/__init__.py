@@ -29,7 +29,8 @@ def setup(app: Any) -> dict[str, Any]:
     app.add_post_transform(render.FillParts)
     app.add_post_transform(render.DesignLayout)
     app.connect("env-updated", resolve.resolve_pending)
-    app.connect("builder-inited", _static)
+    app.connect("builder-inited", _add_css)
+    app.connect("build-finished", _copy_css)
     app.connect("build-finished", report.write_report)
     app.connect("build-finished", resolve.summarize)
     return {
@@ -40,7 +41,17 @@ def setup(app: Any) -> dict[str, Any]:
     }
 
 
-def _static(app: Any) -> None:
+STATIC = Path(__file__).parent / "static" / "apidiff.css"
+
+
+def _add_css(app: Any) -> None:
     if app.builder.format == "html":
-        app.config.html_static_path.append(str(Path(__file__).parent / "static"))
         app.add_css_file("apidiff.css")
+
+
+def _copy_css(app: Any, exception: Exception | None) -> None:
+    # copied, not added to html_static_path: the user's configuration stays theirs
+    if exception is None and app.builder.format == "html":
+        from sphinx.util.fileutil import copy_asset_file
+
+        copy_asset_file(STATIC, Path(app.outdir) / "_static" / STATIC.name, force=True)

@@ -155,16 +155,18 @@ def check(args: argparse.Namespace) -> int:
     overrides = {"mode": args.mode} if args.mode else {}
     reports, rows = [], []
     with engine_for(cfg, confdir, **overrides) as engine:
-        sigs = engine.signatures((fw, api) for _, s in specs for fw, api in s.apis.items())
+        collect_signatures = engine.submit_signatures(
+            (fw, api) for _, s in specs for fw, api in s.apis.items()
+        )
+        jobs = [(file, spec, job) for file, spec in specs for job in jobs_for(spec, language)]
+        stream = engine.run_iter([j for _, _, j in jobs])
+        sigs = collect_signatures()
         for why in sorted(engine.unavailable.values()):
             if engine.mode != "cache":
                 problems.append((Path(str(confdir / "conf.py")), Diagnostic("runtime", why)))
-        jobs = [(file, spec, job) for file, spec in specs for job in jobs_for(spec, language)]
         progress = Progress(len(jobs), "examples")
         results: dict[tuple[str, int], Any] = {}
-        for (file, _spec, job), (_, result) in zip(
-            jobs, engine.run_iter([j for _, _, j in jobs]), strict=True
-        ):
+        for (file, _spec, job), (_, result) in zip(jobs, stream, strict=True):
             results[(str(file), job.index)] = result
             progress.step(f"{file.name}: {job.label}")
         progress.close()

@@ -266,6 +266,15 @@ class Engine:
             self._fingerprints[framework] = fp
         return self._fingerprints[framework]
 
+    def fingerprints(self, frameworks: Iterable[str]) -> None:
+        """Probe several runtimes at once (each probe is an interpreter start)."""
+        todo = [fw for fw in dict.fromkeys(frameworks) if fw not in self._fingerprints]
+        if len(todo) > 1:
+            with ThreadPoolExecutor(max_workers=len(todo)) as pool:
+                list(pool.map(self.fingerprint, todo))
+        elif todo:
+            self.fingerprint(todo[0])
+
     def _runtime(self, framework: str) -> Runtime:
         if framework not in self._runtimes:
             self._runtimes[framework] = Runtime(framework, self.python_for(framework))
@@ -288,9 +297,12 @@ class Engine:
         return False
 
     def close(self) -> None:
+        """Stop every worker (all at once) and the threads that drive them."""
+        closing = [self._executors[fw].submit(rt.close) for fw, rt in self._runtimes.items()]
+        for future in closing:
+            future.result()
         for framework, runtime in self._runtimes.items():
             self.stats.worker_starts += runtime.starts
-            self._executors[framework].submit(runtime.close).result()
             self._executors[framework].shutdown(wait=True)
         self._runtimes.clear()
         self._executors.clear()
@@ -311,9 +323,21 @@ class Engine:
         self, requests: Iterable[tuple[str, str]]
     ) -> dict[tuple[str, str], SignatureResult]:
         """Introspect each ``(framework, api)``; cached by interpreter and versions."""
+        return self.submit_signatures(requests)()
+
+    def submit_signatures(
+        self, requests: Iterable[tuple[str, str]]
+    ) -> Callable[[], dict[tuple[str, str], SignatureResult]]:
+        """Queue the introspection; the returned function waits for the results.
+
+        Work queued after this (examples) starts on each worker as soon as that
+        worker is done with its own signatures, not when every worker is.
+        """
         results: dict[tuple[str, str], SignatureResult] = {}
         pending: dict[tuple[str, str], tuple[str, Future[Any]]] = {}
-        for framework, api in dict.fromkeys(requests):
+        requests = list(dict.fromkeys(requests))
+        self.fingerprints(fw for fw, _ in requests)
+        for framework, api in requests:
             fp = self.fingerprint(framework)
             if fp is None or not fp.found:
                 results[(framework, api)] = self._stored_signature(framework, api) or (
@@ -335,12 +359,16 @@ class Engine:
                 )
                 continue
             pending[(framework, api)] = (key, self._submit(framework, self._introspect_one(api)))
-        for (framework, api), (key, future) in pending.items():
-            result = future.result()
-            if result.unavailable is None:
-                self.cache.put("sig", key, result.to_json())
-            results[(framework, api)] = result
-        return results
+
+        def collect() -> dict[tuple[str, str], SignatureResult]:
+            for (framework, api), (key, future) in pending.items():
+                result = future.result()
+                if result.unavailable is None:
+                    self.cache.put("sig", key, result.to_json())
+                results[(framework, api)] = result
+            return results
+
+        return collect
 
     def _stored_signature(self, framework: str, api: str) -> SignatureResult | None:
         stored = self.store.signature(framework, api) if self.store else None
@@ -414,11 +442,14 @@ class Engine:
         return [result for _, result in self.run_iter(jobs)]
 
     def run_iter(self, jobs: list[ExampleJob]) -> Iterator[tuple[ExampleJob, ExampleResult]]:
-        """Schedule every job at once, then yield ``(job, result)`` in order as they finish.
+        """Schedule every job now, and return an iterator of ``(job, result)`` in order.
 
         Each framework's worker works through its queue on its own thread, so
         frameworks run concurrently while results arrive in a stable order.
         """
+        return self._collect(self._schedule(jobs))
+
+    def _schedule(self, jobs: list[ExampleJob]) -> list[tuple[Any, ...]]:
         scheduled: list[
             tuple[ExampleJob, ExampleResult | None, dict[str, Future[Any]], str | None]
         ] = []
@@ -460,7 +491,9 @@ class Engine:
                 fw: self._submit(fw, self._run_side(fw, ex, encoded)) for fw in job.frameworks
             }
             scheduled.append((job, None, futures, key))
+        return scheduled
 
+    def _collect(self, scheduled: list[tuple[Any, ...]]) -> Iterator[tuple[ExampleJob, ExampleResult]]:
         for job, known, futures, key in scheduled:
             ready = known
             if ready is None:

@@ -46,6 +46,8 @@ def outdated(
 ) -> list[str]:
     """Pages whose framework versions changed since they were resolved."""
     eng = engine(app)
+    eng.fingerprints(fw for entries in get_pairs(env).values() for e in entries
+                     for fw in (e.resolved.fingerprints if e.resolved else e.spec.apis))
     result = []
     for docname, entries in get_pairs(env).items():
         if docname in changed or docname in removed:
@@ -81,7 +83,16 @@ def resolve_pending(app: Sphinx, env: BuildEnvironment) -> list[str]:
 
 def _resolve(app: Sphinx, eng: Engine, pending: list[PairEntry]) -> None:
     cfg = ApidiffConfig.from_sphinx(app.config)
-    sigs = eng.signatures((fw, api) for e in pending for fw, api in e.spec.apis.items())
+    collect_signatures = eng.submit_signatures(
+        (fw, api) for e in pending for fw, api in e.spec.apis.items()
+    )
+    jobs: list[tuple[PairEntry, int, ExampleJob]] = []
+    for entry in pending:
+        for job in jobs_for(entry.spec, app.config.language, prefix=f"{entry.docname}: "):
+            jobs.append((entry, job.index, job))
+    # queued behind the signatures on each worker, so no worker waits for the other
+    stream = eng.run_iter([job for _, _, job in jobs])
+    sigs = collect_signatures()
 
     warned: set[str] = set()
     if eng.mode == "cache":  # nothing runs: runtimes are not needed, the store speaks
@@ -96,14 +107,8 @@ def _resolve(app: Sphinx, eng: Engine, pending: list[PairEntry]) -> None:
                     entry.spec.location(entry.spec.api_lines.get(fw)),
                 )
 
-    jobs: list[tuple[PairEntry, int, ExampleJob]] = []
-    for entry in pending:
-        for job in jobs_for(entry.spec, app.config.language, prefix=f"{entry.docname}: "):
-            jobs.append((entry, job.index, job))
-
     results: dict[tuple[str, int], ExampleResult] = {}
     if jobs:
-        stream = eng.run_iter([job for _, _, job in jobs])
         for (entry, index, _job), (_, result) in zip(
             jobs,
             status_iterator(
@@ -148,7 +153,8 @@ def summarize(app: Sphinx, exception: Exception | None) -> None:
         return
     stats: Stats = getattr(app, "_apidiff_stats", None) or Stats()
     total = stats.run + stats.cached + stats.not_run
+    noun = "example" if total == 1 else "examples"
     logger.info(
         bold("apidiff: ")
-        + (f"{total} examples: {stats.summary()}" if total else "no example needed executing")
+        + (f"{total} {noun}: {stats.summary()}" if total else "no example needed executing")
     )

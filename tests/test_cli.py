@@ -181,3 +181,38 @@ def test_schema_is_the_validator_and_is_shipped(tmp_path):
         "sphinx_apidiff/schema.json is stale: python -m sphinx_apidiff schema > "
         "sphinx_apidiff/schema.json"
     )
+
+
+SEED = Path(__file__).resolve().parents[2] / "shared" / "seed" / "instance_norm_legacy.rst"
+
+
+@pytest.mark.skipif(not SEED.exists(), reason="the legacy seed page lies beside the repository")
+def test_import_seed_page_builds_with_the_class_name_corrected(rootdir, project):
+    out = project / "pairs" / "instance_norm.yaml"
+    proc = cli("import", SEED, "-o", out, "--conf-dir", project, cwd=project)
+    assert proc.returncode == 0, proc.stderr
+    assert ("corrected: torch.nn.InstanceNorm does not exist; using torch.nn.InstanceNorm2d"
+            in proc.stderr)
+    assert "torch.nn.Dropout" in proc.stderr  # the wrong panel is reported, not copied
+    text = out.read_text(encoding="utf-8")
+    assert text.startswith(f"# yaml-language-server: $schema={schema.SCHEMA_ID}\n")
+    assert "torch: torch.nn.InstanceNorm2d" in text
+    assert "torch.nn.Dropout(" not in text.split("# Legacy example")[0]
+    app, report = _build_draft(rootdir, project, ["instance_norm"])
+    assert warnings_of(app) == []
+    [pair] = report["pairs"]
+    assert pair["apis"]["torch"] == "torch.nn.InstanceNorm2d"
+    affine = next(r for r in pair["params"] if r["names"]["torch"] == "affine")
+    assert affine["tags"] == ["default"]  # what the legacy page never said
+
+
+def test_import_bad_input(project):
+    data = Path(__file__).parent / "data" / "legacy"
+    overview = cli("import", data / "overview.rst", "-o", project / "o.yaml",
+                   "--conf-dir", project, cwd=project)
+    assert overview.returncode == 1 and "is not a comparison page" in overview.stderr
+    assert not (project / "o.yaml").exists()
+    missing = cli("import", project / "nope.rst", "--conf-dir", project, cwd=project)
+    assert missing.returncode == 2 and "cannot read" in missing.stderr
+    for proc in (overview, missing):
+        assert "Traceback" not in proc.stderr
