@@ -56,6 +56,18 @@ def status_of(app) -> str:
     return _ANSI.sub("", app.status.getvalue())
 
 
+def root_fixture(name: str, **kwargs):
+    """A module-scoped fixture: ``tests/roots/test-<name>`` built once for the module."""
+
+    @pytest.fixture(scope="module")
+    def app(rootdir, tmp_path_factory):
+        app = build_root(rootdir, name, tmp_path_factory.mktemp(name), **kwargs)
+        yield app
+        app.cleanup()
+
+    return app
+
+
 def build_root(rootdir: Path, name: str, dest: Path, buildername: str = "html", **kwargs):
     """Copy ``tests/roots/test-<name>`` to ``dest`` and build it once with sphinx.testing."""
     import shutil

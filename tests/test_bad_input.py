@@ -7,14 +7,9 @@ import re
 import pytest
 from sphinx.testing.util import SphinxTestApp
 
-from .conftest import build_root, warnings_of
+from .conftest import build_root, root_fixture, warnings_of
 
-
-@pytest.fixture(scope="module")
-def app(rootdir, tmp_path_factory):
-    app = build_root(rootdir, "bad", tmp_path_factory.mktemp("bad"))
-    yield app
-    app.cleanup()
+app = root_fixture("bad")
 
 
 def warning(app, pattern):

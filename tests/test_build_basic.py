@@ -8,14 +8,9 @@ import re
 import pytest
 from docutils import nodes
 
-from .conftest import build_root, status_of, warnings_of
+from .conftest import build_root, root_fixture, status_of, warnings_of
 
-
-@pytest.fixture(scope="module")
-def app(rootdir, tmp_path_factory):
-    app = build_root(rootdir, "basic", tmp_path_factory.mktemp("basic"))
-    yield app
-    app.cleanup()
+app = root_fixture("basic")
 
 
 @pytest.fixture(scope="module")

@@ -49,25 +49,24 @@ def _build_draft(rootdir, project, names):
     return app, json.loads((app.outdir / "apidiff.json").read_text(encoding="utf-8"))
 
 
-def test_new_conv2d_draft_builds_unchanged(rootdir, project):
-    out = project / "pairs" / "conv2d.yaml"
-    proc = cli(
-        "new",
-        "torch.nn.Conv2d",
-        "megengine.module.Conv2d",
-        "-o",
-        out,
-        "--conf-dir",
-        project,
-        cwd=project,
-    )
+def _new_and_build(rootdir, project, name, reference, other):
+    """`new` a draft into pairs/<name>.yaml, then build it: it must build unchanged."""
+    out = project / "pairs" / f"{name}.yaml"
+    proc = cli("new", reference, other, "-o", out, "--conf-dir", project, cwd=project)
     assert proc.returncode == 0, proc.stderr
     text = out.read_text(encoding="utf-8")
     assert text.startswith(f"# yaml-language-server: $schema={schema.SCHEMA_ID}\n")
-    app, report = _build_draft(rootdir, project, ["conv2d"])
+    app, report = _build_draft(rootdir, project, [name])
     assert warnings_of(app) == []
     [pair] = report["pairs"]
     rows = {r["names"]["torch"]: r for r in pair["params"] if r["names"]["torch"]}
+    return proc, text, pair, rows
+
+
+def test_new_conv2d_draft_builds_unchanged(rootdir, project):
+    _, _, pair, rows = _new_and_build(
+        rootdir, project, "conv2d", "torch.nn.Conv2d", "megengine.module.Conv2d"
+    )
     for name in ("in_channels", "out_channels", "kernel_size", "stride", "padding", "groups"):
         assert rows[name]["names"]["megengine"] == name and rows[name]["tags"] == []
     assert "renamed" not in json.dumps(pair["params"])  # nothing mispaired
@@ -75,24 +74,15 @@ def test_new_conv2d_draft_builds_unchanged(rootdir, project):
 
 
 def test_new_softmax_pairs_dim_with_axis(rootdir, project):
-    out = project / "pairs" / "softmax.yaml"
-    proc = cli(
-        "new",
+    proc, text, pair, rows = _new_and_build(
+        rootdir,
+        project,
+        "softmax",
         "torch.nn.functional.softmax",
         "megengine.functional.nn.softmax",
-        "-o",
-        out,
-        "--conf-dir",
-        project,
-        cwd=project,
     )
-    assert proc.returncode == 0, proc.stderr
     assert "paired torch.dim with megengine.axis" in proc.stderr
-    assert "# review: paired by similarity" in out.read_text(encoding="utf-8")
-    app, report = _build_draft(rootdir, project, ["softmax"])
-    assert warnings_of(app) == []
-    [pair] = report["pairs"]
-    rows = {r["names"]["torch"]: r for r in pair["params"] if r["names"]["torch"]}
+    assert "# review: paired by similarity" in text
     assert rows["dim"]["names"]["megengine"] == "axis" and "renamed" in rows["dim"]["tags"]
     assert rows["input"]["names"]["megengine"] == "inp"
     ex = pair["examples"][0]
@@ -191,8 +181,10 @@ def test_import_seed_page_builds_with_the_class_name_corrected(rootdir, project)
     out = project / "pairs" / "instance_norm.yaml"
     proc = cli("import", SEED, "-o", out, "--conf-dir", project, cwd=project)
     assert proc.returncode == 0, proc.stderr
-    assert ("corrected: torch.nn.InstanceNorm does not exist; using torch.nn.InstanceNorm2d"
-            in proc.stderr)
+    assert (
+        "corrected: torch.nn.InstanceNorm does not exist; using torch.nn.InstanceNorm2d"
+        in proc.stderr
+    )
     assert "torch.nn.Dropout" in proc.stderr  # the wrong panel is reported, not copied
     text = out.read_text(encoding="utf-8")
     assert text.startswith(f"# yaml-language-server: $schema={schema.SCHEMA_ID}\n")
@@ -208,8 +200,15 @@ def test_import_seed_page_builds_with_the_class_name_corrected(rootdir, project)
 
 def test_import_bad_input(project):
     data = Path(__file__).parent / "data" / "legacy"
-    overview = cli("import", data / "overview.rst", "-o", project / "o.yaml",
-                   "--conf-dir", project, cwd=project)
+    overview = cli(
+        "import",
+        data / "overview.rst",
+        "-o",
+        project / "o.yaml",
+        "--conf-dir",
+        project,
+        cwd=project,
+    )
     assert overview.returncode == 1 and "is not a comparison page" in overview.stderr
     assert not (project / "o.yaml").exists()
     missing = cli("import", project / "nope.rst", "--conf-dir", project, cwd=project)
