@@ -12,6 +12,10 @@ html_theme = "furo"
 html_title = "sphinx-apidiff"
 exclude_patterns = ["_build"]
 language = "en"
+# `-D language=zh_CN` builds the Chinese guide: pairs carry both languages, the
+# extension's own texts come with it, and these catalogues translate the rest.
+locale_dirs = ["locale/"]
+gettext_compact = False
 
 # MegEngine 1.13 only runs on Python <= 3.10 with numpy < 2: it gets its own interpreter
 # (made by scripts/bootstrap.sh). APIDIFF_PYTHON_MEGENGINE overrides the path.
