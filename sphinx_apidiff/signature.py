@@ -116,7 +116,7 @@ def parse_signature_text(text: str, source: str = "yaml") -> Signature | None:
     try:
         tree = ast.parse(f"def _f({inner}):\n    pass")
     except SyntaxError:
-        return None
+        return _parse_loosely(inner, source)
     func = tree.body[0]
     assert isinstance(func, ast.FunctionDef)
     args = func.args
@@ -136,11 +136,85 @@ def parse_signature_text(text: str, source: str = "yaml") -> Signature | None:
     return Signature(params=params, source=source)
 
 
+def _split_top_level(text: str) -> list[str]:
+    parts, depth, current = [], 0, ""
+    for char in text:
+        if char in "([{":
+            depth += 1
+        elif char in ")]}":
+            depth -= 1
+        if char == "," and depth == 0:
+            parts.append(current.strip())
+            current = ""
+        else:
+            current += char
+    if current.strip():
+        parts.append(current.strip())
+    return parts
+
+
+_LOOSE = re.compile(r"^(\*{0,2})([A-Za-z_]\w*)\s*(?::[^=]*)?(?:=\s*(.+))?$")
+
+
+def _parse_loosely(inner: str, source: str) -> Signature | None:
+    """Docstring signatures that are not valid Python (``arange(start=0, end, step=1)``)."""
+    params: list[Param] = []
+    keyword_only = False
+    for part in _split_top_level(inner):
+        if part == "*":
+            keyword_only = True
+            continue
+        if part == "/":
+            for param in params:
+                param.kind = POSITIONAL_ONLY
+            continue
+        match = _LOOSE.match(part)
+        if match is None:
+            return None
+        stars, name, default = match.groups()
+        if stars == "*":
+            params.append(Param(name, VAR_POSITIONAL))
+            keyword_only = True
+        elif stars == "**":
+            params.append(Param(name, VAR_KEYWORD))
+        else:
+            kind = KEYWORD_ONLY if keyword_only else POSITIONAL_OR_KEYWORD
+            params.append(Param(name, kind, default.strip() if default else None))
+    return Signature(params=params, source=source) if params else None
+
+
 def signature_from_docstring(doc: str, api: str) -> Signature | None:
-    """The signature line that opens a builtin's docstring (``cat(tensors, dim=0, ...)``)."""
+    """The signature lines that open a builtin's docstring (``cat(tensors, dim=0, ...)``).
+
+    Overloads (``sum(input, *, dtype=None)`` then ``sum(input, dim, keepdim=False, ...)``)
+    are merged: every parameter of every overload, in order of first appearance, with
+    the fullest overload first.
+    """
     short = api.rsplit(".", 1)[-1]
-    pattern = re.compile(rf"^\s*(?:[\w.]+\.)?{re.escape(short)}\s*\(")
-    for line in doc.strip().splitlines()[:5]:
-        if pattern.match(line):
-            return parse_signature_text(line, source="docstring")
-    return None
+    pattern = re.compile(rf"^(?:\.\. (?:py:)?function::\s*)?(?:[\w.]+\.)?{re.escape(short)}\s*\(")
+    overloads = [
+        sig
+        for line in doc.strip().splitlines()
+        if pattern.match(line.strip()) and not line.startswith((" ", "\t"))
+        for sig in [parse_signature_text(line.strip().split("::", 1)[-1], source="docstring")]
+        if sig is not None
+    ]
+    if not overloads:
+        return None
+    overloads.sort(key=lambda sig: len(sig.params), reverse=True)
+    merged = Signature(params=list(overloads[0].params), source="docstring")
+    for other in overloads[1:]:
+        for param in other.params:
+            if param.name not in {p.name for p in merged.params}:
+                merged.params.insert(_insert_at(merged.params, param), param)
+    return merged
+
+
+def _insert_at(params: list[Param], param: Param) -> int:
+    """Keyword-only and catch-all parameters go after the positional ones."""
+    order = [POSITIONAL_ONLY, POSITIONAL_OR_KEYWORD, VAR_POSITIONAL, KEYWORD_ONLY, VAR_KEYWORD]
+    rank = order.index(param.kind)
+    for i, existing in enumerate(params):
+        if order.index(existing.kind) > rank:
+            return i
+    return len(params)

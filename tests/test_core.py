@@ -264,3 +264,18 @@ def test_json_schema_is_the_validator():
     example = doc["properties"]["examples"]["items"]
     assert set(example["properties"]) == set(schema.EXAMPLE.keys)
     assert example["properties"]["expect"]["enum"] == ["match", "differ", "error"]
+
+
+def test_docstring_overloads_are_merged_and_loose_lines_parsed():
+    doc = (
+        "sum(input, *, dtype=None) -> Tensor\n\nReturns the sum.\n\n"
+        ".. function:: sum(input, dim, keepdim=False, *, dtype=None) -> Tensor\n"
+        "   :noindex:\n\n    >>> torch.sum(a, 1)\n"
+    )
+    sig = signature_from_docstring(doc, "torch.sum")
+    assert sig.names() == ["input", "dim", "keepdim", "dtype"]
+    assert sig.get("dtype").kind == KEYWORD_ONLY
+    # not valid Python (a default before a required parameter), as in torch.arange
+    loose = parse_signature_text("arange(start=0, end, step=1, *, out=None) -> Tensor")
+    assert loose.names() == ["start", "end", "step", "out"]
+    assert loose.get("end").default is None and loose.get("out").kind == KEYWORD_ONLY

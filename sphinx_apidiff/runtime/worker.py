@@ -130,6 +130,10 @@ def reset_random_state(framework):
         module.manual_seed(0)
     elif framework == "megengine":
         module.random.seed(0)
+        # Synchronous dispatch: with MegEngine's default asynchronous queue on the CPU,
+        # back-to-back advanced-indexing calls have been seen to return wrong values.
+        if hasattr(module, "config") and hasattr(module.config, "async_level"):
+            module.config.async_level = 0
     elif framework == "paddle":
         module.seed(0)
 
@@ -207,7 +211,8 @@ def op_signature(request):
                 default = _ADDRESS.sub("", repr(p.default))
             params.append({"name": p.name, "kind": p.kind.name.lower(), "default": default})
     doc = obj.__doc__ if isinstance(getattr(obj, "__doc__", None), str) else ""
-    head = "\n".join(doc.strip().splitlines()[:5])
+    # the signature lines of a builtin (several, for overloads) open its docstring
+    head = "\n".join(doc.strip().splitlines()[:200])
     return {"ok": True, "kind": kind, "params": params, "doc": head}
 
 
