@@ -485,8 +485,20 @@ class OverviewTable:
         for entry in entries:
             frameworks += [fw for fw in entry.spec.apis if fw not in frameworks]
         labels = {fw: self.cfg.label(fw) for fw in frameworks}
-        header = [labels[fw] for fw in frameworks]
-        header += [_("Category"), _("Examples"), _("Versions")]
+        # one version per framework across the project: say it once, in the header
+        seen: dict[str, set[str]] = {fw: set() for fw in frameworks}
+        for entry in entries:
+            for fw, version in (entry.resolved.versions if entry.resolved else {}).items():
+                if version:
+                    seen[fw].add(version)
+        uniform = all(len(v) <= 1 for v in seen.values())
+        header = [
+            f"{labels[fw]} {next(iter(seen[fw]))}" if uniform and seen[fw] else labels[fw]
+            for fw in frameworks
+        ]
+        header += [_("Category"), _("Examples")]
+        if not uniform:
+            header.append(_("Versions"))
         rows = []
         for entry in entries:
             resolved = entry.resolved
@@ -517,8 +529,11 @@ class OverviewTable:
                     verdict += nodes.Text(" ")
                     verdict += badge(_("stale result"), "stale")
             cells.append(verdict)
-            versions = ", ".join(f"{labels[fw]} {v}" for fw, v in resolved.versions.items() if v)
-            cells.append(para(versions))
+            if not uniform:
+                versions = ", ".join(
+                    f"{labels[fw]} {v}" for fw, v in resolved.versions.items() if v
+                )
+                cells.append(para(versions))
             rows.append(cells)
         table = simple_table(header, rows, ["apidiff-overview", *node["classes"]])
         return table
