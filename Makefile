@@ -19,7 +19,9 @@ test: bootstrap  ## the test suite, on the real torch and MegEngine
 	.venv/bin/python -m pytest $(PYTEST_ARGS)
 
 lint: bootstrap
-	.venv/bin/python -m ruff check sphinx_apidiff tests benchmarks
+	.venv/bin/pip install --quiet --disable-pip-version-check -e ".[lint]"
+	.venv/bin/python -m ruff check sphinx_apidiff tests benchmarks tools
+	.venv/bin/python -m mypy sphinx_apidiff
 
 store: bootstrap  ## refresh the committed results store (docs/_apidiff_store) from a live build
 	.venv/bin/sphinx-build -E -W --keep-going -b html -D apidiff_store_update=1 docs docs/_build/html

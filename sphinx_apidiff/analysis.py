@@ -110,24 +110,24 @@ def analyse(
     resolved.category = spec.category or resolved.computed_category
 
     for index, example in enumerate(spec.examples):
-        result = results[index] if index < len(results) else ExampleResult()
-        resolved.examples.append(result)
+        outcome = results[index] if index < len(results) else ExampleResult()
+        resolved.examples.append(outcome)
         title = repr(resolve_prose(example.title, language) or f"#{index + 1}")
-        if result.stale:
+        if outcome.stale:
             diags.append(
                 Diagnostic(
                     "stale",
-                    f"example {title}: stored result is stale ({result.stale})",
+                    f"example {title}: stored result is stale ({outcome.stale})",
                     example.line,
                 )
             )
-        if result.status in ("not-run", example.expect):
+        if outcome.status in ("not-run", example.expect):
             continue
         diags.append(
             Diagnostic(
                 "exec",
-                f"example {title}: expected {example.expect}, got {result.status}: "
-                f"{explain(example, result)}",
+                f"example {title}: expected {example.expect}, got {outcome.status}: "
+                f"{explain(example, outcome)}",
                 example.line,
             )
         )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Set as AbstractSet
 from typing import Any
 
 from sphinx.application import Sphinx
@@ -20,7 +21,11 @@ class ApiDiffCollector(EnvironmentCollector):
         get_tables(env).discard(docname)
 
     def merge_other(
-        self, app: Sphinx, env: BuildEnvironment, docnames: set[str], other: BuildEnvironment
+        self,
+        app: Sphinx,
+        env: BuildEnvironment,
+        docnames: AbstractSet[str],
+        other: BuildEnvironment,
     ) -> None:
         theirs = get_pairs(other)
         for docname in docnames:

@@ -79,6 +79,10 @@ def _names(value: Any) -> str | None:
     return None if ok else "a list of parameter names"
 
 
+def _default(f: Any) -> Any:
+    return f.default_factory() if f.default is MISSING else f.default
+
+
 @dataclass
 class ApidiffConfig:
     """Options, read as ``apidiff_<name>`` from ``conf.py``."""
@@ -139,7 +143,7 @@ class ApidiffConfig:
     @classmethod
     def register(cls, app: Sphinx) -> None:
         for f in fields(cls):
-            default = f.default_factory() if f.default is MISSING else f.default  # type: ignore[misc]
+            default = _default(f)
             app.add_config_value(
                 f"apidiff_{f.name}",
                 default,
@@ -155,7 +159,7 @@ class ApidiffConfig:
             name = f"apidiff_{f.name}"
             problem = f.metadata["check"](config[name])
             if problem:
-                default = f.default_factory() if f.default is MISSING else f.default  # type: ignore[misc]
+                default = _default(f)
                 logger.warning(
                     f"{name} must be {problem}; got {config[name]!r}, using {default!r}",
                     type="apidiff",
@@ -173,7 +177,7 @@ class ApidiffConfig:
         kwargs, problems = {}, []
         for f in fields(cls):
             name = f"apidiff_{f.name}"
-            default = f.default_factory() if f.default is MISSING else f.default  # type: ignore[misc]
+            default = _default(f)
             value = values.get(name, default)
             problem = f.metadata["check"](value)
             if problem:

@@ -119,22 +119,22 @@ def build_rows(
 
     for row in rows:
         row.defaults = {}
-        present = []
+        found: list[tuple[str, str | None]] = []
         for fw in frameworks:
-            name = row.names.get(fw)
+            fw_name = row.names.get(fw)
             sig = signatures.get(fw)
-            param = sig.get(name) if sig is not None and name else None
+            param = sig.get(fw_name) if sig is not None and fw_name else None
             row.defaults[fw] = param.default if param is not None else None
-            if name is None:
+            if fw_name is None:
                 if sig is not None:
                     row.tags.append(f"missing:{fw}")
-            elif (fw, name) in unknown_names:
+            elif (fw, fw_name) in unknown_names:
                 row.tags.append(f"unknown:{fw}")
             elif sig is not None:
-                present.append((name, param.default if param else None))
-        if len({name for name, _ in present}) > 1:
+                found.append((fw_name, param.default if param else None))
+        if len({n for n, _ in found}) > 1:
             row.tags.insert(0, "renamed")
-        if len({default for _, default in present}) > 1:
+        if len({default for _, default in found}) > 1:
             row.tags.insert(1 if "renamed" in row.tags else 0, "default")
         row.ignored = all(n in ignored for n in row.names.values() if n)
 

@@ -58,7 +58,7 @@ class ApiDiffDirective(SphinxDirective):
             spec, diags = read_pair_file(abspath)
             source, shown = abspath, relpath
         elif self.content:
-            source = self.get_source_info()[0] or self.env.doc2path(self.env.docname)
+            source = self.get_source_info()[0] or str(self.env.doc2path(self.env.docname))
             spec, diags = parse_pair(
                 "\n".join(self.content),
                 source,

@@ -105,7 +105,7 @@ def pair_params(ref: Signature, other: Signature) -> list[tuple[str, str, float]
 
 def _call(api: str, sig: Signature, values: dict[str, str]) -> tuple[str, bool] | None:
     """``api(x, name=value, ...)`` for the required parameters, or None if one is unknown."""
-    args = []
+    args: list[str] = []
     for param in sig.shown:
         if param.kind == VAR_POSITIONAL:
             continue
@@ -213,9 +213,9 @@ def draft_pair(apis: dict[str, str], engine: Engine) -> tuple[str, list[str]]:
         raise RuntimeError(f"the draft does not parse: {diags}")
     if spec.examples:
         job = ExampleJob(spec.examples[0], frameworks, "draft", pair_id=spec.id)
-        [result] = engine.run([job])
-        if result.status != "match":
-            messages.append(f"the example skeleton gives '{result.status}': review it")
+        [outcome] = engine.run([job])
+        if outcome.status != "match":
+            messages.append(f"the example skeleton gives '{outcome.status}': review it")
     for a, b, score in renames:
         messages.append(f"paired {ref_fw}.{a} with {other_fw}.{b} (similarity {score:.2f})")
     return text, messages

@@ -251,11 +251,11 @@ class Engine:
     def fingerprint(self, framework: str) -> Fingerprint | None:
         """Versions in the framework's runtime (a bare interpreter start, no import)."""
         if framework not in self._fingerprints:
+            fp: Fingerprint | None = None
             try:
                 fp = probe(framework, self.python_for(framework))
             except RuntimeUnavailable as exc:
                 self.unavailable[framework] = str(exc)
-                fp = None
             else:
                 if not fp.found:
                     top = framework.split(".", maxsplit=1)[0]
@@ -493,7 +493,9 @@ class Engine:
             scheduled.append((job, None, futures, key))
         return scheduled
 
-    def _collect(self, scheduled: list[tuple[Any, ...]]) -> Iterator[tuple[ExampleJob, ExampleResult]]:
+    def _collect(
+        self, scheduled: list[tuple[Any, ...]]
+    ) -> Iterator[tuple[ExampleJob, ExampleResult]]:
         for job, known, futures, key in scheduled:
             ready = known
             if ready is None:

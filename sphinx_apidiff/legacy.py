@@ -395,11 +395,11 @@ def _parse_panels(block: _Block, unmapped: list[str]) -> list[Panel]:
     dedented = _dedent(body[start:])
     first = block.body_line + start
     chunks: list[tuple[int, list[str]]] = [(first, [])]
-    for k, line in enumerate(dedented):
-        if re.match(r"^-{3,}\s*$", line):
+    for k, body_line in enumerate(dedented):
+        if re.match(r"^-{3,}\s*$", body_line):
             chunks.append((first + k + 1, []))
         else:
-            chunks[-1][1].append(line)
+            chunks[-1][1].append(body_line)
     panels: list[Panel] = []
     for chunk_first, chunk in chunks:
         if not any(ln.strip() for ln in chunk):
@@ -1104,8 +1104,8 @@ def _param_rows(page: LegacyPage, state: _Checked, corrections: list[str],
         if not has:
             everything = sorted({n for fw in state.frameworks for n in state.names(fw)})
             same = [n for n in everything if n.lower() == item.name.lower()]
-            fixed = (same or difflib.get_close_matches(item.name, everything, n=1, cutoff=0.8)
-                     or [None])[0]
+            close = same or difflib.get_close_matches(item.name, everything, n=1, cutoff=0.8)
+            fixed: str | None = close[0] if close else None
             if fixed is not None:
                 corrections.append(f"parameter section {item.title!r} (line {line}): "
                                    f"{item.name!r} is not a parameter; using {fixed!r}")
@@ -1231,11 +1231,11 @@ def _emit(data: dict[str, Any], page: LegacyPage, corrections: list[str], source
                     out += [f"      {lang}:{_scalar(text, 8)}" for lang, text in value.items()]
                 else:
                     out.append(f"{prefix}{key}:{_scalar(value, 6)}")
-    for index, (code, (line, lead)) in enumerate(zip(page.code_blocks, page.code_meta,
-                                                     strict=True)):
+    for index, (code, (code_line, lead)) in enumerate(zip(page.code_blocks, page.code_meta,
+                                                          strict=True)):
         number = f"{index + 1} of {len(page.code_blocks)}, " if len(page.code_blocks) > 1 else ""
         out += ["", "# Legacy example, kept for review (it was never run): "
-                    f"{number}line {line} of the page"]
+                    f"{number}line {code_line} of the page"]
         if lead:
             out.append(f"# {lead}")
         out += [f"# {ln}".rstrip() for ln in code.split("\n")]

@@ -461,7 +461,9 @@ class OverviewTable:
             entries.sort(key=lambda e: e.spec.apis[e.spec.reference])
         elif sort == "category":
             order = {c: i for i, c in enumerate(CATEGORIES)}
-            entries.sort(key=lambda e: (order.get(e.resolved.category, 99), e.spec.id))
+            entries.sort(
+                key=lambda e: (order.get(e.resolved.category if e.resolved else "", 99), e.spec.id)
+            )
         elif sort == "deviation":
             entries.sort(key=lambda e: _worst(e)[:2], reverse=True)
         return entries

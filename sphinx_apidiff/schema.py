@@ -12,7 +12,7 @@ from __future__ import annotations
 import difflib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 Path = tuple[str | int, ...]
 
@@ -87,7 +87,7 @@ class Number(Type):
         if isinstance(value, bool) or not isinstance(value, ok_types):
             kind = "an integer" if self.integer else "a number"
             yield Problem(path, f"expected {kind}, got {describe(value)}")
-        elif self.minimum is not None and value < self.minimum:
+        elif self.minimum is not None and cast(float, value) < self.minimum:
             yield Problem(path, f"must be at least {self.minimum}, got {value}")
 
     def json(self) -> dict[str, Any]:

@@ -287,7 +287,7 @@ def parse_pair(
     if ok("category") and "category" in data:
         pair.category = data["category"]
         pair.category_line = doc.line(("category",))
-    params = data.get("params") if isinstance(data.get("params"), list) else []
+    params: list[Any] = data["params"] if isinstance(data.get("params"), list) else []
     for i, row in enumerate(params):
         if not ok("params", i) or not isinstance(row, dict):
             continue
@@ -307,7 +307,7 @@ def parse_pair(
                 note_line=doc.content_lines.get(("params", i, "note")),
             )
         )
-    examples = data.get("examples") if isinstance(data.get("examples"), list) else []
+    examples: list[Any] = data["examples"] if isinstance(data.get("examples"), list) else []
     for i, raw in enumerate(examples):
         if not ok("examples", i) or not isinstance(raw, dict):
             continue

@@ -83,7 +83,7 @@ class Store:
 
     def flush(self) -> list[Path]:
         """Write every pair recorded in this run; returns the files written."""
-        written = []
+        written: list[Path] = []
         if not self._dirty:
             return written
         self.path.mkdir(parents=True, exist_ok=True)

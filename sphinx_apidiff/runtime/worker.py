@@ -24,6 +24,7 @@ import struct
 import sys
 import time
 import traceback
+from typing import Any  # noqa: F401 - for the type comments (Python 3.8 syntax)
 
 PROTOCOL = 1
 
@@ -42,7 +43,7 @@ FACTORY_CANDIDATES = ("tensor", "Tensor", "to_tensor", "asarray", "array")
 _ADDRESS = re.compile(r" at 0x[0-9a-fA-F]+")
 MAX_OUTPUT = 64 * 1024
 
-_modules = {}
+_modules = {}  # type: dict[str, Any]
 
 
 def _np():
