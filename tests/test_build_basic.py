@@ -190,3 +190,20 @@ def test_overview_table_filter_and_incremental_update(rootdir, tmp_path):
     third.cleanup()
     rows = _overview_rows((third.outdir / "index.html").read_text(encoding="utf-8"))
     assert rows[0][0] == "torch.cat"
+
+
+def test_editing_a_pair_rereads_exactly_its_pages(rootdir, tmp_path):
+    from sphinx.testing.util import SphinxTestApp
+
+    first = build_root(rootdir, "basic", tmp_path)
+    first.cleanup()
+    pair = first.srcdir / "pairs" / "cat.yaml"
+    pair.write_text(pair.read_text(encoding="utf-8") + "summary: Edited.\n", encoding="utf-8")
+    again = SphinxTestApp("html", srcdir=first.srcdir)
+    again.build()
+    again.cleanup()
+    status = status_of(again)
+    read = set(re.findall(r"reading sources\.\.\. \[\s*\d+%\] (\S+)", status))
+    # the page that includes the YAML, and the page whose overview table lists it
+    assert read == {"cat", "index"}, status
+    assert "1 example: 0 run, 1 cached" in status

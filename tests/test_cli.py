@@ -215,3 +215,26 @@ def test_import_bad_input(project):
     assert missing.returncode == 2 and "cannot read" in missing.stderr
     for proc in (overview, missing):
         assert "Traceback" not in proc.stderr
+
+
+def test_pre_commit_hook_runs_check_on_the_staged_files(rootdir, tmp_path):
+    import shlex
+
+    import yaml
+
+    [hook] = yaml.safe_load((PACKAGE.parent / ".pre-commit-hooks.yaml").read_text("utf-8"))
+    assert hook["id"] == "sphinx-apidiff-check" and hook["language"] == "python"
+    program, *args = shlex.split(hook["entry"])
+    assert program == "sphinx-apidiff"  # the console script of pyproject.toml
+    shutil.copytree(rootdir / "test-basic", tmp_path / "basic")
+    # pre-commit appends the staged file names that match `files`
+    proc = cli(
+        *args,
+        "--conf-dir",
+        ".",
+        "pairs/cat.yaml",
+        "pairs/instance_norm.yaml",
+        cwd=tmp_path / "basic",
+    )
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "2 pair(s), 0 problem(s)" in proc.stdout
