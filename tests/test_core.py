@@ -48,7 +48,8 @@ def test_core_imports_no_sphinx():
 
     code = (
         "import sys; import sphinx_apidiff.spec, sphinx_apidiff.diff, sphinx_apidiff.execute, "
-        "sphinx_apidiff.compare, sphinx_apidiff.schema; "
+        "sphinx_apidiff.compare, sphinx_apidiff.schema, sphinx_apidiff.store, "
+        "sphinx_apidiff.analysis, sphinx_apidiff.draft, sphinx_apidiff.legacy; "
         "sys.exit(any(m == 'sphinx' or m.startswith(('sphinx.', 'docutils')) for m in sys.modules))"
     )
     assert subprocess.run([sys.executable, "-c", code], check=False).returncode == 0
