@@ -69,16 +69,24 @@ def engine_for(cfg: ApidiffConfig, confdir: Path, **overrides: Any) -> Engine:
 # -- output -----------------------------------------------------------------------------
 
 
-def write_output(path: str | None, text: str, force: bool) -> None:
-    """Write all of ``text`` or nothing (never a partial file); ``-`` or None: stdout."""
+def check_output(path: str | None, force: bool) -> None:
+    """Refuse early (before any work) an output that cannot or must not be written."""
     if path in (None, "-"):
-        sys.stdout.write(text)
         return
     target = Path(path)
     if target.exists() and not force:
         raise UsageError(f"{target} exists; use --force to overwrite it")
     if not target.parent.is_dir():
         raise UsageError(f"the folder {target.parent} does not exist")
+
+
+def write_output(path: str | None, text: str, force: bool) -> None:
+    """Write all of ``text`` or nothing (never a partial file); ``-`` or None: stdout."""
+    if path in (None, "-"):
+        sys.stdout.write(text)
+        return
+    check_output(path, force)
+    target = Path(path)
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
@@ -240,8 +248,7 @@ def new(args: argparse.Namespace) -> int:
         raise UsageError("give one --framework per API, or none")
     if len(set(frameworks)) != len(frameworks):
         raise UsageError(f"the two APIs must be of different frameworks, got {frameworks}")
-    if args.output and args.output != "-" and Path(args.output).exists() and not args.force:
-        raise UsageError(f"{args.output} exists; use --force to overwrite it")
+    check_output(args.output, args.force)
     with engine_for(cfg, confdir) as engine:
         try:
             text, messages = draft_pair(dict(zip(frameworks, apis, strict=True)), engine)
@@ -265,8 +272,7 @@ def import_page(args: argparse.Namespace) -> int:
         text = source.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise UsageError(f"cannot read {source}: {exc}") from None
-    if args.output and args.output != "-" and Path(args.output).exists() and not args.force:
-        raise UsageError(f"{args.output} exists; use --force to overwrite it")
+    check_output(args.output, args.force)
     with engine_for(cfg, confdir) as engine:
         try:
             result = import_legacy(text, engine, source=str(source))

@@ -14,7 +14,9 @@ from __future__ import annotations
 import difflib
 import json
 import re
+from collections.abc import Iterable
 
+from .diff import DEFAULT_IGNORED
 from .execute import Engine, ExampleJob
 from .schema import SCHEMA_ID
 from .signature import VAR_POSITIONAL, Signature
@@ -75,12 +77,17 @@ def name_similarity(a: str, b: str) -> float:
     return max(ratio, 0.9 * tokens)
 
 
-def pair_params(ref: Signature, other: Signature) -> list[tuple[str, str, float]]:
-    """Likely renames among the parameters that do not match by name, best first."""
+def pair_params(
+    ref: Signature, other: Signature, ignored: Iterable[str] = DEFAULT_IGNORED
+) -> list[tuple[str, str, float]]:
+    """Likely renames among the parameters that do not match by name, best first.
+
+    Parameters that never count (``device``, ``name``...) are never paired.
+    """
     ref_names, other_names = ref.names(), other.names()
-    common = set(ref_names) & set(other_names)
-    left = [n for n in ref_names if n not in common]
-    right = [n for n in other_names if n not in common]
+    skip = (set(ref_names) & set(other_names)) | set(ignored)
+    left = [n for n in ref_names if n not in skip]
+    right = [n for n in other_names if n not in skip]
     candidates = []
     for a in left:
         for b in right:
@@ -92,7 +99,7 @@ def pair_params(ref: Signature, other: Signature) -> list[tuple[str, str, float]
             pa, pb = ref.get(a), other.get(b)
             same_default = 1.0 if pa and pb and pa.default == pb.default else 0.0
             score = 0.6 * name + 0.3 * pos + 0.1 * same_default
-            if name >= 0.45 and score >= 0.6:
+            if name >= 0.6 and score >= 0.65:
                 candidates.append((score, a, b))
     pairs, used_a, used_b = [], set(), set()
     for score, a, b in sorted(candidates, reverse=True):

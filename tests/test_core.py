@@ -280,3 +280,20 @@ def test_docstring_overloads_are_merged_and_loose_lines_parsed():
     loose = parse_signature_text("arange(start=0, end, step=1, *, out=None) -> Tensor")
     assert loose.names() == ["start", "end", "step", "out"]
     assert loose.get("end").default is None and loose.get("out").kind == KEYWORD_ONLY
+
+
+def test_draft_pairs_renames_not_lookalikes():
+    from sphinx_apidiff.draft import pair_params
+
+    relu = pair_params(_sig(("inplace", "False")), _sig(("name", "None")))
+    assert relu == []  # `name` never counts, and inplace is not a rename of anything
+    softmax = pair_params(
+        _sig(("input", None), ("dim", "None"), ("dtype", "None")),
+        _sig(("inp", None), ("axis", "None")),
+    )
+    assert [(a, b) for a, b, _ in softmax] == [("input", "inp"), ("dim", "axis")]
+    norm = pair_params(
+        _sig(("num_features", None), ("momentum", "0.1")),
+        _sig(("num_channels", None), ("affine", "True")),
+    )
+    assert [(a, b) for a, b, _ in norm] == [("num_features", "num_channels")]
