@@ -5,14 +5,24 @@ No Sphinx imports here.
 
 from __future__ import annotations
 
-import base64
-import io
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 
+# The wire format is the worker's own: one definition for both ends of the pipe.
+from .runtime.worker import decode_array, encode_array
 from .spec import FLOAT_DTYPES, INT_DTYPES, InputSpec
+
+__all__ = [
+    "Comparison",
+    "compare_arrays",
+    "compare_values",
+    "decode_value",
+    "encode_array",
+    "make_inputs",
+    "prelude",
+]
 
 
 def make_inputs(inputs: list[InputSpec], seed: int) -> dict[str, np.ndarray]:
@@ -57,16 +67,10 @@ def prelude(inputs: list[InputSpec], seed: int, framework: str, factory: str | N
     return "\n".join(lines)
 
 
-def encode_array(array: np.ndarray) -> str:
-    buffer = io.BytesIO()
-    np.save(buffer, array, allow_pickle=False)
-    return base64.b64encode(buffer.getvalue()).decode("ascii")
-
-
 def decode_value(encoded: dict[str, Any]) -> Any:
     kind = encoded.get("t")
     if kind == "array":
-        return np.load(io.BytesIO(base64.b64decode(encoded["npy"])), allow_pickle=False)
+        return decode_array(encoded["npy"])
     if kind == "seq":
         return [decode_value(item) for item in encoded["items"]]
     if kind == "none":
