@@ -572,6 +572,8 @@ class Engine:
                     "versions": result.versions,
                     "result": data,
                 },
+                atol=job.example.atol,
+                rtol=job.example.rtol,
             )
 
     def _run_side(

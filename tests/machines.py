@@ -1,0 +1,145 @@
+"""Another machine, simulated: a results store as another CPU would have written it.
+
+Floats differ in their last bits across CPUs and BLAS kernels; a deviation within
+the tolerance may be 0.0 on one machine and 2.38e-07 on another. These helpers
+write such a store, and compare what two builds found with the store's own rule.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from pathlib import Path
+from typing import Any
+
+from sphinx_apidiff.spec import read_pair_file
+from sphinx_apidiff.store import DEVIATIONS, disagreement
+
+SMALLEST_ATOL = 1e-6  # the default; no example of the tests or the guide has a smaller one
+
+
+def _last_bits(value: float, steps: int) -> float:
+    for _ in range(steps):
+        value = math.nextafter(value, math.inf)
+    return value
+
+
+def perturb_store(store: Path) -> list[str]:
+    """Rewrite every stored deviation as another CPU might have measured it; what changed.
+
+    A passing comparison's deviation below the smallest atol moves within it (0.0
+    becomes 2.38e-07, 2.38e-07 becomes 0.0); any other non-zero one changes in its
+    last bits. Exact zeros of a failing comparison (integers) stay.
+    """
+    changed = []
+    for file in sorted(store.glob("*.json")):
+        data = json.loads(file.read_text(encoding="utf-8"))
+        for index, entry in enumerate(data["examples"]):
+            for name, comp in (entry or {}).get("result", {}).get("results", {}).items():
+                before = {k: comp[k] for k in DEVIATIONS}
+                tiny = comp["max_abs"] is not None and comp["max_abs"] < SMALLEST_ATOL
+                if comp["passed"] and tiny:
+                    if comp["max_abs"] == 0.0:
+                        comp["max_abs"], comp["max_rel"] = 2.384185791015625e-07, 1.19e-07
+                    else:
+                        comp["max_abs"], comp["max_rel"] = 0.0, 0.0
+                else:
+                    for key in DEVIATIONS:
+                        if comp[key]:
+                            comp[key] = _last_bits(comp[key], 1 + len(changed) % 3)
+                if before != {k: comp[k] for k in DEVIATIONS}:
+                    changed.append(f"{file.stem}[{index}].{name}")
+        file.write_text(
+            json.dumps(data, indent=1, sort_keys=True, ensure_ascii=False) + "\n", encoding="utf-8"
+        )
+    return changed
+
+
+def tolerances(srcdir: Path, report: dict[str, Any]) -> dict[str, list[tuple[float, float]]]:
+    """``(atol, rtol)`` of each example of each pair of a build report, from its YAML file."""
+    found = {}
+    for pair in report["pairs"]:
+        if not pair["examples"]:
+            found[pair["id"]] = []
+            continue
+        spec, _ = read_pair_file(srcdir / pair["source"])  # an inline pair would need its page
+        assert spec is not None, pair["source"]
+        found[pair["id"]] = [(ex.atol, ex.rtol) for ex in spec.examples]
+    return found
+
+
+def report_disagreements(stored: dict[str, Any], live: dict[str, Any], srcdir: Path) -> list[str]:
+    """Where a report built from a store says something else than the live one, by the rule."""
+    tols = tolerances(srcdir, live)
+    problems = []
+    stored_pairs = {p["id"]: p for p in stored["pairs"]}
+    for pair in live["pairs"]:
+        other = stored_pairs.get(pair["id"])
+        if other is None:
+            problems.append(f"{pair['id']}: missing")
+            continue
+        for key in sorted(set(pair) - {"examples"}):
+            if pair[key] != other.get(key):
+                problems.append(
+                    f"{pair['id']}: {key} {other.get(key)!r} stored, {pair[key]!r} live"
+                )
+        if len(pair["examples"]) != len(other["examples"]):
+            problems.append(f"{pair['id']}: {len(other['examples'])} examples stored")
+            continue
+        for index, (mine, theirs) in enumerate(
+            zip(pair["examples"], other["examples"], strict=True)
+        ):
+            atol, rtol = tols[pair["id"]][index]
+            found = disagreement(theirs, mine, atol, rtol)
+            if found:
+                problems.append(f"{pair['id']} example {index} ({mine['title']}): {found}")
+    problems += [
+        f"{pid}: not in the live build"
+        for pid in sorted(set(stored_pairs) - {p["id"] for p in live["pairs"]})
+    ]
+    return problems
+
+
+def store_changes(
+    committed: Path, refreshed: Path, srcdir: Path, report: dict[str, Any]
+) -> list[str]:
+    """The files a refresh rewrote, each with what changed in it (by the rule)."""
+    tols = tolerances(srcdir, report)
+    problems = []
+    names = sorted(
+        {p.name for p in committed.glob("*.json")} | {p.name for p in refreshed.glob("*.json")}
+    )
+    for name in names:
+        old, new = committed / name, refreshed / name
+        if not old.exists() or not new.exists():
+            problems.append(f"{name}: {'added' if new.exists() else 'removed'} by the refresh")
+            continue
+        if old.read_bytes() == new.read_bytes():
+            continue
+        a, b = (json.loads(f.read_text(encoding="utf-8")) for f in (old, new))
+        why = [
+            f"{key} changed"
+            for key in sorted(set(a) | set(b))
+            if key != "examples" and a.get(key) != b.get(key)
+        ]
+        if len(a.get("examples", [])) != len(b.get("examples", [])):
+            why.append("the number of examples changed")
+        pair_tols = tols.get(b.get("id"), [])
+        for index, (x, y) in enumerate(
+            zip(a.get("examples", []), b.get("examples", []), strict=False)
+        ):
+            atol, rtol = pair_tols[index] if index < len(pair_tols) else (0.0, 0.0)
+            found = disagreement(x, y, atol, rtol)
+            if found:
+                why.append(f"example {index} ({(y or {}).get('title')}): {found}")
+        problems.append(f"{name}: " + ("; ".join(why) or "rewritten, same data"))
+    return problems
+
+
+_DEVIATION_CELL = re.compile(r"<td><p>(?:0|[0-9.]+e[-+][0-9]+|[0-9]*\.[0-9]+|[0-9]+)</p></td>")
+
+
+def without_deviations(html: str) -> str:
+    """A page with its deviation cells blanked (the numbers that differ across CPUs)."""
+    return _DEVIATION_CELL.sub("<td><p>#</p></td>", html)
