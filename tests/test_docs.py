@@ -1,7 +1,10 @@
 """The project's own guide: it builds live without a warning, and from the committed store.
 
 These build ``docs/`` itself (58 pairs, 130 examples): a pair whose example stops
-agreeing, or a results store left stale after editing a pair, fails here.
+agreeing, or a results store left stale after editing a pair, fails here. The live
+build refreshes a copy of the committed store (``make store``): on any machine it
+must rewrite no file, since stored results are compared by the store's own rule
+(verdicts exactly, deviations to 3 significant digits or within the tolerance).
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ import pytest
 from sphinx.testing.util import SphinxTestApp
 
 from .conftest import status_of, warnings_of
+from .machines import perturb_store, report_disagreements, store_changes
 
 DOCS = Path(__file__).resolve().parent.parent / "docs"
 
@@ -22,7 +26,9 @@ DOCS = Path(__file__).resolve().parent.parent / "docs"
 def live(tmp_path_factory):
     src = tmp_path_factory.mktemp("docs") / "docs"
     shutil.copytree(DOCS, src, ignore=shutil.ignore_patterns("_build"))
-    app = SphinxTestApp("html", srcdir=src, parallel=2)
+    app = SphinxTestApp(
+        "html", srcdir=src, parallel=2, confoverrides={"apidiff_store_update": True}
+    )
     app.build()
     yield app
     app.cleanup()
@@ -39,19 +45,66 @@ def test_guide_builds_live_without_warnings(live):
     assert "errored" in status_of(live) and " 0 errored" in status_of(live)
 
 
-def test_committed_store_is_current(live):
-    """Rendering from the store alone gives the live results (refresh: `make store`)."""
+def _from_store(srcdir, builddir):
     app = SphinxTestApp(
         "html",
-        srcdir=live.srcdir,
-        builddir=live.srcdir.parent / "from-store",
+        srcdir=srcdir,
+        builddir=builddir,
         freshenv=True,
         confoverrides={"apidiff_execution_mode": "cache", "apidiff_cache_path": "_nocache"},
     )
     app.build()
     app.cleanup()
+    return app
+
+
+def _report(app):
+    return json.loads((app.outdir / "apidiff.json").read_text(encoding="utf-8"))
+
+
+def test_committed_store_is_current(live):
+    """A refresh here changes no file, and the store alone renders the live verdicts."""
+    changes = store_changes(
+        DOCS / "_apidiff_store", live.srcdir / "_apidiff_store", live.srcdir, _report(live)
+    )
+    assert changes == [], "the results store is stale: run `make store`\n" + "\n".join(changes)
+
+    app = _from_store(live.srcdir, live.srcdir.parent / "from-store")
     stale = [w for w in warnings_of(app) if "apidiff" in w]
     assert stale == [], "the results store is stale: run `make store`\n" + "\n".join(stale)
-    live_report = json.loads((live.outdir / "apidiff.json").read_text(encoding="utf-8"))
-    stored = json.loads((app.outdir / "apidiff.json").read_text(encoding="utf-8"))
-    assert stored == live_report
+    problems = report_disagreements(_report(app), _report(live), live.srcdir)
+    assert problems == [], "rendered from the store:\n" + "\n".join(problems)
+
+
+def test_a_store_from_another_machine_travels(live, tmp_path):
+    """The committed store as another CPU would have written it renders the same verdicts,
+    and a refresh here leaves every file of it alone."""
+    src = tmp_path / "docs"
+    shutil.copytree(live.srcdir, src, ignore=shutil.ignore_patterns("_build", "_apidiff_store"))
+    shutil.copytree(DOCS / "_apidiff_store", src / "_apidiff_store")
+    assert len(perturb_store(src / "_apidiff_store")) > 100
+    before = {p.name: p.read_bytes() for p in (src / "_apidiff_store").glob("*.json")}
+
+    app = _from_store(src, tmp_path / "from-store")
+    assert [w for w in warnings_of(app) if "apidiff" in w] == []
+    problems = report_disagreements(_report(app), _report(live), src)
+    assert problems == [], "rendered from the store:\n" + "\n".join(problems)
+
+    refresh = SphinxTestApp(  # results from the live build's cache: nothing executes again
+        "html",
+        srcdir=src,
+        builddir=tmp_path / "refresh",
+        parallel=2,
+        confoverrides={
+            "apidiff_store_update": True,
+            "apidiff_cache_path": str(live.srcdir / "_build" / "apidiff-cache"),
+        },
+    )
+    refresh.build()
+    refresh.cleanup()
+    assert warnings_of(refresh) == []
+    assert " 0 run, 130 cached" in status_of(refresh)
+    after = {p.name: p.read_bytes() for p in (src / "_apidiff_store").glob("*.json")}
+    assert sorted(after) == sorted(before)
+    assert [name for name in sorted(after) if after[name] != before[name]] == []
+    assert "58 pair(s)" not in status_of(refresh) and "0 pair(s) written" in status_of(refresh)
