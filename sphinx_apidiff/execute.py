@@ -557,6 +557,7 @@ class Engine:
                 self.store.record_signature(pair_id, apis, fw, sig.to_json())
         for job, result in zip(jobs, results, strict=True):
             if result.from_store or result.status == "not-run":
+                self.store.keep_example(pair_id, apis, job.index)  # no news is not a change
                 continue
             data = result.to_json()
             for side in data["sides"].values():

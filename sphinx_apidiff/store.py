@@ -203,6 +203,14 @@ class Store:
         else:
             examples[index] = _rounded(value)
 
+    def keep_example(self, pair_id: str, apis: dict[str, str], index: int) -> None:
+        """Keep the stored result of an example that did not run in this refresh."""
+        examples = self._pair(pair_id, apis)["examples"]
+        while len(examples) <= index:
+            examples.append(None)
+        old = self._loaded.get(pair_id, {}).get("examples", [])
+        examples[index] = old[index] if index < len(old) else None
+
     def flush(self) -> list[Path]:
         """Write every pair recorded in this run whose data changed; returns the files written."""
         written: list[Path] = []

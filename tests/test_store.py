@@ -370,3 +370,23 @@ def test_a_refresh_over_another_machines_store_rewrites_only_real_changes(rootdi
     norm = json.loads(after["instance-norm.json"])["examples"][0]["result"]["results"]["y"]
     assert norm["dtypes"]["megengine"] == "float32"
     assert norm["max_abs"] == round_deviation(norm["max_abs"])  # written rounded
+
+
+def test_a_refresh_where_a_framework_is_missing_keeps_its_stored_results(
+    rootdir, tmp_path, monkeypatch
+):
+    live = _live_with_store(rootdir, tmp_path)
+    store = live.srcdir / "_apidiff_store"
+    before = _files(store)
+    monkeypatch.setenv("APIDIFF_PYTHON_MEGENGINE", str(tmp_path / "no-such-python"))
+    app = build_root(
+        rootdir,
+        "basic",
+        tmp_path / "live",
+        freshenv=True,
+        confoverrides={**STORE, "apidiff_store_update": True},
+    )
+    app.cleanup()
+    assert any("[apidiff.runtime]" in w for w in warnings_of(app))
+    assert _files(store) == before  # the stored MegEngine results are not news to lose
+    assert "0 pair(s) written, 0 removed" in status_of(app)
