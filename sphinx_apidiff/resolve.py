@@ -94,6 +94,12 @@ def _resolve(app: Sphinx, eng: Engine, pending: list[PairEntry]) -> None:
     stream = eng.run_iter([job for _, _, job in jobs])
     sigs = collect_signatures()
 
+    if eng.store is not None:
+        for where, problem in eng.store.problems:
+            if eng.store.update:  # this refresh rewrites or removes the file
+                logger.info(bold("apidiff: ") + f"{where}: {problem}")
+            else:
+                warn(problem, "store", where)
     warned: set[str] = set()
     if eng.mode == "cache":  # nothing runs: runtimes are not needed, the store speaks
         warned.update(eng.unavailable)

@@ -138,16 +138,35 @@ class Store:
         self._loaded: dict[str, dict[str, Any]] = {}  # as read, to leave agreeing files alone
         self._dirty: set[str] = set()
         self._signatures: dict[tuple[str, str], dict[str, Any]] = {}
+        self.problems: list[tuple[str, str]] = []  # ("file:line", why it was not read)
         if self.path.is_dir():
             for file in sorted(self.path.glob("*.json")):
                 try:
-                    data = json.loads(file.read_text(encoding="utf-8"))
-                except (OSError, ValueError):
+                    text = file.read_text(encoding="utf-8")
+                    data = json.loads(text)
+                except (OSError, ValueError) as exc:
+                    line = getattr(exc, "lineno", 1)
+                    self.problems.append(
+                        (f"{file}:{line}", f"cannot read the stored results: {exc}")
+                    )
                     continue
-                if isinstance(data, dict) and data.get("version") in READABLE_VERSIONS:
-                    self._pairs[file.stem] = self._loaded[file.stem] = data
-                    for fw, sig in data.get("signatures", {}).items():
-                        self._signatures[(fw, sig.get("api"))] = sig
+                version = data.get("version") if isinstance(data, dict) else None
+                if version not in READABLE_VERSIONS:
+                    line = next(
+                        (n for n, t in enumerate(text.splitlines(), 1) if '"version"' in t), 1
+                    )
+                    readable = ", ".join(map(str, READABLE_VERSIONS))
+                    self.problems.append(
+                        (
+                            f"{file}:{line}",
+                            f"stored results in format {version!r}, not one this sphinx-apidiff "
+                            f"reads ({readable}): ignored; refresh the results store",
+                        )
+                    )
+                    continue
+                self._pairs[file.stem] = self._loaded[file.stem] = data
+                for fw, sig in data.get("signatures", {}).items():
+                    self._signatures[(fw, sig.get("api"))] = sig
 
     # -- reading ----------------------------------------------------------------------
 

@@ -390,3 +390,35 @@ def test_a_refresh_where_a_framework_is_missing_keeps_its_stored_results(
     assert any("[apidiff.runtime]" in w for w in warnings_of(app))
     assert _files(store) == before  # the stored MegEngine results are not news to lose
     assert "0 pair(s) written, 0 removed" in status_of(app)
+
+
+def test_unreadable_store_files_are_located_warnings(rootdir, tmp_path):
+    live = _live_with_store(rootdir, tmp_path)
+    store = live.srcdir / "_apidiff_store"
+    (store / "cat.json").write_text("<<<<<<< HEAD\n{}\n", encoding="utf-8")  # a merge conflict
+    norm = json.loads((store / "instance-norm.json").read_text(encoding="utf-8"))
+    (store / "instance-norm.json").write_text(json.dumps({**norm, "version": 99}), "utf-8")
+    out = tmp_path / "hosted"
+    proc = _build_without_frameworks(live.srcdir, out)
+    assert proc.returncode == 0, proc.stderr
+    assert "Traceback" not in proc.stderr
+    assert (
+        f"{store / 'cat.json'}:1: WARNING: cannot read the stored results: Expecting value: "
+        "line 1 column 1 (char 0) [apidiff.store]" in proc.stderr
+    ), proc.stderr
+    assert (
+        f"{store / 'instance-norm.json'}:1: WARNING: stored results in format 99, not one this "
+        "sphinx-apidiff reads (1, 2): ignored; refresh the results store [apidiff.store]"
+        in proc.stderr
+    ), proc.stderr
+    assert "inline.html" in {p.name for p in out.iterdir()}
+
+
+def test_a_refresh_replaces_an_unreadable_store_file(rootdir, tmp_path):
+    live = _live_with_store(rootdir, tmp_path)
+    store = live.srcdir / "_apidiff_store"
+    good = (store / "cat.json").read_bytes()
+    (store / "cat.json").write_text("<<<<<<< HEAD\n{}\n", encoding="utf-8")
+    again = _refresh(rootdir, tmp_path)  # no warning: the refresh is the cure
+    assert "cat.json:1: cannot read the stored results" in status_of(again)
+    assert (store / "cat.json").read_bytes() == good
