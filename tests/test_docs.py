@@ -82,7 +82,8 @@ def test_a_store_from_another_machine_travels(live, tmp_path):
     src = tmp_path / "docs"
     shutil.copytree(live.srcdir, src, ignore=shutil.ignore_patterns("_build", "_apidiff_store"))
     shutil.copytree(DOCS / "_apidiff_store", src / "_apidiff_store")
-    assert len(perturb_store(src / "_apidiff_store")) > 100
+    changed = perturb_store(src / "_apidiff_store")
+    assert {"cat[0].y", "instance-norm[0].y", "std[0].y"} <= set(changed)  # 0.0, 2.38e-07, 0.115
     before = {p.name: p.read_bytes() for p in (src / "_apidiff_store").glob("*.json")}
 
     app = _from_store(src, tmp_path / "from-store")
@@ -103,8 +104,8 @@ def test_a_store_from_another_machine_travels(live, tmp_path):
     refresh.build()
     refresh.cleanup()
     assert warnings_of(refresh) == []
-    assert " 0 run, 130 cached" in status_of(refresh)
+    assert " 0 run, " in status_of(refresh)
     after = {p.name: p.read_bytes() for p in (src / "_apidiff_store").glob("*.json")}
     assert sorted(after) == sorted(before)
     assert [name for name in sorted(after) if after[name] != before[name]] == []
-    assert "58 pair(s)" not in status_of(refresh) and "0 pair(s) written" in status_of(refresh)
+    assert ": 0 pair(s) written, 0 removed" in status_of(refresh)
