@@ -15,6 +15,8 @@ from sphinx.testing.util import SphinxTestApp
 
 from .conftest import status_of, warnings_of
 
+pytestmark = pytest.mark.megengine  # every test here runs the real MegEngine
+
 DOCS = Path(__file__).resolve().parent.parent / "docs"
 
 

@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from .conftest import build_root, status_of, warnings_of
+
+pytestmark = pytest.mark.megengine  # every test here runs the real MegEngine
 
 
 def test_parallel_build_matches_serial(rootdir, tmp_path):

@@ -8,7 +8,11 @@ import shutil
 import subprocess
 import sys
 
+import pytest
+
 from .conftest import build_root, warnings_of
+
+pytestmark = pytest.mark.megengine  # every test here runs the real MegEngine
 
 STORE = {"apidiff_store_path": "_apidiff_store"}
 
