@@ -133,6 +133,7 @@ def test_check_agrees_with_the_build(rootdir, tmp_path):
     assert proc.returncode == 1  # the legacy example does not run
     checked = json.loads(proc.stdout)
     by_id = {p["id"]: p for p in checked["pairs"]}
+    assert len(built["pairs"]) == 6 and sorted(by_id) == sorted(p["id"] for p in built["pairs"])
     for pair in built["pairs"]:
         other = by_id[pair["id"]]
         assert [e["status"] for e in other["examples"]] == [e["status"] for e in pair["examples"]]
