@@ -14,37 +14,41 @@ cd "$(dirname "$0")/.."
 root=$PWD
 . scripts/common.sh
 
-pip_install() {  # pip_install VENV ARGS...: quiet, without pip's noise about editable extras
+pip_install() {  # pip_install VENV ARGS...: quiet, without the local index's noise; fails with pip
   local venv=$1; shift
   "$venv/bin/pip" install --quiet --disable-pip-version-check "$@" 2>&1 \
-    | grep -v "is ignored: it is neither" || true
+    | { grep -v "is ignored: it is neither" || true; }
+}
+
+check_venv() {
+  "$venv/bin/python" -c "import sphinx, torch, sphinx_apidiff, myst_parser, hypothesis" \
+    || { echo "bootstrap: $venv is incomplete" >&2; exit 1; }
 }
 
 stamp_ok() { [ -f "$1/.apidiff-stamp" ] && [ "$(cat "$1/.apidiff-stamp")" = "$2" ]; }
 hash_of() { sha256sum "$@" | sha256sum | cut -c1-16; }
 
 venv=${APIDIFF_VENV:-.venv}
-constraints=${APIDIFF_CONSTRAINTS:-constraints}
 
 # -- the Sphinx side ------------------------------------------------------------
 py311=$(find_python 3.11) || { echo "bootstrap: Python 3.11 not found" >&2; exit 1; }
-if [ "$constraints" = none ]; then
+if [ "${APIDIFF_CONSTRAINTS:-}" = none ]; then
   # Unpinned on purpose: install (again) and upgrade everything but torch to the newest.
   echo "bootstrap: $venv with the newest releases (no constraints; torch==2.13.0)"
   [ -x "$venv/bin/python" ] || "$py311" -m venv "$venv"
   pip_install "$venv" --upgrade --upgrade-strategy eager "${PY311_REQUIREMENTS[@]}"
-  want=unconstrained
+  check_venv
+  echo unconstrained > "$venv/.apidiff-stamp"
 else
   want="$(hash_of pyproject.toml scripts/bootstrap.sh scripts/common.sh constraints/py311.txt)"
   if ! stamp_ok "$venv" "$want"; then
     echo "bootstrap: building $venv with $py311 (pinned by constraints/py311.txt)"
     "$py311" -m venv "$venv"
     pip_install "$venv" -c constraints/py311.txt "${PY311_REQUIREMENTS[@]}"
+    check_venv
+    echo "$want" > "$venv/.apidiff-stamp"
   fi
 fi
-"$venv/bin/python" -c "import sphinx, torch, sphinx_apidiff, myst_parser, hypothesis" \
-  || { echo "bootstrap: $venv is incomplete" >&2; exit 1; }
-echo "$want" > "$venv/.apidiff-stamp"
 
 # -- the MegEngine runtime (always pinned: it is the runtime the guide documents) -------
 py310=$(find_python 3.10) || { echo "bootstrap: Python 3.10 not found (MegEngine 1.13 needs <= 3.10)" >&2; exit 1; }
