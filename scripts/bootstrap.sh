@@ -14,12 +14,6 @@ cd "$(dirname "$0")/.."
 root=$PWD
 . scripts/common.sh
 
-pip_install() {  # pip_install VENV ARGS...: quiet, without the local index's noise; fails with pip
-  local venv=$1; shift
-  "$venv/bin/pip" install --quiet --disable-pip-version-check "$@" 2>&1 \
-    | { grep -v "is ignored: it is neither" || true; }
-}
-
 check_venv() {
   "$venv/bin/python" -c "import sphinx, torch, sphinx_apidiff, myst_parser, hypothesis" \
     || { echo "bootstrap: $venv is incomplete" >&2; exit 1; }

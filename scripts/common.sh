@@ -12,6 +12,12 @@ find_python() {  # find_python 3.11 -> path of an interpreter of that version
   return 1
 }
 
+pip_install() {  # pip_install VENV ARGS...: quiet, without the local index's noise; fails with pip
+  local venv=$1; shift
+  "$venv/bin/pip" install --quiet --disable-pip-version-check "$@" 2>&1 \
+    | { grep -v "is ignored: it is neither" || true; }
+}
+
 # What each environment installs, in one place (scripts/lock.sh freezes exactly these).
 # torch is pinned here, always: an unpinned torch would pull a multi-GB CUDA build.
 PY311_REQUIREMENTS=("torch==2.13.0" -e ".[test,myst,docs,lint]" hypothesis)

@@ -27,7 +27,7 @@ freeze() {  # freeze VENV OUT COMMENT: pip freeze, less this package, with a hea
 
 py311=$(find_python 3.11) || { echo "lock: Python 3.11 not found" >&2; exit 1; }
 "$py311" -m venv "$tmp/py311"
-"$tmp/py311/bin/pip" install --quiet --disable-pip-version-check "${PY311_REQUIREMENTS[@]}"
+pip_install "$tmp/py311" "${PY311_REQUIREMENTS[@]}"
 grep -q "^torch==2\.13\.0" <("$tmp/py311/bin/pip" freeze) \
   || { echo "lock: torch is not 2.13.0" >&2; exit 1; }
 freeze "$tmp/py311" constraints/py311.txt \
@@ -35,6 +35,6 @@ freeze "$tmp/py311" constraints/py311.txt \
 
 py310=$(find_python 3.10) || { echo "lock: Python 3.10 not found" >&2; exit 1; }
 "$py310" -m venv "$tmp/megengine"
-"$tmp/megengine/bin/pip" install --quiet --disable-pip-version-check "${MEGENGINE_REQUIREMENTS[@]}"
+pip_install "$tmp/megengine" "${MEGENGINE_REQUIREMENTS[@]}"
 freeze "$tmp/megengine" constraints/megengine.txt \
   "The MegEngine runtime (.venv-megengine, Python 3.10): megengine 1.13.0 and numpy < 2."
