@@ -4,7 +4,7 @@ SHELL := /bin/bash
 export APIDIFF_PYTHON_MEGENGINE ?= $(CURDIR)/.venv-megengine/bin/python
 SPHINXOPTS ?= -W --keep-going -j 2
 
-.PHONY: docs docs-zh test bootstrap lint bench store clean
+.PHONY: docs docs-zh test test-newest bootstrap lock lint bench store clean
 
 bootstrap:
 	@scripts/bootstrap.sh
@@ -15,11 +15,17 @@ docs: bootstrap  ## build the guide (live: introspects and executes), English
 docs-zh: bootstrap  ## the same guide in Chinese
 	.venv/bin/sphinx-build $(SPHINXOPTS) -b html -D language=zh_CN docs docs/_build/html-zh_CN
 
-test: bootstrap  ## the test suite, on the real torch and MegEngine
+test: bootstrap  ## the test suite, on the real torch and MegEngine, with the pinned tools
 	.venv/bin/python -m pytest $(PYTEST_ARGS)
 
+test-newest:  ## the same suite against the newest Sphinx, Babel, pytest, ... (torch stays 2.13.0)
+	@APIDIFF_VENV=.venv-newest APIDIFF_CONSTRAINTS=none scripts/bootstrap.sh
+	.venv-newest/bin/python -m pytest $(PYTEST_ARGS)
+
+lock:  ## refresh constraints/*.txt from fresh, unpinned environments (then run `make test`)
+	scripts/lock.sh
+
 lint: bootstrap
-	.venv/bin/pip install --quiet --disable-pip-version-check -e ".[lint]"
 	.venv/bin/python -m ruff check sphinx_apidiff tests benchmarks tools
 	.venv/bin/python -m mypy sphinx_apidiff
 
@@ -27,8 +33,8 @@ store: bootstrap  ## refresh the committed results store (docs/_apidiff_store) f
 	.venv/bin/sphinx-build -E -W --keep-going -b html -D apidiff_store_update=1 docs docs/_build/html
 
 bench: bootstrap  ## the speed benchmark against jupyter-sphinx (see benchmarks/)
-	.venv/bin/pip install --quiet --disable-pip-version-check -e ".[bench]"
-	.venv-megengine/bin/pip install --quiet --disable-pip-version-check ipykernel
+	.venv/bin/pip install --quiet --disable-pip-version-check -c constraints/py311.txt -e ".[bench]"
+	.venv-megengine/bin/pip install --quiet --disable-pip-version-check -c constraints/megengine.txt ipykernel
 	.venv/bin/python benchmarks/bench_build.py
 
 clean:

@@ -2,50 +2,59 @@
 # Set up what the docs and the tests need, idempotently:
 #   .venv           Python >= 3.11: Sphinx, this package (editable), torch==2.13.0 (CPU), test tools
 #   .venv-megengine Python 3.10:    megengine==1.13.0 with numpy<2 (MegEngine has no wheels for 3.11)
-# Re-running is cheap: each environment is rebuilt only when its requirements change.
+# Every version is pinned by constraints/py311.txt and constraints/megengine.txt (refresh them
+# with `make lock`), so CI and every developer test against the same releases.
+# Re-running is cheap: each environment is rebuilt only when its requirements or pins change.
+#
+#   APIDIFF_CONSTRAINTS=none   the Sphinx side unpinned and upgraded to the newest releases
+#                              (torch stays 2.13.0); `make test-newest` uses it in .venv-newest
+#   APIDIFF_VENV=DIR           the Sphinx side's environment (default .venv)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
+. scripts/common.sh
 
-find_python() {  # find_python 3.11 -> path of an interpreter of that version
-  local want=$1 candidate
-  for candidate in "python$want" \
-      "$(command -v pyenv >/dev/null 2>&1 && pyenv root)/versions/$want"*/bin/python \
-      "$HOME/.pyenv/versions/$want"*/bin/python /usr/bin/python"$want" /usr/local/bin/python"$want"; do
-    if [ -n "$candidate" ] && command -v "$candidate" >/dev/null 2>&1 &&
-        "$candidate" -c "import sys; sys.exit(sys.version_info[:2] != tuple(map(int, '$want'.split('.'))))" 2>/dev/null; then
-      command -v "$candidate"; return 0
-    fi
-  done
-  return 1
+check_venv() {
+  "$venv/bin/python" -c "import sphinx, torch, sphinx_apidiff, myst_parser, hypothesis" \
+    || { echo "bootstrap: $venv is incomplete" >&2; exit 1; }
 }
 
 stamp_ok() { [ -f "$1/.apidiff-stamp" ] && [ "$(cat "$1/.apidiff-stamp")" = "$2" ]; }
+hash_of() { sha256sum "$@" | sha256sum | cut -c1-16; }
+
+venv=${APIDIFF_VENV:-.venv}
 
 # -- the Sphinx side ------------------------------------------------------------
 py311=$(find_python 3.11) || { echo "bootstrap: Python 3.11 not found" >&2; exit 1; }
-want="$(sha256sum pyproject.toml scripts/bootstrap.sh | sha256sum | cut -c1-16)"
-if ! stamp_ok .venv "$want"; then
-  echo "bootstrap: building .venv with $py311"
-  "$py311" -m venv .venv
-  # torch is pinned: the CPU wheel (an unpinned torch would pull a multi-GB CUDA build).
-  .venv/bin/pip install --quiet --disable-pip-version-check \
-    "torch==2.13.0" -e ".[test,myst,docs]" 2>&1 | grep -v "is ignored: it is neither" || true
-  .venv/bin/python -c "import sphinx, torch, sphinx_apidiff, myst_parser" \
-    || { echo "bootstrap: .venv is incomplete" >&2; exit 1; }
-  echo "$want" > .venv/.apidiff-stamp
+if [ "${APIDIFF_CONSTRAINTS:-}" = none ]; then
+  # Unpinned on purpose: install (again) and upgrade everything but torch to the newest.
+  echo "bootstrap: $venv with the newest releases (no constraints; torch==2.13.0)"
+  [ -x "$venv/bin/python" ] || "$py311" -m venv "$venv"
+  pip_install "$venv" --upgrade --upgrade-strategy eager "${PY311_REQUIREMENTS[@]}"
+  check_venv
+  echo unconstrained > "$venv/.apidiff-stamp"
+else
+  want="$(hash_of pyproject.toml scripts/bootstrap.sh scripts/common.sh constraints/py311.txt)"
+  if ! stamp_ok "$venv" "$want"; then
+    echo "bootstrap: building $venv with $py311 (pinned by constraints/py311.txt)"
+    "$py311" -m venv "$venv"
+    pip_install "$venv" -c constraints/py311.txt "${PY311_REQUIREMENTS[@]}"
+    check_venv
+    echo "$want" > "$venv/.apidiff-stamp"
+  fi
 fi
 
-# -- the MegEngine runtime ------------------------------------------------------------
+# -- the MegEngine runtime (always pinned: it is the runtime the guide documents) -------
 py310=$(find_python 3.10) || { echo "bootstrap: Python 3.10 not found (MegEngine 1.13 needs <= 3.10)" >&2; exit 1; }
-want_mge="megengine==1.13.0 numpy<2"
+# Only what this environment installs: a change on the Sphinx side must not rebuild 1 GB.
+want_mge="$({ echo "${MEGENGINE_REQUIREMENTS[*]}"; cat constraints/megengine.txt; } \
+  | sha256sum | cut -c1-16)"
 if ! stamp_ok .venv-megengine "$want_mge"; then
   echo "bootstrap: building .venv-megengine with $py310 (about 1 GB download the first time)"
   "$py310" -m venv .venv-megengine
-  .venv-megengine/bin/pip install --quiet --disable-pip-version-check \
-    "megengine==1.13.0" "numpy<2" 2>&1 | grep -v "is ignored: it is neither" || true
+  pip_install .venv-megengine -c constraints/megengine.txt "${MEGENGINE_REQUIREMENTS[@]}"
   .venv-megengine/bin/python -c "import megengine" 2>/dev/null \
     || { echo "bootstrap: megengine does not import in .venv-megengine" >&2; exit 1; }
   echo "$want_mge" > .venv-megengine/.apidiff-stamp
 fi
-echo "bootstrap: ready ($root/.venv, $root/.venv-megengine)"
+echo "bootstrap: ready ($root/$venv, $root/.venv-megengine)"

@@ -5,11 +5,30 @@ from __future__ import annotations
 import re
 
 import pytest
+import yaml
 from sphinx.testing.util import SphinxTestApp
 
-from .conftest import build_root, root_fixture, warnings_of
+from .conftest import ROOT, build_root, warnings_of
 
-app = root_fixture("bad")
+# pairs/python_tag.yaml carries a python/object/apply payload that, under an unsafe loader,
+# runs `echo pwned > "$APIDIFF_TEST_PAYLOAD"`: the tests point it at a file they watch.
+PAYLOAD = ROOT / "tests" / "roots" / "test-bad" / "pairs" / "python_tag.yaml"
+
+
+@pytest.fixture(scope="module")
+def payload_target(tmp_path_factory):
+    """Where the payload would write, for the builds of this module."""
+    target = tmp_path_factory.mktemp("payload") / "pwned.txt"
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("APIDIFF_TEST_PAYLOAD", str(target))
+        yield target
+
+
+@pytest.fixture(scope="module")
+def app(payload_target, rootdir, tmp_path_factory):
+    app = build_root(rootdir, "bad", tmp_path_factory.mktemp("bad"))
+    yield app
+    app.cleanup()
 
 
 def warning(app, pattern):
@@ -47,11 +66,22 @@ def test_no_traceback_every_page_built(app):
     assert "A page that builds while the others are broken." in good
 
 
-def test_safe_loader_runs_no_code(app):
-    assert not (app.srcdir / "pwned.txt").exists()
-    assert not any(app.srcdir.rglob("pwned.txt"))
+def test_safe_loader_runs_no_code(app, payload_target):
+    warning(app, r"python_tag\.yaml:4: WARNING: YAML tag not allowed")
+    assert (app.outdir / "pages" / "python_tag.html").exists()  # the build did read the page
+    assert not payload_target.exists()
 
 
+def test_the_payload_writes_where_the_safe_loader_test_looks(tmp_path, monkeypatch):
+    # What the test above would see if the loader were unsafe: the same text, loaded unsafely.
+    target = tmp_path / "pwned.txt"
+    monkeypatch.setenv("APIDIFF_TEST_PAYLOAD", str(target))
+    data = yaml.unsafe_load(PAYLOAD.read_text(encoding="utf-8"))
+    assert data["summary"] == 0  # os.system's exit status
+    assert target.read_text(encoding="utf-8") == "pwned\n"
+
+
+@pytest.mark.megengine
 def test_page_still_renders_what_it_can(app):
     # the API that does not exist is said so on the page; the other panel is complete
     page = (app.outdir / "pages" / "no_api.html").read_text(encoding="utf-8")

@@ -26,10 +26,12 @@ def row(pair_data, framework, name):
     return next(r for r in pair_data["params"] if r["names"].get(framework) == name)
 
 
+@pytest.mark.megengine
 def test_builds_without_warnings(app):
     assert warnings_of(app) == []
 
 
+@pytest.mark.megengine
 def test_instance_norm_facts_from_real_signatures(report):
     p = pair(report, "instance-norm")
     assert p["apis"] == {
@@ -60,6 +62,7 @@ def test_instance_norm_facts_from_real_signatures(report):
     assert p["category"] == "missing-params"
 
 
+@pytest.mark.megengine
 def test_builtin_signature_from_docstring(report):
     p = pair(report, "cat")
     assert row(p, "torch", "tensors")["names"]["megengine"] == "inps"
@@ -69,6 +72,7 @@ def test_builtin_signature_from_docstring(report):
     assert p["category"] in ("renamed", "extra-params")
 
 
+@pytest.mark.megengine
 def test_page_shows_panels_badge_sections(app):
     html = (app.outdir / "instance_norm.html").read_text(encoding="utf-8")
     assert 'id="comparison-instance-norm"' in html
@@ -116,6 +120,7 @@ def test_no_title_option_and_inline_yaml(app):
     assert "relu differences" in inline and "Same function." in inline
 
 
+@pytest.mark.megengine
 def test_example_executed_with_real_numbers(report, app):
     ex = pair(report, "instance-norm")["examples"][0]
     assert ex["status"] == "match"
@@ -128,6 +133,7 @@ def test_example_executed_with_real_numbers(report, app):
     )
 
 
+@pytest.mark.megengine
 def test_rebuild_with_nothing_changed_starts_no_worker(app):
     from sphinx.testing.util import SphinxTestApp
 
@@ -146,6 +152,7 @@ def _overview_rows(html):
     return [re.sub(r"<[^>]+>", " ", "<tr" + row).split() for row in table.split("<tr")[2:]]
 
 
+@pytest.mark.megengine
 def test_overview_table_lists_every_pair_sorted_and_linked(app):
     html = (app.outdir / "index.html").read_text(encoding="utf-8")
     rows = _overview_rows(html)
@@ -161,6 +168,7 @@ def test_overview_table_lists_every_pair_sorted_and_linked(app):
     assert "PyTorch 2.13.0" in header and "MegEngine 1.13.0" in header
 
 
+@pytest.mark.megengine
 def test_overview_table_filter_and_incremental_update(rootdir, tmp_path):
     from sphinx.testing.util import SphinxTestApp
 
@@ -192,6 +200,7 @@ def test_overview_table_filter_and_incremental_update(rootdir, tmp_path):
     assert rows[0][0] == "torch.cat"
 
 
+@pytest.mark.megengine
 def test_editing_a_pair_rereads_exactly_its_pages(rootdir, tmp_path):
     from sphinx.testing.util import SphinxTestApp
 

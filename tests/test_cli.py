@@ -12,7 +12,7 @@ import pytest
 
 from sphinx_apidiff import schema
 
-from .conftest import build_root, warnings_of
+from .conftest import SHARED, build_root, needs_shared, warnings_of
 
 PACKAGE = Path(__file__).resolve().parent.parent / "sphinx_apidiff"
 
@@ -63,6 +63,7 @@ def _new_and_build(rootdir, project, name, reference, other):
     return proc, text, pair, rows
 
 
+@pytest.mark.megengine
 def test_new_conv2d_draft_builds_unchanged(rootdir, project):
     _, _, pair, rows = _new_and_build(
         rootdir, project, "conv2d", "torch.nn.Conv2d", "megengine.module.Conv2d"
@@ -73,6 +74,7 @@ def test_new_conv2d_draft_builds_unchanged(rootdir, project):
     assert pair["examples"][0]["status"] == "match"
 
 
+@pytest.mark.megengine
 def test_new_softmax_pairs_dim_with_axis(rootdir, project):
     proc, text, pair, rows = _new_and_build(
         rootdir,
@@ -122,6 +124,7 @@ def test_new_refuses_to_overwrite_and_reports_unknown_api(project):
     assert list((project / "pairs").iterdir()) == [out]  # no partial or temporary file left
 
 
+@pytest.mark.megengine
 def test_check_agrees_with_the_build(rootdir, tmp_path):
     app = build_root(rootdir, "exec", tmp_path)
     app.cleanup()
@@ -130,6 +133,7 @@ def test_check_agrees_with_the_build(rootdir, tmp_path):
     assert proc.returncode == 1  # the legacy example does not run
     checked = json.loads(proc.stdout)
     by_id = {p["id"]: p for p in checked["pairs"]}
+    assert len(built["pairs"]) == 6 and sorted(by_id) == sorted(p["id"] for p in built["pairs"])
     for pair in built["pairs"]:
         other = by_id[pair["id"]]
         assert [e["status"] for e in other["examples"]] == [e["status"] for e in pair["examples"]]
@@ -139,6 +143,7 @@ def test_check_agrees_with_the_build(rootdir, tmp_path):
     assert diag["source"].endswith("legacy.yaml") and diag["line"] == 7
 
 
+@pytest.mark.megengine
 def test_check_text_table_and_exit_codes(rootdir, tmp_path):
     shutil.copytree(rootdir / "test-basic", tmp_path / "basic")
     ok = cli("check", "pairs", "--conf-dir", ".", cwd=tmp_path / "basic")
@@ -173,10 +178,11 @@ def test_schema_is_the_validator_and_is_shipped(tmp_path):
     )
 
 
-SEED = Path(__file__).resolve().parents[2] / "shared" / "seed" / "instance_norm_legacy.rst"
+SEED = SHARED / "seed" / "instance_norm_legacy.rst"
 
 
-@pytest.mark.skipif(not SEED.exists(), reason="the legacy seed page lies beside the repository")
+@pytest.mark.megengine
+@needs_shared("seed", "instance_norm_legacy.rst")
 def test_import_seed_page_builds_with_the_class_name_corrected(rootdir, project):
     out = project / "pairs" / "instance_norm.yaml"
     proc = cli("import", SEED, "-o", out, "--conf-dir", project, cwd=project)
@@ -217,6 +223,7 @@ def test_import_bad_input(project):
         assert "Traceback" not in proc.stderr
 
 
+@pytest.mark.megengine
 def test_pre_commit_hook_runs_check_on_the_staged_files(rootdir, tmp_path):
     import shlex
 

@@ -213,7 +213,10 @@ def test_inputs_are_seeded_and_typed():
     inputs = pair.examples[0].inputs
     a = compare.make_inputs(inputs, 0)
     b = compare.make_inputs(inputs, 0)
+    assert sorted(a) == sorted(b) == ["b", "i", "x"]
     assert all(np.array_equal(a[k], b[k]) for k in a)
+    # the seed decides the numbers: another seed draws others
+    assert not np.array_equal(compare.make_inputs(inputs, 1)["x"], a["x"])
     assert a["x"].dtype == np.float32 and a["x"].shape == (2, 3)
     assert a["i"].dtype == np.int64 and set(np.unique(a["i"])) <= {3, 4}
     assert a["b"].tolist() == [True, False]

@@ -19,6 +19,8 @@ from sphinx.testing.util import SphinxTestApp
 from .conftest import status_of, warnings_of
 from .machines import perturb_store, report_disagreements, store_changes
 
+pytestmark = pytest.mark.megengine  # every test here runs the real MegEngine
+
 DOCS = Path(__file__).resolve().parent.parent / "docs"
 
 

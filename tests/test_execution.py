@@ -28,6 +28,7 @@ def text(app, page):
     return re.sub(r"<[^>]+>", "", html(app, page))
 
 
+@pytest.mark.megengine
 def test_matching_example_reports_real_numbers(examples):
     ex = examples[("match", "4-D input")]
     assert ex["status"] == "match"
@@ -36,6 +37,7 @@ def test_matching_example_reports_real_numbers(examples):
     assert 0 < y["max_abs"] < 1e-5 and y["max_rel"] < 1e-4 and y["passed"]
 
 
+@pytest.mark.megengine
 def test_documented_difference_is_not_a_failure(app, examples):
     ex = examples[("avgpool", "Padding counted by PyTorch only")]
     assert ex["status"] == "differ" and ex["expect"] == "differ"
@@ -45,6 +47,7 @@ def test_documented_difference_is_not_a_failure(app, examples):
     assert not any("avgpool.yaml" in w for w in warnings_of(app))
 
 
+@pytest.mark.megengine
 def test_integer_literal_and_tuple_values(examples):
     ex = examples[("inputs", "Integer and literal inputs, tuple output")]
     assert ex["status"] == "match"
@@ -57,6 +60,7 @@ def test_integer_literal_and_tuple_values(examples):
     assert numbers["status"] == "match" and set(numbers["results"]) == {"y[0]", "y[1]", "y[2]", "s"}
 
 
+@pytest.mark.megengine
 def test_nan_inf_and_shape_mismatch(examples):
     assert examples[("nan", "NaN and -inf in the same places")]["status"] == "match"
     one_sided = examples[("nan", "NaN on one side only")]
@@ -68,6 +72,7 @@ def test_nan_inf_and_shape_mismatch(examples):
     assert shapes["results"]["y"]["max_abs"] is None
 
 
+@pytest.mark.megengine
 def test_legacy_snippet_gives_located_warning_and_readable_traceback(app, examples):
     assert examples[("legacy-instance-norm", "The legacy page's example")]["status"] == "error"
     [warning] = [w for w in warnings_of(app) if "legacy.yaml" in w]
@@ -83,6 +88,7 @@ def test_legacy_snippet_gives_located_warning_and_readable_traceback(app, exampl
     assert (app.outdir / "pages" / "match.html").exists()
 
 
+@pytest.mark.megengine
 def test_hang_and_crash_are_errors_and_later_examples_still_run(app, examples):
     hang = examples[("faults", "A snippet that hangs")]
     crash = examples[("faults", "A snippet that kills its worker")]
@@ -94,6 +100,7 @@ def test_hang_and_crash_are_errors_and_later_examples_still_run(app, examples):
     assert "ValueError: bad value" in page and "in helper" in page
 
 
+@pytest.mark.megengine
 def test_output_is_captured_and_escaped(app):
     page = html(app, "match")
     assert "&lt;script&gt;alert(" in page and "<script>alert(" not in page
@@ -104,6 +111,7 @@ def test_output_is_captured_and_escaped(app):
     assert "CUDA" not in page and "cuda" not in page
 
 
+@pytest.mark.megengine
 def test_summary_line(app):
     assert re.search(
         r"apidiff: 13 examples: 13 run, 0 cached, 6 matched, 3 differed, 4 errored", status_of(app)
@@ -117,6 +125,7 @@ def _rebuild(srcdir):
     return status_of(app)
 
 
+@pytest.mark.megengine
 def test_cache_no_change_prose_edit_code_edit(rootdir, tmp_path):
     first = build_root(rootdir, "exec", tmp_path)
     first.cleanup()
@@ -135,6 +144,7 @@ def test_cache_no_change_prose_edit_code_edit(rootdir, tmp_path):
     assert "3 examples: 1 run, 2 cached" in _rebuild(src)
 
 
+@pytest.mark.megengine
 def test_corrupt_cache_entry_is_recomputed(rootdir, tmp_path):
     first = build_root(rootdir, "exec", tmp_path)
     first.cleanup()
@@ -149,6 +159,7 @@ def test_corrupt_cache_entry_is_recomputed(rootdir, tmp_path):
     assert "13 examples: 2 run, 11 cached" in status_of(app)
 
 
+@pytest.mark.megengine
 def test_framework_upgrade_invalidates_its_results(rootdir, tmp_path, monkeypatch):
     """A new framework version (as the runtime reports it) re-reads its pages and re-runs."""
     import dataclasses
@@ -182,7 +193,8 @@ def test_framework_upgrade_invalidates_its_results(rootdir, tmp_path, monkeypatc
             "2 examples: 0 run, 0 cached, 0 matched, 0 differed, 0 errored, 2 not run",
             "not-run",
         ),
-        ("force", "2 examples: 2 run, 0 cached, 2 matched", "match"),
+        pytest.param("force", "2 examples: 2 run, 0 cached, 2 matched", "match",
+                     marks=pytest.mark.megengine),
     ],
 )
 def test_execution_modes(rootdir, tmp_path, mode, summary, status):

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import pytest
 from docutils import nodes
 
 from .conftest import build_root, warnings_of
 
 
+@pytest.mark.megengine
 def test_chinese_page(rootdir, tmp_path):
     app = build_root(rootdir, "basic", tmp_path, confoverrides={"language": "zh_CN"})
     try:

@@ -18,9 +18,9 @@ from sphinx_apidiff.execute import Engine
 from sphinx_apidiff.legacy import NotAComparisonPage, import_legacy, parse_legacy
 from sphinx_apidiff.schema import SCHEMA_ID
 
+from .conftest import SHARED, needs_shared
+
 DATA = Path(__file__).parent / "data" / "legacy"
-SHARED = Path(__file__).resolve().parents[2] / "shared"
-needs_shared = pytest.mark.skipif(not SHARED.is_dir(), reason=f"{SHARED} is not there")
 
 
 @pytest.fixture(scope="module")
@@ -103,6 +103,7 @@ def test_not_a_comparison_page(engine):
 # -- checked against the real libraries ----------------------------------------------------
 
 
+@pytest.mark.megengine
 def test_import_corrects_and_reports(engine):
     result = import_legacy(read("avg_pool_zh.rst"), engine, source="avg_pool_zh.rst")
     text = result.yaml_text
@@ -135,6 +136,7 @@ def test_import_corrects_and_reports(engine):
     assert "两者都做二维平均池化" in text
 
 
+@pytest.mark.megengine
 def test_import_english_page(engine):
     result = import_legacy(read("dropout_en.rst"), engine)
     pair = load(result.yaml_text)
@@ -151,6 +153,7 @@ def test_import_english_page(engine):
     assert "# y = torch.nn.Dropout(0.2)(torch.ones(3))" in result.yaml_text
 
 
+@pytest.mark.megengine
 def test_page_without_panels(engine):
     """No panels: the APIs the page names most that match its title (conv.rst is like this)."""
     page = parse_legacy(read("flatten_no_panels_zh.rst"))
@@ -171,6 +174,7 @@ def test_variants_told_apart_by_parameters_then_2d(engine):
     assert "chose the 2-D one" in result.corrections[0]
 
 
+@pytest.mark.megengine
 def test_renames_never_name_what_does_not_exist(engine):
     page = read("dropout_en.rst").replace("corresponds to ``drop_prob``",
                                           "corresponds to ``keep_prob``")
@@ -184,7 +188,8 @@ def test_renames_never_name_what_does_not_exist(engine):
 # -- the real legacy pages -------------------------------------------------------------------
 
 
-@needs_shared
+@pytest.mark.megengine
+@needs_shared("seed", "instance_norm_legacy.rst")
 def test_seed_page(engine):
     result = import_legacy((SHARED / "seed" / "instance_norm_legacy.rst").read_text("utf-8"),
                            engine)
@@ -198,7 +203,8 @@ def test_seed_page(engine):
     assert "# Legacy example, kept for review (it was never run):" in result.yaml_text
 
 
-@needs_shared
+@pytest.mark.megengine
+@needs_shared("legacy")
 def test_every_legacy_page(engine):
     pages = sorted((SHARED / "legacy").glob("*.rst"))
     assert len(pages) == 24

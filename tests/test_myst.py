@@ -8,7 +8,11 @@ from __future__ import annotations
 import re
 import shutil
 
+import pytest
+
 from .conftest import build_root, warnings_of
+
+pytestmark = pytest.mark.megengine  # every test here runs the real MegEngine
 
 
 def _normalized(app, docname):

@@ -20,6 +20,8 @@ from sphinx_apidiff.store import STORE_VERSION, Store, disagreement, round_devia
 from .conftest import build_root, status_of, warnings_of
 from .machines import perturb_store, report_disagreements, without_deviations
 
+pytestmark = pytest.mark.megengine  # every test here runs the real MegEngine
+
 STORE = {"apidiff_store_path": "_apidiff_store"}
 
 
