@@ -361,9 +361,7 @@ def parse_pair(
         last = line_offset + max(len(text.splitlines()), 1)
         return None, [Diagnostic("yaml", exc.message, min(exc.line + 1 + line_offset, last))]
     except RecursionError:  # PyYAML composes recursively: [[[[...]]]] thousands deep
-        return None, [
-            Diagnostic("yaml", f"nested more than {MAX_DEPTH} levels", line_offset + 1)
-        ]
+        return None, [Diagnostic("yaml", f"nested more than {MAX_DEPTH} levels", line_offset + 1)]
     diags = list(doc.problems)
     data = doc.data
     if not isinstance(data, dict):
