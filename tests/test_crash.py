@@ -141,3 +141,65 @@ def test_check_prints_one_line_per_problem(app):
     assert set(problems) == built
     for case in ("missing_apis", "empty", "top_list", "truncated", "tabs", "alias_bomb"):
         assert any(line.startswith(f"pairs/{case}.yaml:") for line in problems), case
+
+
+PAIR_HEAD = "apis:\n  torch: torch.abs\n  megengine: megengine.functional.abs\n"
+
+#: text -> (line, message pattern) of a diagnostic it must give, without Sphinx
+PARSER_CASES = {
+    "apis: &a\n  torch: *a\n": (1, r"an alias refers to a node that contains it"),
+    "apis: " + "[" * 3000 + "]" * 3000 + "\n": (1, r"nested more than 100 levels"),
+    "apis:\n  torch: \x00\n": (2, r"U\+0000 is not allowed"),
+    "? [a, b]\n: 1\n" + PAIR_HEAD: (1, r"a key must be a word or a number, not a list"),
+    PAIR_HEAD + "summary: a\nsummary: b\n": (5, r"duplicate key 'summary'"),
+    "apis:\n  torch: torch.abs\n  class: x.abs\n": (3, r"apis\.class: key 'class' is not a valid name"),
+    "apis:\n  torch: torch.abs\n  1: x.abs\n": (3, r"apis\.1: key 1 is not a valid name"),
+    PAIR_HEAD + "summary: {english: x}\n": (4, r"'english' is not a language code"),
+    PAIR_HEAD + "id: ../../etc/x\n": (4, r"id: '\.\./\.\./etc/x' is not valid"),
+    PAIR_HEAD + "examples:\n  - code: {torch: a, megengine: b}\n    atol: 1" + "0" * 400 + "\n": (
+        6,
+        r"examples\.0\.atol: expected a finite number",
+    ),
+    PAIR_HEAD + "examples:\n  - code: {torch: a, megengine: b}\n    timeout: 1.0e+300\n": (
+        6,
+        r"timeout: must be at most 86400",
+    ),
+    PAIR_HEAD + "examples:\n  - code: {torch: a, megengine: b}\n    inputs:\n      x: {value: [.nan], dtype: int32}\n": (
+        7,
+        r"input 'x': 'value': nan is not an integer \(int32\)",
+    ),
+    PAIR_HEAD + "examples:\n  - code: {torch: a, megengine: b}\n    inputs:\n      x: {value: 1.0e+39, dtype: float32}\n": (
+        7,
+        r"does not fit in float32",
+    ),
+    PAIR_HEAD + "examples:\n  - code: {torch: a, megengine: b}\n    inputs:\n      x: {shape: [" + ", ".join(["1"] * 33) + "]}\n": (
+        7,
+        r"shape: has 33 items, at most 32 allowed",
+    ),
+    PAIR_HEAD + "examples:\n  - code: {torch: a, megengine: b}\n    compare: [for]\n": (
+        6,
+        r"compare: 'for' is not a variable name",
+    ),
+}
+
+
+@pytest.mark.parametrize("text", list(PARSER_CASES), ids=range(len(PARSER_CASES)))
+def test_parser_locates_what_it_refuses(text):
+    from sphinx_apidiff.spec import parse_pair
+
+    line, pattern = PARSER_CASES[text]
+    _, diags = parse_pair(text, "p.yaml")
+    found = [(d.line, d.message) for d in diags]
+    assert any(d_line == line and re.search(pattern, m) for d_line, m in found), found
+
+
+def test_files_are_read_as_utf8_with_or_without_bom(tmp_path):
+    from sphinx_apidiff.spec import read_pair_file
+
+    (tmp_path / "bom.yaml").write_bytes(b"\xef\xbb\xbf" + PAIR_HEAD.encode())
+    spec, diags = read_pair_file(tmp_path / "bom.yaml")
+    assert spec is not None and diags == [] and list(spec.apis) == ["torch", "megengine"]
+    (tmp_path / "latin1.yaml").write_bytes(PAIR_HEAD.encode() + b"summary: caf\xe9\n")
+    spec, diags = read_pair_file(tmp_path / "latin1.yaml")
+    assert spec is None and [(d.line, d.subtype) for d in diags] == [(4, "yaml")]
+    assert "not UTF-8" in diags[0].message
