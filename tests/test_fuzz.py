@@ -228,7 +228,7 @@ def test_validator_survives_any_value(data):
 # -- the page renderer --------------------------------------------------------------
 
 BATCH = 24
-_BUILDS = max(2, settings.default.max_examples // 150)
+_BUILDS = max(2, settings.default.max_examples // 400)
 
 
 @pytest.fixture(scope="module")
