@@ -238,8 +238,8 @@ def shared(tmp_path_factory):
 
 
 @settings(max_examples=_BUILDS, suppress_health_check=list(HealthCheck))
-@given(st.lists(any_text, min_size=BATCH, max_size=BATCH), st.data())
-def test_renderer_writes_every_page(shared, tmp_path_factory, texts, data):
+@given(st.lists(st.tuples(any_text, st.booleans()), min_size=BATCH, max_size=BATCH))
+def test_renderer_writes_every_page(shared, tmp_path_factory, cases):
     from sphinx.testing.util import SphinxTestApp
 
     src = tmp_path_factory.mktemp("fuzz")
@@ -250,9 +250,9 @@ def test_renderer_writes_every_page(shared, tmp_path_factory, texts, data):
         encoding="utf-8",
     )
     names = [f"case{i}" for i in range(BATCH)]
-    for name, text in zip(names, texts, strict=True):
+    for name, (text, as_file) in zip(names, cases, strict=True):
         title = f"{name}\n{'=' * len(name)}\n\n"
-        if data.draw(st.booleans()):  # a pair file
+        if as_file:  # a pair file
             (src / "pairs" / f"{name}.yaml").write_text(text, encoding="utf-8")
             page = f"{title}.. apidiff:: pairs/{name}.yaml\n"
         else:  # the same YAML inline
