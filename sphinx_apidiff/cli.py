@@ -153,7 +153,10 @@ def check(args: argparse.Namespace) -> int:
     specs: list[tuple[Path, PairSpec]] = []
     problems: list[tuple[Path, Diagnostic]] = []
     for file in files:
-        spec, diags = read_pair_file(file)
+        try:
+            spec, diags = read_pair_file(file)
+        except Exception as exc:  # a bug of ours: a problem of this file, not the end of all
+            spec, diags = None, [_internal(exc, "reading this file")]
         problems += [(file, d) for d in diags]
         if spec is not None:
             specs.append((file, spec))
@@ -179,15 +182,19 @@ def check(args: argparse.Namespace) -> int:
             progress.step(f"{file.name}: {job.label}")
         progress.close()
         for file, spec in specs:
-            resolved, diags = analyse(
-                spec,
-                engine,
-                sigs,
-                [results[(str(file), i)] for i in range(len(spec.examples))],
-                labels=cfg.label,
-                ignore=cfg.ignore_params,
-                language=language,
-            )
+            try:
+                resolved, diags = analyse(
+                    spec,
+                    engine,
+                    sigs,
+                    [results[(str(file), i)] for i in range(len(spec.examples))],
+                    labels=cfg.label,
+                    ignore=cfg.ignore_params,
+                    language=language,
+                )
+            except Exception as exc:
+                problems.append((file, _internal(exc, "analysing this pair", spec.line)))
+                continue
             problems += [(file, d) for d in diags]
             reports.append(pair_report(spec, resolved, source=str(file), language=language))
             rows.append((file, spec, resolved))
@@ -215,6 +222,14 @@ def check(args: argparse.Namespace) -> int:
             print(f"{where}: warning: {diag.message} [apidiff.{diag.subtype}]")
         print(f"{len(specs)} pair(s), {len(problems)} problem(s); examples: {summary}")
     return 1 if problems else 0
+
+
+def _internal(exc: Exception, what: str, line: int | None = None) -> Diagnostic:
+    """A bug of ours, reported as a problem of the file it happened on."""
+    if os.environ.get("APIDIFF_DEBUG"):
+        raise exc
+    message = f"internal error while {what}: {type(exc).__name__}: {exc} (please report it)"
+    return Diagnostic("internal", message, line)
 
 
 def print_table(rows: list[tuple[Path, PairSpec, Any]]) -> None:

@@ -10,10 +10,13 @@ after the main process has introspected and executed (see ``resolve``).
 from __future__ import annotations
 
 import os
+from typing import cast
 
 from docutils import nodes
-from docutils.parsers.rst import directives
+from docutils.parsers.rst import DirectiveError, directives
 from docutils.statemachine import StringList
+from docutils.utils import SystemMessagePropagation
+from sphinx.errors import SphinxWarning
 from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective, switch_source_input
 from sphinx.util.parsing import nested_parse_to_nodes
@@ -21,9 +24,12 @@ from sphinx.util.parsing import nested_parse_to_nodes
 from .i18n import _
 from .nodes import PairEntry, apidiff_part, apidiff_table, get_pairs, get_tables
 from .schema import CATEGORIES
-from .spec import PairSpec, parse_pair, read_pair_file, resolve_prose
+from .spec import Diagnostic, PairSpec, parse_pair, read_pair_file, resolve_prose
 
 logger = logging.getLogger(__name__)
+
+#: Exceptions that are how Sphinx and docutils work (``-W``, ``self.error``), not bugs.
+_NOT_OURS = (SphinxWarning, DirectiveError, SystemMessagePropagation)
 
 
 def warn(message: str, subtype: str, location: str | nodes.Node | None) -> None:
@@ -39,6 +45,22 @@ class ApiDiffDirective(SphinxDirective):
     option_spec = {"no-title": directives.flag, "class": directives.class_option}
 
     def run(self) -> list[nodes.Node]:
+        # where a problem is shown: the YAML file once known, else the directive
+        self._where: tuple[str, str | None] = (self._document(), None)
+        try:
+            return self._run()
+        except _NOT_OURS:
+            raise
+        except Exception as exc:  # a bug of ours: one located warning, and the page lives
+            shown, source = self._where
+            message = (
+                f"internal error while building this comparison page: {type(exc).__name__}: "
+                f"{exc} (please report it)"
+            )
+            warn(message, "internal", source or self.get_location())
+            return [self._error_box(shown, [Diagnostic("internal", message)])]
+
+    def _run(self) -> list[nodes.Node]:
         if self.arguments and self.content:
             warn(
                 "give a YAML file or inline YAML, not both (the inline YAML is ignored)",
@@ -49,12 +71,10 @@ class ApiDiffDirective(SphinxDirective):
             relpath, abspath = self.env.relfn2path(self.arguments[0], self.env.docname)
             self.env.note_dependency(relpath)
             if not os.path.isfile(abspath):
-                warn(
-                    f"pair file not found: {self.arguments[0]} ({abspath})",
-                    "spec",
-                    self.get_location(),
-                )
-                return []
+                return self._refuse(f"pair file not found: {self.arguments[0]} ({abspath})")
+            if abspath in self._active():  # its own prose includes it again
+                return self._refuse(f"{relpath} includes itself (in its prose)")
+            self._where = (relpath, abspath)
             spec, diags = read_pair_file(abspath)
             source, shown = abspath, relpath
         elif self.content:
@@ -67,17 +87,66 @@ class ApiDiffDirective(SphinxDirective):
             )
             shown = os.path.relpath(source, self.env.srcdir)
         else:
-            warn("apidiff needs a YAML file argument or inline YAML", "spec", self.get_location())
-            return []
+            return self._refuse("apidiff needs a YAML file argument or inline YAML")
         for diag in diags:
             warn(diag.message, diag.subtype, f"{source}:{diag.line}" if diag.line else source)
         if spec is None:
-            return []
+            return [self._error_box(shown, diags)]
 
         entries = get_pairs(self.env).setdefault(self.env.docname, [])
         entry = PairEntry(self.env.docname, len(entries), spec, shown, None)
         entries.append(entry)
-        return self._page(entry)
+        self._active().add(source)
+        try:
+            return self._page(entry)
+        finally:
+            self._active().discard(source)
+
+    def _active(self) -> set[str]:
+        """Pair files whose page is being built (a page's prose may hold a page)."""
+        return cast(set[str], self.env.temp_data.setdefault("apidiff_active", set()))
+
+    def _document(self) -> str:
+        """The file of the directive, relative to the source folder."""
+        source = self.get_source_info()[0] or str(self.env.doc2path(self.env.docname))
+        return os.path.relpath(source, self.env.srcdir)
+
+    def _refuse(self, message: str) -> list[nodes.Node]:
+        """A problem of the directive itself: a warning at it, and the box on the page."""
+        warn(message, "spec", self.get_location())
+        line = self.get_source_info()[1]
+        return [self._error_box(self._document(), [Diagnostic("spec", message, line)])]
+
+    def _error_box(self, shown: str, diags: list[Diagnostic]) -> nodes.Element:
+        """What an author sees instead of the page: the file, line and problem of each."""
+        title = _("This comparison page could not be built")
+        box = nodes.admonition("", nodes.title(title, title), classes=["apidiff-error", "error"])
+        self.set_source_info(box)
+        intro = _("Fix the problems below; the build log has the same warnings.")
+        box += nodes.paragraph(intro, intro)
+        items = nodes.bullet_list(classes=["apidiff-error-list"])
+        for diag in diags:
+            where = (
+                _("{file}, line {line}").format(file=shown, line=diag.line) if diag.line else shown
+            )
+            items += nodes.list_item(
+                "",
+                nodes.paragraph(
+                    "",
+                    "",
+                    nodes.strong(where, where),
+                    nodes.Text(": "),
+                    nodes.Text(diag.message),
+                    nodes.Text(" "),
+                    nodes.inline(
+                        f"[apidiff.{diag.subtype}]",
+                        f"[apidiff.{diag.subtype}]",
+                        classes=["apidiff-error-type"],
+                    ),
+                ),
+            )
+        box += items
+        return box
 
     def _content_line_offset(self) -> int:
         """Lines before the body in the document (file line = YAML line + this)."""

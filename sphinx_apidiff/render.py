@@ -11,7 +11,9 @@ from __future__ import annotations
 from typing import Any
 
 from docutils import nodes
+from sphinx.errors import SphinxWarning
 from sphinx.transforms.post_transforms import SphinxPostTransform
+from sphinx.util import logging
 
 from . import compare
 from .analysis import Resolved
@@ -19,6 +21,8 @@ from .config import ApidiffConfig
 from .i18n import _, category_label, status_label, tag_label
 from .nodes import PairEntry, apidiff_part, apidiff_table, find_entry
 from .schema import CATEGORIES
+
+logger = logging.getLogger(__name__)
 
 BADGE_COLORS = {
     "category": "primary",
@@ -378,9 +382,30 @@ class FillParts(SphinxPostTransform):
             if entry is None or entry.resolved is None:
                 node.replace_self([])
                 continue
-            node.replace_self(Parts(self, cfg, entry).build(node))
+            try:
+                node.replace_self(Parts(self, cfg, entry).build(node))
+            except SphinxWarning:
+                raise
+            except Exception as exc:  # a bug of ours: this part is missing, the page is not
+                _internal(exc, f"rendering its {node['part']}", entry.spec.location(None))
+                node.replace_self([])
         for table in list(self.document.findall(apidiff_table)):
-            table.replace_self(OverviewTable(self, cfg).build(table))
+            try:
+                table.replace_self(OverviewTable(self, cfg).build(table))
+            except SphinxWarning:
+                raise
+            except Exception as exc:
+                _internal(exc, "rendering the overview table", table)
+                table.replace_self([])
+
+
+def _internal(exc: Exception, what: str, location: str | nodes.Node) -> None:
+    logger.warning(
+        f"internal error while {what}: {type(exc).__name__}: {exc} (please report it)",
+        type="apidiff",
+        subtype="internal",
+        location=location,
+    )
 
 
 class DesignLayout(SphinxPostTransform):

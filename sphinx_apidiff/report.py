@@ -2,23 +2,27 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import tempfile
 from typing import Any
 
 from sphinx.application import Sphinx
+from sphinx.util import logging
 
 from .analysis import REPORT_VERSION, pair_report
 from .nodes import get_pairs
+
+logger = logging.getLogger(__name__)
 
 
 def collect(app: Sphinx) -> dict[str, Any]:
     pairs = []
     for docname in sorted(get_pairs(app.env)):
         for entry in get_pairs(app.env)[docname]:
-            pairs.append(
-                pair_report(
+            try:
+                report = pair_report(
                     entry.spec,
                     entry.resolved,
                     source=entry.source,
@@ -26,7 +30,16 @@ def collect(app: Sphinx) -> dict[str, Any]:
                     anchor=entry.section_id,
                     language=app.config.language,
                 )
-            )
+                json.dumps(report)  # what cannot be written is found here, per pair
+            except Exception as exc:  # a bug of ours: the report lacks this pair
+                _warn(
+                    f"internal error: {type(exc).__name__}: {exc} (please report it); "
+                    "apidiff.json leaves this pair out",
+                    "internal",
+                    entry.spec.location(None),
+                )
+                continue
+            pairs.append(report)
     return {"version": REPORT_VERSION, "pairs": pairs}
 
 
@@ -35,8 +48,20 @@ def write_report(app: Sphinx, exception: Exception | None) -> None:
         return
     data = collect(app)
     path = os.path.join(app.outdir, "apidiff.json")
-    fd, tmp = tempfile.mkstemp(dir=app.outdir, suffix=".tmp")
-    with os.fdopen(fd, "w", encoding="utf-8") as handle:
-        json.dump(data, handle, indent=1, ensure_ascii=False, sort_keys=False)
-        handle.write("\n")
-    os.replace(tmp, path)
+    try:
+        fd, tmp = tempfile.mkstemp(dir=app.outdir, suffix=".tmp")
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as handle:
+                json.dump(data, handle, indent=1, ensure_ascii=False, sort_keys=False)
+                handle.write("\n")
+            os.replace(tmp, path)
+        except BaseException:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+            raise
+    except OSError as exc:
+        _warn(f"cannot write {path}: {exc}", "report", None)
+
+
+def _warn(message: str, subtype: str, location: str | None) -> None:
+    logger.warning(message, type="apidiff", subtype=subtype, location=location)

@@ -13,6 +13,7 @@ import os
 
 from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
+from sphinx.errors import SphinxWarning
 from sphinx.util import logging
 from sphinx.util.console import bold
 from sphinx.util.display import status_iterator
@@ -27,6 +28,15 @@ logger = logging.getLogger(__name__)
 
 def warn(message: str, subtype: str, location: str | None) -> None:
     logger.warning(message, type="apidiff", subtype=subtype, location=location)
+
+
+def internal(exc: Exception, what: str, location: str | None) -> None:
+    """A bug of ours as one located warning: the page is still written."""
+    warn(
+        f"internal error while {what}: {type(exc).__name__}: {exc} (please report it)",
+        "internal",
+        location,
+    )
 
 
 def make_engine(app: Sphinx) -> Engine:
@@ -75,6 +85,10 @@ def resolve_pending(app: Sphinx, env: BuildEnvironment) -> list[str]:
     eng = engine(app)
     try:
         _resolve(app, eng, pending)
+    except SphinxWarning:  # -W with exceptions on warnings: Sphinx's way to stop
+        raise
+    except Exception as exc:  # pages keep what the YAML alone says; re-read next build
+        internal(exc, "introspecting and running the examples", pending[0].spec.location(None))
     finally:
         app._apidiff_stats = eng.stats  # type: ignore[attr-defined]
         eng.close()
@@ -132,18 +146,23 @@ def _resolve(app: Sphinx, eng: Engine, pending: list[PairEntry]) -> None:
     for entry in pending:
         spec = entry.spec
         own = [job for e, _, job in jobs if e is entry]
-        entry.resolved, diags = analyse(
-            spec,
-            eng,
-            sigs,
-            [results[(entry.key, job.index)] for job in own],
-            labels=cfg.label,
-            ignore=cfg.ignore_params,
-            language=app.config.language,
-        )
+        try:
+            resolved, diags = analyse(
+                spec,
+                eng,
+                sigs,
+                [results[(entry.key, job.index)] for job in own],
+                labels=cfg.label,
+                ignore=cfg.ignore_params,
+                language=app.config.language,
+            )
+        except Exception as exc:  # this page keeps what the YAML alone says
+            internal(exc, "analysing this pair", spec.location(None))
+            continue
+        entry.resolved = resolved
         for diag in diags:
             warn(diag.message, diag.subtype, spec.location(diag.line))
-        eng.record(spec.id, spec.apis, entry.resolved.signatures, own, entry.resolved.examples)
+        eng.record(spec.id, spec.apis, resolved.signatures, own, resolved.examples)
     if eng.store is not None and eng.store.update:
         written = eng.store.flush()
         keep = {e.spec.id for entries in get_pairs(app.env).values() for e in entries}

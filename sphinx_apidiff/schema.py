@@ -10,6 +10,9 @@ No Sphinx imports here.
 from __future__ import annotations
 
 import difflib
+import keyword
+import math
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any, cast
@@ -21,10 +24,22 @@ SCHEMA_ID = "https://sphinx-apidiff.readthedocs.io/schema/pair-v1.json"
 
 @dataclass
 class Problem:
-    """One validation problem, located by its path in the document."""
+    """One validation problem, located by its path in the document.
+
+    ``path`` is where the problem is (shown, and located at its nearest existing
+    node); ``blocks`` is the part of the document a reader must not use, when it
+    is not ``path`` itself: a missing required key blocks that key, an invalid
+    key blocks its whole mapping.
+    """
 
     path: Path
     message: str
+    blocks: Path | None = None
+
+    @property
+    def blocked(self) -> Path:
+        """The path that this problem makes unusable (it and everything below it)."""
+        return self.path if self.blocks is None else self.blocks
 
 
 def suggest(word: str, choices: list[str] | tuple[str, ...], cutoff: float = 0.6) -> str:
@@ -34,6 +49,7 @@ def suggest(word: str, choices: list[str] | tuple[str, ...], cutoff: float = 0.6
 
 
 def describe(value: Any) -> str:
+    """``a string``, ``a list``...: the YAML kind of a value, for messages."""
     if value is None:
         return "null"
     return {
@@ -65,36 +81,65 @@ class Type:
 class Str(Type):
     doc: str = ""
     min_length: int = 1
+    pattern: str | None = None
+    pattern_help: str = ""
 
     def check(self, value: Any, path: Path) -> Iterator[Problem]:
         if not isinstance(value, str):
             yield Problem(path, f"expected a string, got {describe(value)}")
         elif len(value.strip()) < self.min_length:
             yield Problem(path, "must not be empty")
+        elif self.pattern is not None and not re.fullmatch(self.pattern, value):
+            yield Problem(path, f"{value!r} is not valid: {self.pattern_help or self.pattern}")
 
     def json(self) -> dict[str, Any]:
-        return self._with_doc({"type": "string", "minLength": self.min_length})
+        schema: dict[str, Any] = {"type": "string", "minLength": self.min_length}
+        if self.pattern is not None:
+            schema["pattern"] = f"^{self.pattern}$"
+        return self._with_doc(schema)
 
 
 @dataclass
 class Number(Type):
+    """A finite number (never a boolean, NaN or infinity), within bounds when given."""
+
     doc: str = ""
     minimum: float | None = None
     integer: bool = False
+    maximum: float | None = None
 
     def check(self, value: Any, path: Path) -> Iterator[Problem]:
         ok_types: tuple[type, ...] = (int,) if self.integer else (int, float)
         if isinstance(value, bool) or not isinstance(value, ok_types):
             kind = "an integer" if self.integer else "a number"
             yield Problem(path, f"expected {kind}, got {describe(value)}")
+        elif not _finite(cast(float, value)):
+            yield Problem(path, f"expected a finite number, got {_short(value)}")
         elif self.minimum is not None and cast(float, value) < self.minimum:
-            yield Problem(path, f"must be at least {self.minimum}, got {value}")
+            yield Problem(path, f"must be at least {self.minimum:g}, got {_short(value)}")
+        elif self.maximum is not None and cast(float, value) > self.maximum:
+            yield Problem(path, f"must be at most {self.maximum:g}, got {_short(value)}")
 
     def json(self) -> dict[str, Any]:
         schema: dict[str, Any] = {"type": "integer" if self.integer else "number"}
         if self.minimum is not None:
             schema["minimum"] = self.minimum
+        if self.maximum is not None:
+            schema["maximum"] = self.maximum
         return self._with_doc(schema)
+
+
+def _finite(value: int | float) -> bool:
+    """A float that exists: not NaN, not infinite, not an integer too large for a float."""
+    try:
+        return math.isfinite(float(value))
+    except OverflowError:
+        return False
+
+
+def _short(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 40 else f"{text[:20]}...{text[-8:]} ({len(text)} characters)"
 
 
 @dataclass
@@ -118,7 +163,7 @@ class Enum(Type):
         if not isinstance(value, str) or value not in self.values:
             choices = ", ".join(self.values)
             tail = suggest(value, self.values) if isinstance(value, str) else ""
-            yield Problem(path, f"{value!r} is not one of: {choices}{tail}")
+            yield Problem(path, f"{_short(value)} is not one of: {choices}{tail}")
 
     def json(self) -> dict[str, Any]:
         return self._with_doc({"enum": list(self.values)})
@@ -135,6 +180,9 @@ class AnyValue(Type):
         return self._with_doc({})
 
 
+LANGUAGE_CODE = r"[A-Za-z]{2,3}([_-][A-Za-z0-9]+)*"
+
+
 @dataclass
 class Prose(Type):
     """Text, or a mapping from language code to text."""
@@ -148,6 +196,10 @@ class Prose(Type):
             for lang, text in value.items():
                 if not isinstance(lang, str):
                     yield Problem(path, f"language codes are strings, got {describe(lang)}")
+                elif not re.fullmatch(LANGUAGE_CODE, lang):
+                    yield Problem(
+                        (*path, lang), f"{_short(lang)} is not a language code (en, zh_CN...)"
+                    )
                 elif not isinstance(text, str):
                     yield Problem((*path, lang), f"expected a string, got {describe(text)}")
             return
@@ -164,7 +216,7 @@ class Prose(Type):
                         "type": "object",
                         "minProperties": 1,
                         "additionalProperties": {"type": "string"},
-                        "propertyNames": {"pattern": "^[A-Za-z]{2,3}([_-][A-Za-z0-9]+)*$"},
+                        "propertyNames": {"pattern": f"^{LANGUAGE_CODE}$"},
                     },
                 ]
             }
@@ -176,6 +228,7 @@ class List(Type):
     item: Type = field(default_factory=AnyValue)
     doc: str = ""
     min_items: int = 0
+    max_items: int | None = None
 
     def check(self, value: Any, path: Path) -> Iterator[Problem]:
         if not isinstance(value, list):
@@ -183,6 +236,8 @@ class List(Type):
             return
         if len(value) < self.min_items:
             yield Problem(path, f"needs at least {self.min_items} item(s)")
+        if self.max_items is not None and len(value) > self.max_items:
+            yield Problem(path, f"has {len(value)} items, at most {self.max_items} allowed")
         for index, item in enumerate(value):
             yield from self.item.check(item, (*path, index))
 
@@ -190,6 +245,8 @@ class List(Type):
         schema: dict[str, Any] = {"type": "array", "items": self.item.json()}
         if self.min_items:
             schema["minItems"] = self.min_items
+        if self.max_items is not None:
+            schema["maxItems"] = self.max_items
         return self._with_doc(schema)
 
 
@@ -209,8 +266,9 @@ class Dict(Type):
         if len(value) < self.min_items:
             yield Problem(path, f"needs at least {self.min_items} entries")
         for key, item in value.items():
-            if not isinstance(key, str) or not key.isidentifier():
-                yield Problem(path, f"key {key!r} is not a valid name")
+            if not is_name(key):
+                # located at the key, and the whole mapping is unusable
+                yield Problem((*path, key), f"key {_short(key)} is not a valid name", blocks=path)
                 continue
             yield from self.value.check(item, (*path, key))
 
@@ -223,6 +281,11 @@ class Dict(Type):
         if self.min_items:
             schema["minProperties"] = self.min_items
         return self._with_doc(schema)
+
+
+def is_name(key: Any) -> bool:
+    """A framework, variable or parameter name: a Python identifier, not a keyword."""
+    return isinstance(key, str) and key.isidentifier() and not keyword.iskeyword(key)
 
 
 @dataclass
@@ -249,15 +312,17 @@ class Map(Type):
             return
         for name, key in self.keys.items():
             if key.required and name not in value:
-                yield Problem(path, f"missing required key {name!r}")
+                # shown at the mapping, but it is the missing key that cannot be read
+                yield Problem(path, f"missing required key {name!r}", blocks=(*path, name))
         for name, item in value.items():
-            if name in self.keys:
+            if isinstance(name, str) and name in self.keys:
                 yield from self.keys[name].type.check(item, (*path, name))
-            elif self.extra is not None and isinstance(name, str) and name.isidentifier():
+            elif self.extra is not None and is_name(name):
                 yield from self.extra.check(item, (*path, name))
             else:
                 yield Problem(
-                    (*path, name), f"unknown key {name!r}{suggest(str(name), list(self.keys))}"
+                    (*path, name),
+                    f"unknown key {_short(name)}{suggest(str(name), list(self.keys))}",
                 )
 
     def json(self) -> dict[str, Any]:
@@ -287,13 +352,24 @@ CATEGORIES = (
     "composite",
     "unsupported",
 )
+#: Most dimensions of an input (numpy 1.x, MegEngine's, allows 32).
+MAX_DIMS = 32
+#: Longest timeout of one example, in seconds (a day).
+MAX_TIMEOUT = 86400.0
+
 DTYPES = ("float16", "float32", "float64", "int8", "uint8", "int16", "int32", "int64", "bool")
 EXPECT = ("match", "differ", "error")
 
 INPUT = Map(
     doc="One input, built once as a numpy array and given to every framework as its tensor.",
     keys={
-        "shape": Key(List(Number(integer=True, minimum=0), doc="Shape of a generated array.")),
+        "shape": Key(
+            List(
+                Number(integer=True, minimum=0),
+                doc="Shape of a generated array.",
+                max_items=MAX_DIMS,
+            )
+        ),
         "dtype": Key(Enum(DTYPES, doc="Element type (default float32).")),
         "low": Key(Number(integer=True, doc="Lowest integer drawn (inclusive, default 0).")),
         "high": Key(Number(integer=True, doc="Highest integer drawn (exclusive, default 10).")),
@@ -320,7 +396,9 @@ EXAMPLE = Map(
         "seed": Key(
             Number(integer=True, minimum=0, doc="Seed of the generated inputs (default 0).")
         ),
-        "timeout": Key(Number(minimum=0, doc="Seconds before the example is stopped.")),
+        "timeout": Key(
+            Number(minimum=0, maximum=MAX_TIMEOUT, doc="Seconds before the example is stopped.")
+        ),
     },
 )
 
@@ -333,7 +411,13 @@ PARAM_ROW = Map(
 PAIR = Map(
     doc="A comparison page: two or more APIs that do the same job in different frameworks.",
     keys={
-        "id": Key(Str(doc="Page id; the page gets the label comparison-<id>.")),
+        "id": Key(
+            Str(
+                doc="Page id; the page gets the label comparison-<id>.",
+                pattern=r"[A-Za-z0-9_][A-Za-z0-9_.-]*",
+                pattern_help="letters, digits, '_', '-' and '.' (it names a label and a file)",
+            )
+        ),
         "title": Key(Prose(doc="Title (default: last component of the first API).")),
         "apis": Key(
             Dict(

@@ -11,7 +11,9 @@ No Sphinx imports here.
 
 from __future__ import annotations
 
+import math
 import re
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -142,14 +144,44 @@ def resolve_prose(value: Prose | None, language: str | None) -> str | None:
     return next(iter(value.values()), None)
 
 
+#: Most nodes a document may expand to (aliases can multiply a small file).
+MAX_NODES = 100_000
+#: Deepest nesting of a document (a pair file needs six levels).
+MAX_DEPTH = 100
+#: Most elements of one input array (generated or literal).
+MAX_ELEMENTS = 2**24
+#: Bounds of the integer dtypes, inclusive.
+INT_RANGES = {
+    "int8": (-(2**7), 2**7 - 1),
+    "uint8": (0, 2**8 - 1),
+    "int16": (-(2**15), 2**15 - 1),
+    "int32": (-(2**31), 2**31 - 1),
+    "int64": (-(2**63), 2**63 - 1),
+}
+#: Largest finite value of the float dtypes.
+FLOAT_MAX = {"float16": 65504.0, "float32": 3.4028234663852886e38, "float64": sys.float_info.max}
+
+
+class _Unreadable(Exception):
+    """The document cannot be turned into values; ``line`` is 0-based in the text."""
+
+    def __init__(self, message: str, line: int) -> None:
+        super().__init__(message)
+        self.message, self.line = message, line
+
+
 class _Located:
     """A YAML document turned into Python values plus a path -> line index."""
 
     def __init__(self, text: str, line_offset: int) -> None:
         self.offset = line_offset
+        # YAML counts the same line breaks as str.splitlines, or fewer: no line beyond
+        self.last_line = line_offset + max(len(text.splitlines()), 1)
         self.lines: dict[tuple[Any, ...], int] = {}
         self.content_lines: dict[tuple[Any, ...], int] = {}
         self.problems: list[Diagnostic] = []
+        self._nodes = 0
+        self._active: set[int] = set()
         loader = yaml.SafeLoader(text)
         try:
             node = loader.get_single_node()
@@ -158,39 +190,75 @@ class _Located:
             loader.dispose()
 
     def _line(self, mark: Any) -> int:
-        return int(mark.line) + 1 + self.offset
+        return self.clamp(int(mark.line) + 1 + self.offset)
+
+    def clamp(self, line: int) -> int:
+        """A line of the file (an error at the end of the text points at its last line)."""
+        return min(max(line, self.offset + 1), self.last_line)
+
+    def _construct(self, loader: yaml.SafeLoader, node: yaml.Node) -> Any:
+        try:
+            return loader.construct_object(node, deep=True)
+        except yaml.YAMLError:
+            raise
+        except (ValueError, TypeError, OverflowError) as exc:
+            # e.g. a date that does not exist (2024-02-30), an integer of 5000 digits
+            raise _Unreadable(
+                f"cannot read the value {_clip(node.value)!r}: {exc}", node.start_mark.line
+            ) from None
 
     def _walk(self, loader: yaml.SafeLoader, node: yaml.Node, path: tuple[Any, ...]) -> Any:
+        self._nodes += 1
+        if self._nodes > MAX_NODES:
+            raise _Unreadable(
+                f"the document expands to more than {MAX_NODES} values (aliases?)",
+                node.start_mark.line,
+            )
+        if len(path) > MAX_DEPTH:
+            raise _Unreadable(f"nested more than {MAX_DEPTH} levels", node.start_mark.line)
         self.lines.setdefault(path, self._line(node.start_mark))
         if isinstance(node, yaml.ScalarNode):
             # Content line: a block scalar ("|", ">") starts on the next line.
             first = self._line(node.start_mark) + (1 if node.style in ("|", ">") else 0)
-            self.content_lines[path] = first
-            return loader.construct_object(node, deep=True)
+            self.content_lines[path] = self.clamp(first)
+            return self._construct(loader, node)
         if node.tag not in _SAFE_TAGS:
             raise yaml.constructor.ConstructorError(
                 None, None, f"tag {node.tag!r} is not allowed", node.start_mark
             )
-        if isinstance(node, yaml.SequenceNode):
-            return [self._walk(loader, item, (*path, i)) for i, item in enumerate(node.value)]
-        assert isinstance(node, yaml.MappingNode)
-        loader.flatten_mapping(node)
+        if id(node) in self._active:  # an alias inside its own anchor
+            raise _Unreadable("an alias refers to a node that contains it", node.start_mark.line)
+        self._active.add(id(node))
+        try:
+            if isinstance(node, yaml.SequenceNode):
+                return [self._walk(loader, item, (*path, i)) for i, item in enumerate(node.value)]
+            assert isinstance(node, yaml.MappingNode)
+            loader.flatten_mapping(node)
+            return self._mapping(loader, node, path)
+        finally:
+            self._active.discard(id(node))
+
+    def _mapping(
+        self, loader: yaml.SafeLoader, node: yaml.MappingNode, path: tuple[Any, ...]
+    ) -> dict[Any, Any]:
         result: dict[Any, Any] = {}
         for key_node, value_node in node.value:
-            key = loader.construct_object(key_node, deep=True)
-            if not isinstance(key, str | int | float | bool):
-                raise yaml.constructor.ConstructorError(
-                    None, None, "mapping keys must be plain values", key_node.start_mark
-                )
-            if key in result:
+            line = self._line(key_node.start_mark)
+            if not isinstance(key_node, yaml.ScalarNode):
+                what = "a list" if isinstance(key_node, yaml.SequenceNode) else "a mapping"
                 self.problems.append(
-                    Diagnostic("spec", f"duplicate key {key!r}", self._line(key_node.start_mark))
+                    Diagnostic("spec", f"a key must be a word or a number, not {what}", line)
                 )
-            self.lines[(*path, key)] = self._line(key_node.start_mark)
+                continue
+            key = self._construct(loader, key_node)  # a scalar: always hashable
+            if key in result:
+                self.problems.append(Diagnostic("spec", f"duplicate key {_clip(key)!r}", line))
+            self.lines[(*path, key)] = line
             result[key] = self._walk(loader, value_node, (*path, key))
         return result
 
-    def line(self, path: tuple[Any, ...]) -> int | None:
+    def line(self, path: tuple[Any, ...]) -> int:
+        """The line of ``path``, or of its nearest ancestor present in the document."""
         while path:
             if path in self.lines:
                 return self.lines[path]
@@ -198,14 +266,82 @@ class _Located:
         return self.lines.get((), self.offset + 1)
 
 
+class _Valid:
+    """The parts of a document that the schema accepted; nothing else can be read.
+
+    ``get`` returns a value only when no problem blocks its path, an ancestor of
+    it or anything below it, so a reader of a validated path may trust its type.
+    """
+
+    def __init__(self, data: dict[Any, Any], problems: list[Problem]) -> None:
+        self.data = data
+        self.blocked = [problem.blocked for problem in problems]
+
+    def ok(self, *path: Any) -> bool:
+        n = len(path)
+        return not any(b[:n] == path or path[: len(b)] == b for b in self.blocked)
+
+    def has(self, *path: Any) -> bool:
+        return self.get(*path) is not None
+
+    def get(self, *path: Any, default: Any = None) -> Any:
+        if not self.ok(*path):
+            return default
+        value: Any = self.data
+        for key in path:
+            in_list = isinstance(value, list) and isinstance(key, int) and 0 <= key < len(value)
+            if not (in_list or (isinstance(value, dict) and key in value)):
+                return default
+            value = value[key]
+        return default if value is None else value
+
+
 def read_pair_file(path: str | Path) -> tuple[PairSpec | None, list[Diagnostic]]:
     """Load a pair from a file (its default id is the file stem)."""
     path = Path(path)
     try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        return None, [Diagnostic("spec", f"cannot read {path}: {exc}", None)]
+        data = path.read_bytes()
+    except OSError as exc:
+        return None, [Diagnostic("spec", f"cannot read {path}: {exc.strerror or exc}", None)]
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        return None, [Diagnostic("yaml", f"not UTF-8 text: {exc.reason} (byte {exc.start})", line)]
     return parse_pair(text, str(path), default_id=path.stem.replace("_", "-"))
+
+
+def _yaml_problem(exc: yaml.YAMLError, text: str, line_offset: int) -> Diagnostic:
+    """A YAML error as a diagnostic at a line of the file."""
+    last = line_offset + max(len(text.splitlines()), 1)
+    if isinstance(exc, yaml.reader.ReaderError):  # a character YAML does not allow
+        line = text[: exc.position].count("\n") + 1 + line_offset
+        what = f"U+{exc.character:04X}" if isinstance(exc.character, int) else "a character"
+        message = f"malformed YAML: {what} is not allowed ({exc.reason})"
+        return Diagnostic("yaml", message, min(line, last))
+    problem_mark = getattr(exc, "problem_mark", None)
+    context_mark = getattr(exc, "context_mark", None)
+    mark = problem_mark or context_mark
+    line = int(mark.line) + 1 + line_offset if mark is not None else line_offset + 1
+    if line > last and context_mark is not None:  # "unexpected end of stream": where it began
+        line = int(context_mark.line) + 1 + line_offset
+    problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+    context = getattr(exc, "context", None)
+    if (
+        context
+        and problem_mark is not None
+        and context_mark is not None
+        and context_mark.line != problem_mark.line
+    ):
+        problem = f"{problem} ({context} at line {context_mark.line + 1 + line_offset})"
+    if "expected a single document" in str(context):
+        problem = "a pair file holds one YAML document; another one starts here"
+    tag_error = isinstance(exc, yaml.constructor.ConstructorError) and "tag" in str(problem)
+    if tag_error:
+        message = f"YAML tag not allowed (pair files are read safely): {problem}"
+    else:
+        message = f"malformed YAML: {problem}"
+    return Diagnostic("yaml", message, min(max(line, line_offset + 1), last))
 
 
 def parse_pair(
@@ -215,40 +351,33 @@ def parse_pair(
 
     ``line_offset`` is added to YAML line numbers (inline YAML in a document).
     Returns ``(None, diagnostics)`` when nothing can be rendered (bad YAML,
-    no usable ``apis``).
+    no usable ``apis``). Never raises on any text: every problem is a diagnostic.
     """
     try:
         doc = _Located(text, line_offset)
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
-        line = int(mark.line) + 1 + line_offset if mark is not None else line_offset + 1
-        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        if isinstance(exc, yaml.constructor.ConstructorError):
-            message = f"YAML tag not allowed (pair files are read safely): {problem}"
-        else:
-            message = f"malformed YAML: {problem}"
-        return None, [Diagnostic("yaml", message, line)]
+        return None, [_yaml_problem(exc, text, line_offset)]
+    except _Unreadable as exc:
+        last = line_offset + max(len(text.splitlines()), 1)
+        return None, [Diagnostic("yaml", exc.message, min(exc.line + 1 + line_offset, last))]
+    except RecursionError:  # PyYAML composes recursively: [[[[...]]]] thousands deep
+        return None, [Diagnostic("yaml", f"nested more than {MAX_DEPTH} levels", line_offset + 1)]
     diags = list(doc.problems)
     data = doc.data
     if not isinstance(data, dict):
-        what = "empty" if data is None else schema.describe(data)
+        what = "an empty file" if data is None else schema.describe(data)
         return None, [
             *diags,
-            Diagnostic("spec", f"a pair file is a mapping, got {what}", doc.line(())),
+            Diagnostic("spec", f"a pair file is a mapping (apis: ...), got {what}", doc.line(())),
         ]
 
     problems = schema.validate(data)
-    bad: set[tuple[Any, ...]] = set()
     for problem in problems:
         diags.append(Diagnostic("spec", _format(problem), doc.line(problem.path)))
-        bad.add(problem.path)
-
-    def ok(*path: Any) -> bool:
-        return not any(p[: len(path)] == path for p in bad)
-
-    if not ok("apis"):
+    valid = _Valid(data, problems)
+    if not valid.has("apis"):
         return None, diags
-    apis: dict[str, str] = dict(data["apis"])
+    apis: dict[str, str] = dict(valid.get("apis"))
     frameworks = list(apis)
 
     def check_framework(name: str, path: tuple[Any, ...]) -> bool:
@@ -266,30 +395,29 @@ def parse_pair(
 
     first_api = apis[frameworks[0]]
     pair = PairSpec(
-        id=str(data["id"]) if ok("id") and "id" in data else (default_id or _slug(first_api)),
-        title=data["title"] if ok("title") and "title" in data else first_api.rsplit(".", 1)[-1],
+        id=valid.get("id") or default_id or _slug(first_api),
+        title=valid.get("title") or first_api.rsplit(".", 1)[-1] or first_api,
         apis=apis,
         source=source,
-        line=doc.line(()) or 1,
+        line=doc.line(()),
         api_lines={fw: doc.line(("apis", fw)) for fw in apis},
     )
-    if ok("signatures"):
-        for fw, text_ in (data.get("signatures") or {}).items():
-            if check_framework(fw, ("signatures", fw)):
-                pair.signatures[fw] = text_
-                pair.signature_lines[fw] = doc.line(("signatures", fw))
-    if ok("summary"):
-        pair.summary = data.get("summary")
+    for fw, text_ in valid.get("signatures", default={}).items():
+        if check_framework(fw, ("signatures", fw)):
+            pair.signatures[fw] = text_
+            pair.signature_lines[fw] = doc.line(("signatures", fw))
+    if valid.has("summary"):
+        pair.summary = valid.get("summary")
         pair.summary_line = doc.content_lines.get(("summary",)) or doc.line(("summary",))
-    if ok("usage"):
-        pair.usage = data.get("usage")
+    if valid.has("usage"):
+        pair.usage = valid.get("usage")
         pair.usage_line = doc.content_lines.get(("usage",)) or doc.line(("usage",))
-    if ok("category") and "category" in data:
-        pair.category = data["category"]
+    if valid.has("category"):
+        pair.category = valid.get("category")
         pair.category_line = doc.line(("category",))
-    params: list[Any] = data["params"] if isinstance(data.get("params"), list) else []
-    for i, row in enumerate(params):
-        if not ok("params", i) or not isinstance(row, dict):
+    for i in range(len(_items(data, "params"))):
+        row = valid.get("params", i)
+        if row is None:
             continue
         names = {k: v for k, v in row.items() if k != "note"}
         names = {k: v for k, v in names.items() if check_framework(k, ("params", i, k))}
@@ -301,57 +429,70 @@ def parse_pair(
         pair.params.append(
             ParamRowSpec(
                 names=names,
-                note=row.get("note"),
+                note=valid.get("params", i, "note"),
                 line=doc.line(("params", i)),
                 name_lines={fw: doc.line(("params", i, fw)) for fw in names},
                 note_line=doc.content_lines.get(("params", i, "note")),
             )
         )
-    examples: list[Any] = data["examples"] if isinstance(data.get("examples"), list) else []
-    for i, raw in enumerate(examples):
-        if not ok("examples", i) or not isinstance(raw, dict):
-            continue
-        example = _example(i, raw, doc, diags, check_framework)
-        if example is not None:
-            pair.examples.append(example)
+    for i in range(len(_items(data, "examples"))):
+        if valid.has("examples", i):
+            example = _example(i, valid, doc, diags, check_framework, frameworks)
+            if example is not None:
+                pair.examples.append(example)
     return pair, diags
 
 
+def _items(data: dict[Any, Any], key: str) -> list[Any]:
+    value = data.get(key)
+    return value if isinstance(value, list) else []
+
+
 def _example(
-    index: int, raw: dict[str, Any], doc: _Located, diags: list[Diagnostic], check_framework: Any
+    index: int,
+    valid: _Valid,
+    doc: _Located,
+    diags: list[Diagnostic],
+    check_framework: Any,
+    frameworks: list[str],
 ) -> ExampleSpec | None:
     base = ("examples", index)
+
+    def get(*key: Any, default: Any = None) -> Any:
+        return valid.get(*base, *key, default=default)
+
     code: dict[str, Code] = {}
-    for fw, text in raw["code"].items():
+    for fw, text in get("code", default={}).items():
         if check_framework(fw, (*base, "code", fw)):
-            line = doc.content_lines.get((*base, "code", fw)) or doc.line((*base, "code", fw)) or 1
+            line = doc.content_lines.get((*base, "code", fw)) or doc.line((*base, "code", fw))
             code[fw] = Code(text=text, line=line)
+    timeout = get("timeout")
     example = ExampleSpec(
         index=index,
-        title=raw.get("title"),
+        title=get("title"),
         code=code,
-        compare=list(raw.get("compare") or []),
-        atol=float(raw.get("atol", DEFAULT_ATOL)),
-        rtol=float(raw.get("rtol", DEFAULT_RTOL)),
-        expect=raw.get("expect", "match"),
-        seed=int(raw.get("seed", 0)),
-        timeout=float(raw["timeout"]) if "timeout" in raw else None,
+        compare=list(get("compare", default=[])),
+        atol=float(get("atol", default=DEFAULT_ATOL)),
+        rtol=float(get("rtol", default=DEFAULT_RTOL)),
+        expect=get("expect", default="match"),
+        seed=int(get("seed", default=0)),
+        timeout=None if timeout is None else float(timeout),
         line=doc.line(base),
     )
     ok = True
-    for name, spec in (raw.get("inputs") or {}).items():
+    reserved = {"np", "rng"} | {fw.split(".")[0] for fw in frameworks}
+    for name, spec in get("inputs", default={}).items():
         path = (*base, "inputs", name)
-        problem = _input_problem(spec)
+        problem = _input_problem(name, spec, reserved)
         if problem:
             diags.append(Diagnostic("spec", f"input {name!r}: {problem}", doc.line(path)))
             ok = False
             continue
-        dtype = spec.get("dtype", "float32")
         example.inputs.append(
             InputSpec(
                 name=name,
                 shape=list(spec.get("shape") or []),
-                dtype=dtype,
+                dtype=spec.get("dtype", "float32"),
                 low=spec.get("low"),
                 high=spec.get("high"),
                 value=spec.get("value"),
@@ -360,7 +501,7 @@ def _example(
             )
         )
     for j, name in enumerate(example.compare):
-        if not name.isidentifier():
+        if not schema.is_name(name):
             diags.append(
                 Diagnostic(
                     "spec",
@@ -379,21 +520,66 @@ def _example(
     return example if ok and code else None
 
 
-def _input_problem(spec: dict[str, Any]) -> str | None:
+def _input_problem(name: str, spec: dict[str, Any], reserved: set[str]) -> str | None:
+    """What is wrong with a validated input beyond its types, or None."""
+    if name in reserved:
+        return f"the name hides {name!r}, which the generated code uses; choose another"
     dtype = spec.get("dtype", "float32")
     if "value" in spec:
         if any(k in spec for k in ("shape", "low", "high")):
             return "'value' excludes 'shape', 'low' and 'high'"
-        return None
+        return _value_problem(spec["value"], dtype)
     if "shape" not in spec:
         return "needs 'shape' (generated data) or 'value' (literal data)"
+    size = math.prod(spec["shape"])
+    if size > MAX_ELEMENTS:
+        return f"shape {spec['shape']} has {size} elements, at most {MAX_ELEMENTS} allowed"
     if ("low" in spec or "high" in spec) and dtype not in INT_DTYPES:
         return f"'low'/'high' apply to integer dtypes, not {dtype}"
     if dtype in INT_DTYPES:
         low, high = spec.get("low", 0), spec.get("high", 10)
         if low >= high:
             return f"'low' ({low}) must be below 'high' ({high})"
+        least, most = INT_RANGES[dtype]
+        if low < least or high > most + 1:
+            return f"'low' and 'high' must lie within {dtype} ({least} to {most + 1})"
     return None
+
+
+def _value_problem(value: Any, dtype: str) -> str | None:
+    """Why ``value`` is not a number or a rectangular nested list of numbers of ``dtype``."""
+    level, dims = [value], 0
+    while level and all(isinstance(v, list) for v in level):
+        if len({len(v) for v in level}) > 1:
+            return f"'value': the lists at depth {dims + 1} have different lengths"
+        dims += 1
+        if dims > schema.MAX_DIMS:
+            return f"'value' has more than {schema.MAX_DIMS} dimensions"
+        level = [item for v in level for item in v]
+        if len(level) > MAX_ELEMENTS:
+            return f"'value' has more than {MAX_ELEMENTS} elements"
+    for item in level:
+        if isinstance(item, list):
+            return f"'value': lists and numbers mixed at depth {dims + 1}"
+        if not isinstance(item, int | float):
+            return f"'value' holds numbers (or nested lists of them), not {schema.describe(item)}"
+        if dtype in INT_RANGES:
+            least, most = INT_RANGES[dtype]
+            if isinstance(item, float) and not math.isfinite(item):
+                return f"'value': {item!r} is not an integer ({dtype})"
+            if not least <= item <= most:
+                return f"'value': {_clip(item)} does not fit in {dtype}"
+        elif dtype in FLOAT_MAX:
+            # int and float compare exactly, without converting (10**400 is no float)
+            finite = isinstance(item, int) or math.isfinite(item)
+            if finite and abs(item) > FLOAT_MAX[dtype]:
+                return f"'value': {_clip(item)} does not fit in {dtype}"
+    return None
+
+
+def _clip(value: Any, limit: int = 40) -> str:
+    text = str(value)
+    return text if len(text) <= limit else f"{text[:limit]}..."
 
 
 def _format(problem: Problem) -> str:
