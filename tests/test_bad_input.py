@@ -24,7 +24,7 @@ def warning(app, pattern):
         r"pairs/malformed\.yaml:5: WARNING: malformed YAML: .*\[apidiff\.yaml\]",
         r"pairs/unknown_key\.yaml:4: WARNING: sumary: unknown key 'sumary'; did you mean 'summary'\? \[apidiff\.spec\]",
         r"pairs/wrong_type\.yaml:4: WARNING: params: expected a list, got a string \[apidiff\.spec\]",
-        r"pairs/wrong_type\.yaml:11: WARNING: examples\.0\.atol: expected a number, got a string \[apidiff\.spec\]",
+        r"pairs/wrong_type\.yaml:11: WARNING: example 1, atol: expected a number, got a string \[apidiff\.spec\]",
         r"pairs/no_api\.yaml:2: WARNING: torch\.nn\.InstanceNorm does not exist in PyTorch: .*did you mean .*torch\.nn\.InstanceNorm2d.* \[apidiff\.api\]",
         r"pairs/bad_param\.yaml:5: WARNING: torch has no parameter 'momentun'; did you mean 'momentum'\? \[apidiff\.param\]",
         r"pairs/unknown_fw\.yaml:6: WARNING: unknown framework 'mge' .*did you mean 'megengine'\? \[apidiff\.framework\]",

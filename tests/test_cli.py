@@ -422,3 +422,121 @@ def test_help_shows_no_markup():
         assert proc.returncode == 0
         assert not markup.search(proc.stdout), (command, markup.search(proc.stdout))
         assert "Exit codes" in proc.stdout or command
+
+
+# -- ids and labels ----------------------------------------------------------------------
+
+
+def test_no_title_keeps_the_comparison_label(rootdir, tmp_path):
+    app = build_root(rootdir, "notitle", tmp_path)
+    app.cleanup()
+    assert warnings_of(app) == []  # no "undefined label", no "needs an explicit title"
+    links = (app.outdir / "links.html").read_text(encoding="utf-8")
+    assert (
+        '<a class="reference internal" href="notitle.html#comparison-relu">'
+        '<span class="std std-ref">ReLU differences</span></a>' in links
+    )
+    assert 'href="notitle.html#comparison-relu"><span class="std std-ref">the ReLU page' in links
+    page = (app.outdir / "notitle.html").read_text(encoding="utf-8")
+    assert 'id="comparison-relu"' in page and "ReLU differences" not in page
+
+
+@pytest.mark.parametrize("parallel", [1, 2])
+def test_duplicate_pair_ids_are_located_warnings(rootdir, tmp_path, parallel):
+    app = build_root(rootdir, "dupids", tmp_path, parallel=parallel)
+    app.cleanup()
+    src = app.srcdir
+    warnings = warnings_of(app)
+    assert (
+        f"{src}/pairs/second.yaml:5: WARNING: duplicate pair id 'same' "
+        "(also in pairs/first.yaml:2) [apidiff.spec]" in warnings
+    )
+    assert (
+        f"{src}/other/relu.yaml:1: WARNING: duplicate pair id 'relu' (also in pairs/relu.yaml:1);"
+        " this id comes from the file name: give the pair its own with 'id:' [apidiff.spec]"
+        in warnings
+    )
+    assert not [w for w in warnings if "Duplicate explicit target" in w]
+
+
+def test_one_slug_rule_keeps_the_guide_ids():
+    from sphinx_apidiff import spec
+
+    docs = PACKAGE.parent / "docs"
+    for file in sorted((docs / "pairs").glob("*.yaml")):
+        pair, _ = spec.read_pair_file(file)
+        assert (docs / "_apidiff_store" / f"{pair.id}.json").is_file(), file.name
+    # the file a draft goes to and the API it drafts give one id
+    for api, stem in [
+        ("torch.nn.InstanceNorm2d", "instance_norm2d"),
+        ("torch.nn.LSTMCell", "lstm_cell"),
+        ("torch.nn.MSELoss", "mse_loss"),
+        ("torch.nn.LeakyReLU", "leaky_relu"),
+        ("torch.nn.functional.relu", "relu"),
+    ]:
+        assert spec.id_for_api(api) == spec.id_for_file(f"pairs/{stem}.yaml")
+    inline, _ = spec.parse_pair("apis: {torch: torch.nn.BatchNorm2d, megengine: m.B}\n", "x.rst")
+    assert inline.id == "batch-norm2d"
+
+
+def test_new_takes_the_id_from_the_output_file(project):
+    out = project / "pairs" / "instance_norm.yaml"
+    proc = cli(
+        "new", "torch.nn.InstanceNorm2d", "megengine.module.InstanceNorm", "-o", out, cwd=project
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert "\nid: instance-norm\n" in out.read_text(encoding="utf-8")
+    stdout = cli("new", "torch.nn.InstanceNorm2d", "megengine.module.InstanceNorm", cwd=project)
+    assert "\nid: instance-norm2d\n" in stdout.stdout
+
+
+def test_new_names_each_missing_api_and_asks_for_signatures(project):
+    both = cli("new", "torch.nn.Relu", "megengine.module.Relu", cwd=project)
+    assert both.returncode == 1 and "Traceback" not in both.stderr
+    assert "torch.nn.Relu does not exist in torch" in both.stderr
+    assert "megengine.module.Relu does not exist in megengine" in both.stderr
+    assert "did you mean megengine.module.ReLU" in both.stderr  # the case told apart
+    proc = cli("new", "torch.nn.LSTM", "megengine.module.LSTM", cwd=project)
+    assert proc.returncode == 0, proc.stderr
+    assert (
+        "torch.nn.LSTM has no signature that can be introspected: give it under 'signatures:'"
+        in proc.stderr
+    )
+    assert "megengine.module.LSTM has no signature that can be introspected" in proc.stderr
+    assert "\n# signatures:" in proc.stdout and '\n#   torch: "(...)"' in proc.stdout
+    assert '\n#   megengine: "(...)"' in proc.stdout
+
+
+BOTH_FAIL = """\
+apis:
+  torch: torch.nn.ReLU
+  megengine: megengine.module.ReLU
+examples:
+  - title: first
+    code:
+      torch: |
+        y = 1
+      megengine: |
+        y = 1
+    compare: [y]
+  - title: both fail
+    code:
+      torch: |
+        y = torch.nn.ReLU()(missing_a)
+      megengine: |
+        y = megengine.module.ReLU()(missing_b)
+    compare: [y]
+  - titel: misspelt
+    code: {torch: y = 1}
+"""
+
+
+def test_every_failing_framework_and_examples_counted_from_one(project):
+    (project / "pairs" / "fail.yaml").write_text(BOTH_FAIL, encoding="utf-8")
+    proc = cli("check", "pairs/fail.yaml", cwd=project)
+    assert proc.returncode == 1
+    assert "pairs/fail.yaml:19: warning: example 3, titel: unknown key 'titel'" in proc.stdout
+    [line] = [x for x in proc.stdout.splitlines() if "[apidiff.exec]" in x]
+    assert line.startswith("pairs/fail.yaml:12: warning: example 'both fail': expected match")
+    assert "torch failed at line 15: NameError" in line and "missing_a" in line
+    assert "megengine failed at line 17: NameError" in line and "missing_b" in line
