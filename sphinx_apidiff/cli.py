@@ -231,8 +231,10 @@ def pair_files(paths: Sequence[str], verbose: bool = False) -> tuple[list[Path],
             if is_pair_file(file):
                 files.append(_shown(file))
             elif verbose or path.is_file():
-                note(f"{_shown(file)}: skipped, not a comparison pair (no 'apis' key and not "
-                     "in a pairs/ folder)")
+                note(
+                    f"{_shown(file)}: skipped, not a comparison pair (no 'apis' key and not "
+                    "in a pairs/ folder)"
+                )
     return files, named
 
 

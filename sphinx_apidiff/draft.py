@@ -293,4 +293,3 @@ def _example(
             "to compare the values"
         )
     return lines
-

@@ -260,7 +260,9 @@ def _repo(rootdir, tmp_path):
     repo = tmp_path / "repo"
     (repo / "docs" / "pairs").mkdir(parents=True)
     shutil.copy(rootdir / "test-basic" / "conf.py", repo / "docs" / "conf.py")
-    shutil.copy(rootdir / "test-basic" / "pairs" / "cat.yaml", repo / "docs" / "pairs" / "good.yaml")
+    shutil.copy(
+        rootdir / "test-basic" / "pairs" / "cat.yaml", repo / "docs" / "pairs" / "good.yaml"
+    )
     for name, text in OTHER_YAML.items():
         (repo / name).parent.mkdir(parents=True, exist_ok=True)
         (repo / name).write_text(text, encoding="utf-8")
@@ -286,11 +288,7 @@ def _run_hook(repo):
         check=True,
     ).stdout.split()
     assert hook["types"] == ["yaml"]  # identify's tag for *.yaml and *.yml
-    chosen = [
-        f
-        for f in staged
-        if re.search(hook["files"], f) and f.endswith((".yaml", ".yml"))
-    ]
+    chosen = [f for f in staged if re.search(hook["files"], f) and f.endswith((".yaml", ".yml"))]
     program, *args = shlex.split(hook["entry"])
     assert program == "sphinx-apidiff"
     return chosen, cli(*args, *chosen, cwd=repo)
