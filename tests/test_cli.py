@@ -425,8 +425,9 @@ def test_help_shows_no_markup():
 # -- ids and labels ----------------------------------------------------------------------
 
 
-def test_no_title_keeps_the_comparison_label(rootdir, tmp_path):
-    app = build_root(rootdir, "notitle", tmp_path)
+@pytest.mark.parametrize("parallel", [1, 2])
+def test_no_title_keeps_the_comparison_label(rootdir, tmp_path, parallel):
+    app = build_root(rootdir, "notitle", tmp_path, parallel=parallel)
     app.cleanup()
     assert warnings_of(app) == []  # no "undefined label", no "needs an explicit title"
     links = (app.outdir / "links.html").read_text(encoding="utf-8")
