@@ -22,7 +22,7 @@ gettext_compact = False
 # torch runs in the interpreter running Sphinx.
 apidiff_runtimes = {"megengine": {"python": "../.venv-megengine/bin/python"}}
 
-# Shared with `sphinx-apidiff check --conf-dir docs`.
+# Shared with `sphinx-apidiff check` whatever the output folder (tox builds elsewhere).
 apidiff_cache_path = "_build/apidiff-cache"
 
 # Committed results: Read the Docs, which has neither framework, renders from them.

@@ -8,11 +8,11 @@ from typing import Any
 __version__ = "0.1.0"
 
 #: Bump when what is stored in the environment changes shape.
-ENV_VERSION = 1
+ENV_VERSION = 2
 
 
 def setup(app: Any) -> dict[str, Any]:
-    from . import i18n, render, report, resolve
+    from . import collector, i18n, render, report, resolve
     from .collector import ApiDiffCollector
     from .config import ApidiffConfig
     from .directives import ApiDiffDirective, ApiDiffTableDirective
@@ -26,6 +26,7 @@ def setup(app: Any) -> dict[str, Any]:
     app.add_directive("apidiff", ApiDiffDirective)
     app.add_directive("apidiff-table", ApiDiffTableDirective)
     app.add_env_collector(ApiDiffCollector)
+    app.connect("env-check-consistency", collector.warn_duplicate_ids)
     app.add_post_transform(render.FillParts)
     app.add_post_transform(render.DesignLayout)
     app.connect("env-updated", resolve.resolve_pending)

@@ -137,13 +137,16 @@ def analyse(
 def explain(example: ExampleSpec, result: ExampleResult) -> str:
     """One line on why an example has its status."""
     if result.status == "error":
+        failures = []  # every framework that failed, not only the first
         for fw, side in result.sides.items():
             if not side.ok:
                 where = ""
-                if side.frames:
+                if side.frames and fw in example.code:
                     where = f" at line {side.frames[-1][0] + example.code[fw].line - 1}"
                 last = (side.error or "").splitlines()[-1] if side.error else ""
-                return f"{fw} failed{where}: {last}"
+                failures.append(f"{fw} failed{where}: {last}")
+        if failures:
+            return "; ".join(failures)
     if result.status == "differ":
         parts = []
         for name, comp in result.results.items():

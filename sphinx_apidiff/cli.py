@@ -1,8 +1,8 @@
 """``sphinx-apidiff``: write, check and import comparison pages without a full build.
 
-The command reads the runtimes and options from the project's ``conf.py``
-(``--conf-dir``, default ``docs/`` when present) and uses the same engine,
-cache and analysis as the Sphinx build, so the two always agree.
+The command reads the runtimes and options from the project's conf.py (found by
+itself, or given with --conf-dir) and uses the same engine, cache and analysis
+as the Sphinx build, so the two always agree.
 
 Exit codes: 0 all good, 1 a page is wrong, 2 bad usage.
 """
@@ -10,21 +10,31 @@ Exit codes: 0 all good, 1 a page is wrong, 2 bad usage.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import sys
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
 from . import __version__, schema
 from .analysis import REPORT_VERSION, analyse, jobs_for, pair_report
-from .config import ApidiffConfig
+from .config import ApidiffConfig, build_cache_dir
 from .execute import Engine
-from .spec import Diagnostic, PairSpec, read_pair_file
+from .spec import (
+    Diagnostic,
+    PairSpec,
+    duplicate_id_message,
+    id_for_file,
+    is_pair_file,
+    read_pair_file,
+)
 
 SKIP_DIRS = {"_build", "_apidiff_store", ".git", "node_modules", ".venv", ".tox"}
+#: Where a project's conf.py usually is, looked up in this order from the current folder.
+CONF_PLACES = (".", "docs", "doc", "source", "docs/source")
 
 
 class UsageError(Exception):
@@ -35,35 +45,105 @@ class PageError(Exception):
     """The input is wrong (a page, an API): exit code 1, one clear line."""
 
 
+def note(message: str) -> None:
+    print(f"sphinx-apidiff: note: {message}", file=sys.stderr)
+
+
 # -- configuration ----------------------------------------------------------------------
 
 
-def load_config(conf_dir: str | None) -> tuple[ApidiffConfig, Path, str | None]:
-    """The options of ``conf.py`` in ``conf_dir`` (default: ``docs/`` if present, else none)."""
-    if conf_dir is None:
-        conf_dir = "docs" if Path("docs", "conf.py").is_file() else None
-    if conf_dir is None:
-        return ApidiffConfig(), Path.cwd(), None
-    path = Path(conf_dir)
-    if not (path / "conf.py").is_file():
-        raise UsageError(f"no conf.py in {path}")
+class Project:
+    """The project's conf.py as the command line sees it (``conf`` None: none found)."""
+
+    def __init__(self, conf: Path | None) -> None:
+        self.conf = conf
+        self.confdir = conf.parent if conf else None
+        self.cfg = ApidiffConfig()
+        self.raw: dict[str, Any] = {}
+
+    @property
+    def language(self) -> str | None:
+        return self.raw.get("language")
+
+
+def _conf_above(path: Path) -> Path | None:
+    """The conf.py of the nearest folder holding ``path``, up to the repository root."""
+    folder = path.resolve() if path.is_dir() else path.resolve().parent
+    for candidate in (folder, *folder.parents):
+        if (candidate / "conf.py").is_file():
+            return candidate / "conf.py"
+        if (candidate / ".git").exists():
+            return None
+    return None
+
+
+def find_conf(conf_dir: str | None, paths: Sequence[Path] = ()) -> Path | None:
+    """conf.py: of ``--conf-dir``; else above the given files; else in :data:`CONF_PLACES`."""
+    if conf_dir is not None:
+        conf = Path(conf_dir) / "conf.py"
+        if not conf.is_file():
+            raise UsageError(f"no conf.py in {conf_dir}")
+        return conf
+    found = {conf for conf in map(_conf_above, paths) if conf is not None}
+    if len(found) > 1:
+        names = ", ".join(sorted(str(_shown(c)) for c in found))
+        raise UsageError(f"the files belong to several projects ({names}); check one at a time")
+    if found:
+        return found.pop()
+    for place in CONF_PLACES:
+        if Path(place, "conf.py").is_file():
+            return Path(place, "conf.py")
+    where = ", ".join(p + "/" if p != "." else "./" for p in CONF_PLACES)
+    note(
+        f"no conf.py found (looked above the given files and in {where}); using the "
+        "default options. Point at the project's with --conf-dir DIR"
+    )
+    return None
+
+
+def load_config(conf_dir: str | None, paths: Sequence[Path] = ()) -> Project:
+    """The options of the project's conf.py (see :func:`find_conf`), or the defaults."""
+    project = Project(find_conf(conf_dir, paths))
+    if project.conf is None:
+        return project
     from sphinx.config import Config
     from sphinx.errors import ConfigError
     from sphinx.util.tags import Tags
 
     try:
-        config = Config.read(path.resolve(), overrides={}, tags=Tags())
+        config = Config.read(project.conf.parent.resolve(), overrides={}, tags=Tags())
     except ConfigError as exc:
-        raise UsageError(f"cannot read {path / 'conf.py'}: {exc}") from None
-    raw = dict(config._raw_config)
-    cfg, problems = ApidiffConfig.from_mapping(raw)
+        raise UsageError(f"cannot read {project.conf}: {exc}") from None
+    project.raw = dict(config._raw_config)
+    project.cfg, problems = ApidiffConfig.from_mapping(project.raw)
     for problem in problems:
-        print(f"{path / 'conf.py'}: warning: {problem}", file=sys.stderr)
-    return cfg, path.resolve(), raw.get("language")
+        print(f"{project.conf}: warning: {problem}", file=sys.stderr)
+    return project
 
 
-def engine_for(cfg: ApidiffConfig, confdir: Path, **overrides: Any) -> Engine:
-    return cfg.make_engine(confdir, confdir / "_build" / "doctrees" / "apidiff-cache", **overrides)
+@contextlib.contextmanager
+def engine_for(project: Project, verbose: bool = False, **overrides: Any) -> Iterator[Engine]:
+    """The build's engine, sharing the build's cache; a throwaway cache where there is none.
+
+    Nothing is written inside the Sphinx source folder but the build's own folder.
+    """
+    confdir = (project.confdir or Path.cwd()).resolve()
+    shared = None
+    if project.confdir is not None:
+        shared = build_cache_dir(confdir, exclude_patterns=project.raw.get("exclude_patterns"))
+    with contextlib.ExitStack() as stack:
+        if shared is None:
+            shared = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="apidiff-")))
+            if verbose and not project.cfg.cache_path:
+                note(
+                    "results are not cached: the project builds neither into _build/ nor into "
+                    "../build/; set apidiff_cache_path in conf.py to share them with the build"
+                )
+        engine = stack.enter_context(project.cfg.make_engine(confdir, shared, **overrides))
+        if verbose:
+            path = engine.cache.path
+            note(f"execution cache: {_shown(path)}" if path else "no execution cache")
+        yield engine
 
 
 # -- output -----------------------------------------------------------------------------
@@ -130,28 +210,47 @@ def _shown(path: Path) -> Path:
         return path
 
 
-def pair_files(paths: Sequence[str], confdir: Path | None) -> list[Path]:
-    if not paths:
-        paths = [str(confdir)] if confdir else ["."]
+def pair_files(paths: Sequence[str], verbose: bool = False) -> tuple[list[Path], bool]:
+    """The comparison pairs among ``paths`` (files, folders searched), and whether any was
+    named as a file. Other YAML files (CI workflows, ``.readthedocs.yaml``...) are skipped."""
     files: list[Path] = []
+    named = False
     for name in paths:
         path = Path(name)
         if path.is_dir():
-            for file in sorted(path.rglob("*")):
-                if file.suffix in (".yaml", ".yml") and not SKIP_DIRS & set(file.parts):
-                    files.append(_shown(file))
+            found = [
+                file
+                for file in sorted(path.rglob("*"))
+                if file.suffix in (".yaml", ".yml") and not SKIP_DIRS & set(file.parts)
+            ]
         elif path.is_file():
-            files.append(_shown(path))
+            found, named = [path], True
         else:
             raise UsageError(f"no such file or folder: {name}")
-    return files
+        for file in found:
+            if is_pair_file(file):
+                files.append(_shown(file))
+            elif verbose or path.is_file():
+                note(
+                    f"{_shown(file)}: skipped, not a comparison pair (no 'apis' key and not "
+                    "in a pairs/ folder)"
+                )
+    return files, named
 
 
 def check(args: argparse.Namespace) -> int:
-    cfg, confdir, language = load_config(args.conf_dir)
-    files = pair_files(args.paths, confdir if args.conf_dir or confdir != Path.cwd() else None)
+    files, named = pair_files(args.paths, args.verbose) if args.paths else ([], False)
+    if args.paths and not files and named:
+        print("0 pair(s): nothing to check")  # e.g. pre-commit with only other YAML staged
+        return 0
+    project = load_config(args.conf_dir, files)
+    if not args.paths:
+        files, _ = pair_files([str(project.confdir or ".")], args.verbose)
+    if not files:
+        raise UsageError("no pair files (*.yaml with 'apis', or in a pairs/ folder) found")
+    language = project.language
     specs: list[tuple[Path, PairSpec]] = []
-    problems: list[tuple[Path, Diagnostic]] = []
+    problems: list[tuple[Path | None, Diagnostic]] = []
     for file in files:
         try:
             spec, diags = read_pair_file(file)
@@ -160,12 +259,11 @@ def check(args: argparse.Namespace) -> int:
         problems += [(file, d) for d in diags]
         if spec is not None:
             specs.append((file, spec))
-    if not files:
-        raise UsageError("no pair files (*.yaml) found")
+    problems += duplicate_ids(specs)
 
     overrides = {"mode": args.mode} if args.mode else {}
     reports, rows = [], []
-    with engine_for(cfg, confdir, **overrides) as engine:
+    with engine_for(project, args.verbose, **overrides) as engine:
         collect_signatures = engine.submit_signatures(
             (fw, api) for _, s in specs for fw, api in s.apis.items()
         )
@@ -174,7 +272,7 @@ def check(args: argparse.Namespace) -> int:
         sigs = collect_signatures()
         for why in sorted(engine.unavailable.values()):
             if engine.mode != "cache":
-                problems.append((Path(str(confdir / "conf.py")), Diagnostic("runtime", why)))
+                problems.append((project.conf, Diagnostic("runtime", why)))
         progress = Progress(len(jobs), "examples")
         results: dict[tuple[str, int], Any] = {}
         for (file, _spec, job), (_, result) in zip(jobs, stream, strict=True):
@@ -188,8 +286,8 @@ def check(args: argparse.Namespace) -> int:
                     engine,
                     sigs,
                     [results[(str(file), i)] for i in range(len(spec.examples))],
-                    labels=cfg.label,
-                    ignore=cfg.ignore_params,
+                    labels=project.cfg.label,
+                    ignore=project.cfg.ignore_params,
                     language=language,
                 )
             except Exception as exc:
@@ -206,7 +304,7 @@ def check(args: argparse.Namespace) -> int:
             "pairs": reports,
             "diagnostics": [
                 {
-                    "source": str(f),
+                    "source": str(f) if f else None,
                     "line": d.line,
                     "type": f"apidiff.{d.subtype}",
                     "message": d.message,
@@ -217,8 +315,8 @@ def check(args: argparse.Namespace) -> int:
         print(json.dumps(data, indent=1, ensure_ascii=False))
     else:
         print_table(rows)
-        for file, diag in problems:
-            where = f"{file}:{diag.line}" if diag.line else str(file)
+        for source, diag in problems:
+            where = f"{source}:{diag.line}" if diag.line else str(source or "sphinx-apidiff")
             print(f"{where}: warning: {diag.message} [apidiff.{diag.subtype}]")
         print(f"{len(specs)} pair(s), {len(problems)} problem(s); examples: {summary}")
     return 1 if problems else 0
@@ -230,6 +328,18 @@ def _internal(exc: Exception, what: str, line: int | None = None) -> Diagnostic:
         raise exc
     message = f"internal error while {what}: {type(exc).__name__}: {exc} (please report it)"
     return Diagnostic("internal", message, line)
+
+
+def duplicate_ids(specs: list[tuple[Path, PairSpec]]) -> list[tuple[Path | None, Diagnostic]]:
+    """A located problem for each pair whose id another pair already has."""
+    first: dict[str, PairSpec] = {}
+    problems: list[tuple[Path | None, Diagnostic]] = []
+    for file, spec in specs:
+        other = first.setdefault(spec.id, spec)
+        if other is not spec:
+            message = duplicate_id_message(spec, other)
+            problems.append((file, Diagnostic("spec", message, spec.id_line)))
+    return problems
 
 
 def print_table(rows: list[tuple[Path, PairSpec, Any]]) -> None:
@@ -256,7 +366,8 @@ def print_table(rows: list[tuple[Path, PairSpec, Any]]) -> None:
 def new(args: argparse.Namespace) -> int:
     from .draft import DraftError, draft_pair
 
-    cfg, confdir, _ = load_config(args.conf_dir)
+    out = [Path(args.output)] if args.output not in (None, "-") else []
+    project = load_config(args.conf_dir, [p.parent for p in out])
     apis = [args.reference, args.other]
     frameworks = args.framework or [api.split(".")[0] for api in apis]
     if len(frameworks) != len(apis):
@@ -264,9 +375,10 @@ def new(args: argparse.Namespace) -> int:
     if len(set(frameworks)) != len(frameworks):
         raise UsageError(f"the two APIs must be of different frameworks, got {frameworks}")
     check_output(args.output, args.force)
-    with engine_for(cfg, confdir) as engine:
+    pair_id = id_for_file(out[0]) if out else None  # the id the build gives that file
+    with engine_for(project) as engine:
         try:
-            text, messages = draft_pair(dict(zip(frameworks, apis, strict=True)), engine)
+            text, messages = draft_pair(dict(zip(frameworks, apis, strict=True)), engine, pair_id)
         except DraftError as exc:
             raise PageError(str(exc)) from None
     for message in messages:
@@ -281,14 +393,14 @@ def new(args: argparse.Namespace) -> int:
 def import_page(args: argparse.Namespace) -> int:
     from .legacy import NotAComparisonPage, import_legacy
 
-    cfg, confdir, _ = load_config(args.conf_dir)
     source = Path(args.legacy)
+    project = load_config(args.conf_dir, [Path(args.output).parent] if args.output else [])
     try:
         text = source.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise UsageError(f"cannot read {source}: {exc}") from None
     check_output(args.output, args.force)
-    with engine_for(cfg, confdir) as engine:
+    with engine_for(project) as engine:
         try:
             result = import_legacy(text, engine, source=str(source))
         except NotAComparisonPage as exc:
@@ -313,10 +425,20 @@ def print_schema(args: argparse.Namespace) -> int:
 
 
 def parser() -> argparse.ArgumentParser:
-    top = argparse.ArgumentParser(prog="sphinx-apidiff", description=__doc__.splitlines()[0])
+    top = argparse.ArgumentParser(
+        prog="sphinx-apidiff",
+        description="Write, check and import comparison pages without a full build.",
+        epilog="Exit codes: 0 all good, 1 a page is wrong, 2 bad usage.",
+    )
     top.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    conf_help = (
+        "folder of the project's conf.py (default: the nearest above the given files, "
+        "else the first of ./, docs/, doc/, source/, docs/source/)"
+    )
+    top.add_argument("--conf-dir", help=conf_help)
+    # the same option after the subcommand; SUPPRESS: an absent one keeps the value given before
     common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--conf-dir", help="folder of the project's conf.py (default: docs/)")
+    common.add_argument("--conf-dir", default=argparse.SUPPRESS, help=conf_help)
     subs = top.add_subparsers(dest="command", required=True)
 
     p = subs.add_parser("new", parents=[common], help="write a YAML draft from the real APIs")
@@ -332,10 +454,20 @@ def parser() -> argparse.ArgumentParser:
     p.set_defaults(func=new)
 
     p = subs.add_parser("check", parents=[common], help="validate, introspect and run pairs")
-    p.add_argument("paths", nargs="*", help="YAML files or folders (default: the conf dir)")
-    p.add_argument("--format", choices=("text", "json"), default="text")
+    p.add_argument(
+        "paths",
+        nargs="*",
+        help="pair files or folders (default: the conf dir); other YAML files, "
+        "those with no 'apis' key outside a pairs/ folder, are skipped",
+    )
+    p.add_argument(
+        "--format", choices=("text", "json"), default="text", help="text (default) or JSON"
+    )
     p.add_argument(
         "--mode", choices=("auto", "force", "cache", "off"), help="override apidiff_execution_mode"
+    )
+    p.add_argument(
+        "-v", "--verbose", action="store_true", help="say which files are skipped, and the cache"
     )
     p.set_defaults(func=check)
 

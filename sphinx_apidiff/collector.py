@@ -8,9 +8,13 @@ from typing import Any
 from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
 from sphinx.environment.collectors import EnvironmentCollector
+from sphinx.util import logging
 
 from . import resolve
-from .nodes import get_pairs, get_tables
+from .nodes import PairEntry, get_pairs, get_tables
+from .spec import duplicate_id_message
+
+logger = logging.getLogger(__name__)
 
 
 class ApiDiffCollector(EnvironmentCollector):
@@ -34,7 +38,14 @@ class ApiDiffCollector(EnvironmentCollector):
         get_tables(env).update(get_tables(other) & docnames)
 
     def process_doc(self, app: Sphinx, doctree: Any) -> None:
-        pass
+        # a page without heading (:no-title:) keeps a titled label, so :ref: needs no text;
+        # after the std domain has seen the doctree, which only knows untitled labels then
+        std: Any = app.env.get_domain("std")
+        for entry in get_pairs(app.env).get(app.env.docname, []):
+            if entry.label_title and entry.section_id:
+                label = f"comparison-{entry.spec.id}"
+                if std.anonlabels.get(label) == (entry.docname, entry.section_id):
+                    std.labels[label] = (entry.docname, entry.section_id, entry.label_title)
 
     def get_outdated_docs(
         self,
@@ -49,3 +60,21 @@ class ApiDiffCollector(EnvironmentCollector):
         if outdated or added or changed or removed:
             outdated += sorted(get_tables(env) - set(outdated))
         return outdated
+
+
+def warn_duplicate_ids(app: Sphinx, env: BuildEnvironment) -> None:
+    """A located warning at each pair whose id an earlier page (or pair) already has.
+
+    On ``env-check-consistency``: after parallel reads are merged, it sees every page.
+    """
+    first: dict[str, PairEntry] = {}
+    for docname in sorted(get_pairs(env)):
+        for entry in get_pairs(env)[docname]:
+            other = first.setdefault(entry.spec.id, entry)
+            if other is not entry:
+                logger.warning(
+                    duplicate_id_message(entry.spec, other.spec, other.source),
+                    type="apidiff",
+                    subtype="spec",
+                    location=entry.spec.location(entry.spec.id_line),
+                )

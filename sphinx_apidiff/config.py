@@ -79,6 +79,32 @@ def _names(value: Any) -> str | None:
     return None if ok else "a list of parameter names"
 
 
+def build_cache_dir(
+    confdir: str | os.PathLike[str],
+    doctreedir: str | os.PathLike[str] | None = None,
+    exclude_patterns: Any = (),
+) -> Path | None:
+    """The execution cache of the usual layouts, shared by the build and ``check``.
+
+    ``<confdir>/_build/apidiff-cache`` when the project builds into ``<confdir>/_build``
+    (``sphinx-quickstart``'s Makefile, ``sphinx-build docs docs/_build/html``), and
+    ``<confdir>/../build/apidiff-cache`` for its ``source/`` beside ``build/`` layout.
+    A build (``doctreedir`` given) matches its doctree folder against these; ``check``
+    takes the first that exists or that ``exclude_patterns`` declares. None: no such layout.
+    """
+    conf = Path(confdir).resolve()
+    folders = [conf / "_build"]
+    if conf.name == "source":
+        folders.append(conf.parent / "build")
+    for folder in folders:
+        if doctreedir is not None:
+            if Path(doctreedir).resolve().is_relative_to(folder):
+                return folder / "apidiff-cache"
+        elif folder.is_dir() or folder.name in (exclude_patterns or ()) or folder.name == "build":
+            return folder / "apidiff-cache"
+    return None
+
+
 def _default(f: Any) -> Any:
     return f.default_factory() if f.default is MISSING else f.default
 
@@ -110,7 +136,8 @@ class ApidiffConfig:
         default=None,
         metadata={
             "check": _optional_path,
-            "help": "Result cache (default: in the build dir).",
+            "help": "Result cache, relative to conf.py (default: _build/apidiff-cache "
+            "when the build is in _build, else in the doctree folder).",
             "types": (str, type(None)),
         },
     )

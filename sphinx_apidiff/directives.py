@@ -193,15 +193,25 @@ class ApiDiffDirective(SphinxDirective):
         spec: PairSpec = entry.spec
         src = spec.source
         title = self._text(spec.title) or spec.id
+        heading = _("{title} differences").format(title=title)
+        label = f"comparison-{spec.id}"
+        # a second pair with this id on the page: one located warning (warn_duplicate_ids)
+        # rather than docutils' "duplicate explicit target" at the directive
+        first = label not in self.state.document.nameids
         if "no-title" in self.options:
+            # no heading, but the same label: :ref: finds it, titled as the heading would be
             root: nodes.Element = nodes.container(classes=["apidiff-page"])
-            entry.section_id = None
+            self.set_source_info(root)
+            if first:
+                root["names"].append(label)
+                self.state.document.note_explicit_target(root, root)
+                entry.label_title = heading
+            else:
+                self.state.document.set_id(root)
         else:
-            root = self._section(
-                _("{title} differences").format(title=title), f"comparison-{spec.id}", explicit=True
-            )
+            root = self._section(heading, label, explicit=first)
             root["classes"].append("apidiff-page")
-            entry.section_id = root["ids"][0]
+        entry.section_id = root["ids"][0]
         root["classes"] += self.options.get("class", [])
         root += self._part(entry, "panels")
         root += self._part(entry, "category")

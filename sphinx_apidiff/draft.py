@@ -13,14 +13,13 @@ from __future__ import annotations
 
 import difflib
 import json
-import re
 from collections.abc import Iterable
 
 from .diff import DEFAULT_IGNORED
 from .execute import Engine, ExampleJob
 from .schema import SCHEMA_ID
 from .signature import VAR_POSITIONAL, Signature
-from .spec import parse_pair
+from .spec import id_for_api, parse_pair
 
 SYNONYMS = [
     {"dim", "axis", "axes"},
@@ -144,43 +143,63 @@ def _input_shape(sig: Signature) -> list[int]:
     return [2, 3, 8, 8]
 
 
-def draft_pair(apis: dict[str, str], engine: Engine) -> tuple[str, list[str]]:
-    """The YAML text of a draft pair, and messages for the author."""
+def draft_pair(
+    apis: dict[str, str], engine: Engine, pair_id: str | None = None
+) -> tuple[str, list[str]]:
+    """The YAML text of a draft pair, and messages for the author.
+
+    ``pair_id`` defaults to :func:`~sphinx_apidiff.spec.id_for_api` of the reference API.
+    """
     frameworks = list(apis)
     ref_fw, other_fw = frameworks[0], frameworks[1]
     sigs = engine.signatures(apis.items())
     messages: list[str] = []
     signatures: dict[str, Signature] = {}
     kinds: dict[str, str] = {}
+    problems: list[str] = []
     for fw, api in apis.items():
         result = sigs[(fw, api)]
         if result.unavailable:
-            raise DraftError(f"cannot introspect {api}: {result.unavailable}")
-        if result.error:
+            problems.append(f"cannot introspect {api}: {result.unavailable}")
+        elif result.error:
             hint = (
                 f" (did you mean {' or '.join(result.suggestions)}?)" if result.suggestions else ""
             )
-            raise DraftError(f"{api} does not exist in {fw}: {result.error}{hint}")
-        if result.signature is None:
-            raise DraftError(f"{api} has no signature that can be introspected")
-        signatures[fw] = result.signature
+            problems.append(f"{api} does not exist in {fw}: {result.error}{hint}")
+        elif result.signature is None:
+            messages.append(
+                f"{api} has no signature that can be introspected: give it under "
+                f"'signatures:' (the draft has a stub for it)"
+            )
+        else:
+            signatures[fw] = result.signature
         kinds[fw] = "class" if api.rsplit(".", 1)[-1][:1].isupper() else "function"
+    if problems:
+        raise DraftError("; ".join(problems))
 
-    ref, other = signatures[ref_fw], signatures[other_fw]
-    renames = pair_params(ref, other)
+    versions = f"{ref_fw} {sigs[(ref_fw, apis[ref_fw])].version} and {other_fw} " + str(
+        sigs[(other_fw, apis[other_fw])].version
+    )
     lines = [
         f"# yaml-language-server: $schema={SCHEMA_ID}",
-        f"# Draft by `sphinx-apidiff new` from {ref_fw} "
-        f"{sigs[(ref_fw, apis[ref_fw])].version} and {other_fw} "
-        f"{sigs[(other_fw, apis[other_fw])].version}.",
+        f"# Draft by `sphinx-apidiff new` from {versions}.",
         "# Review the rows marked 'review', write summary/usage, then build.",
-        f"id: {_slug(apis[ref_fw])}",
+        f"id: {pair_id or id_for_api(apis[ref_fw])}",
         f"title: {apis[ref_fw].rsplit('.', 1)[-1]}",
         "apis:",
         *[f"  {fw}: {api}" for fw, api in apis.items()],
-        "# summary: {en: ..., zh_CN: ...}",
-        "# usage: {en: ..., zh_CN: ...}",
     ]
+    unknown = [fw for fw in frameworks if fw not in signatures]
+    if unknown:
+        lines.append("# signatures:  # the parameters, as in a def; then uncomment")
+        lines += [f'#   {fw}: "(...)"  # {apis[fw]}: none introspectable' for fw in unknown]
+    lines += ["# summary: {en: ..., zh_CN: ...}", "# usage: {en: ..., zh_CN: ...}"]
+    if unknown:
+        messages.append("no parameter rows and no example skeleton until the signatures are given")
+        return _checked("\n".join(lines) + "\n", engine, frameworks, messages)
+
+    ref, other = signatures[ref_fw], signatures[other_fw]
+    renames = pair_params(ref, other)
     rows: list[str] = []
     for a, b, score in renames:
         rows += [
@@ -213,8 +232,15 @@ def draft_pair(apis: dict[str, str], engine: Engine) -> tuple[str, list[str]]:
         )
     else:
         lines += example
-    text = "\n".join(lines) + "\n"
+    for a, b, score in renames:
+        messages.append(f"paired {ref_fw}.{a} with {other_fw}.{b} (similarity {score:.2f})")
+    return _checked("\n".join(lines) + "\n", engine, frameworks, messages)
 
+
+def _checked(
+    text: str, engine: Engine, frameworks: list[str], messages: list[str]
+) -> tuple[str, list[str]]:
+    """The draft, once it is known to parse and its example skeleton has run."""
     spec, diags = parse_pair(text, "draft.yaml")
     if diags or spec is None:  # a bug of ours, not the author's
         raise RuntimeError(f"the draft does not parse: {diags}")
@@ -222,9 +248,7 @@ def draft_pair(apis: dict[str, str], engine: Engine) -> tuple[str, list[str]]:
         job = ExampleJob(spec.examples[0], frameworks, "draft", pair_id=spec.id)
         [outcome] = engine.run([job])
         if outcome.status != "match":
-            messages.append(f"the example skeleton gives '{outcome.status}': review it")
-    for a, b, score in renames:
-        messages.append(f"paired {ref_fw}.{a} with {other_fw}.{b} (similarity {score:.2f})")
+            messages.insert(0, f"the example skeleton gives '{outcome.status}': review it")
     return text, messages
 
 
@@ -269,9 +293,3 @@ def _example(
             "to compare the values"
         )
     return lines
-
-
-def _slug(api: str) -> str:
-    name = api.rsplit(".", 1)[-1]
-    name = re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "-", name)
-    return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")

@@ -639,6 +639,7 @@ def _suggest_api(api: str, parent: str | None, candidates: list[str]) -> list[st
     if not parent:
         return []
     name = api.rsplit(".", 1)[-1]
+    same = [c for c in candidates if c.lower() == name.lower()]  # Relu -> ReLU
     close = difflib.get_close_matches(name, candidates, n=3, cutoff=0.6)
-    prefix = [c for c in candidates if c.startswith(name) and c not in close]
-    return [f"{parent}.{c}" for c in (close + prefix)[:3]]
+    prefix = [c for c in candidates if c.startswith(name)]
+    return [f"{parent}.{c}" for c in dict.fromkeys(same + close + prefix) if c != name][:3]

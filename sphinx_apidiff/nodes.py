@@ -35,6 +35,7 @@ class PairEntry:
     source: str  # the YAML file relative to the source directory (or the document)
     section_id: str | None
     resolved: Resolved | None = None
+    label_title: str | None = None  # the label's title when the page has no heading
 
     @property
     def key(self) -> str:

@@ -19,7 +19,7 @@ from sphinx.util.console import bold
 from sphinx.util.display import status_iterator
 
 from .analysis import analyse, jobs_for
-from .config import ApidiffConfig
+from .config import ApidiffConfig, build_cache_dir
 from .execute import Engine, ExampleJob, ExampleResult, Stats
 from .nodes import PairEntry, get_pairs
 
@@ -41,7 +41,8 @@ def internal(exc: Exception, what: str, location: str | None) -> None:
 
 def make_engine(app: Sphinx) -> Engine:
     cfg = ApidiffConfig.from_sphinx(app.config)
-    return cfg.make_engine(app.confdir, os.path.join(app.doctreedir, "apidiff-cache"))
+    shared = build_cache_dir(app.confdir, app.doctreedir)  # the one `check` uses too
+    return cfg.make_engine(app.confdir, shared or os.path.join(app.doctreedir, "apidiff-cache"))
 
 
 def engine(app: Sphinx) -> Engine:

@@ -106,6 +106,7 @@ class PairSpec:
     apis: dict[str, str]
     source: str  # path of the YAML file (or of the document for inline YAML)
     line: int = 1
+    id_line: int | None = None  # the ``id:`` line; None when the id is derived
     api_lines: dict[str, int | None] = field(default_factory=dict)
     signatures: dict[str, str] = field(default_factory=dict)
     signature_lines: dict[str, int | None] = field(default_factory=dict)
@@ -296,8 +297,25 @@ class _Valid:
         return default if value is None else value
 
 
+PAIRS_FOLDER = "pairs"
+_APIS_KEY = re.compile(r"""^["']?apis["']?[ \t]*:""", re.MULTILINE)
+
+
+def is_pair_file(path: str | Path) -> bool:
+    """Is this YAML file a comparison pair? Yes if it lies in a ``pairs/`` folder (there a
+    misspelt ``apsi:`` is a problem, not another kind of file) or has a top-level ``apis:``."""
+    path = Path(path)
+    if PAIRS_FOLDER in path.parts[:-1]:
+        return True
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return False
+    return bool(_APIS_KEY.search(text))
+
+
 def read_pair_file(path: str | Path) -> tuple[PairSpec | None, list[Diagnostic]]:
-    """Load a pair from a file (its default id is the file stem)."""
+    """Load a pair from a file (its default id is :func:`id_for_file`)."""
     path = Path(path)
     try:
         data = path.read_bytes()
@@ -308,7 +326,7 @@ def read_pair_file(path: str | Path) -> tuple[PairSpec | None, list[Diagnostic]]
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
         return None, [Diagnostic("yaml", f"not UTF-8 text: {exc.reason} (byte {exc.start})", line)]
-    return parse_pair(text, str(path), default_id=path.stem.replace("_", "-"))
+    return parse_pair(text, str(path), default_id=id_for_file(path))
 
 
 def _yaml_problem(exc: yaml.YAMLError, text: str, line_offset: int) -> Diagnostic:
@@ -394,8 +412,10 @@ def parse_pair(
         return False
 
     first_api = apis[frameworks[0]]
+    explicit_id = valid.has("id")
     pair = PairSpec(
-        id=valid.get("id") or default_id or _slug(first_api),
+        id=valid.get("id") if explicit_id else (default_id or id_for_api(first_api)),
+        id_line=doc.line(("id",)) if explicit_id else None,
         title=valid.get("title") or first_api.rsplit(".", 1)[-1] or first_api,
         apis=apis,
         source=source,
@@ -583,9 +603,51 @@ def _clip(value: Any, limit: int = 40) -> str:
 
 
 def _format(problem: Problem) -> str:
-    where = ".".join(str(p) for p in problem.path)
-    return f"{where}: {problem.message}" if where else problem.message
+    return f"{where(problem.path)}: {problem.message}" if problem.path else problem.message
 
 
-def _slug(api: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", api.rsplit(".", 1)[-1].lower()).strip("-") or "pair"
+_LIST_ITEM = {"examples": "example {n}", "params": "params row {n}"}
+
+
+def where(path: tuple[Any, ...]) -> str:
+    """A YAML path for people, counting from 1: ``example 2, inputs.x.dtype``."""
+    text = ""
+    for key in path:
+        if isinstance(key, int) and not isinstance(key, bool):
+            head, _, name = text.rpartition(".")
+            if name in _LIST_ITEM and not head.endswith(","):
+                text = (head + "." if head else "") + _LIST_ITEM[name].format(n=key + 1) + ","
+            else:
+                text += f" item {key + 1},"
+        else:
+            text += ("" if not text else " " if text.endswith(",") else ".") + str(key)
+    return text.rstrip(",")
+
+
+_WORD = re.compile(r"(?<=[a-z0-9])(?=[A-Z][a-z])|(?<=[A-Z][A-Z])(?=[A-Z][a-z])")
+
+
+def slug(name: str) -> str:
+    """The id a name gives, the one rule for every id: ``InstanceNorm2d`` and
+    ``instance_norm2d`` both give ``instance-norm2d``; ``ReLU`` gives ``relu``."""
+    return re.sub(r"[^a-z0-9]+", "-", _WORD.sub("-", name).lower()).strip("-") or "pair"
+
+
+def id_for_api(api: str) -> str:
+    """The default id of a pair from its reference API (``torch.nn.LSTMCell`` -> ``lstm-cell``)."""
+    return slug(api.rsplit(".", 1)[-1])
+
+
+def id_for_file(path: str | Path) -> str:
+    """The default id of a pair file, from its name (``instance_norm.yaml``: ``instance-norm``)."""
+    return slug(Path(path).stem)
+
+
+def duplicate_id_message(spec: PairSpec, other: PairSpec, other_source: str | None = None) -> str:
+    """``duplicate pair id 'x' (also in other.yaml:3)``, saying where a derived id comes from."""
+    also = f"{other_source or other.source}:{other.id_line or other.line}"
+    message = f"duplicate pair id {spec.id!r} (also in {also})"
+    if spec.id_line is None:
+        origin = "file name" if spec.source.endswith((".yaml", ".yml")) else "reference API"
+        message += f"; this id comes from the {origin}: give the pair its own with 'id:'"
+    return message

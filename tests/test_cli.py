@@ -245,3 +245,304 @@ def test_pre_commit_hook_runs_check_on_the_staged_files(rootdir, tmp_path):
     )
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert "2 pair(s), 0 problem(s)" in proc.stdout
+
+
+# -- authoring friction: the pre-commit hook, conf.py discovery, the shared cache ----------
+
+OTHER_YAML = {
+    ".readthedocs.yaml": "version: 2\nbuild:\n  os: ubuntu-24.04\n  tools: {python: '3.11'}\n"
+    "sphinx:\n  configuration: docs/conf.py\n",
+    ".pre-commit-config.yaml": "repos:\n  - repo: local\n    hooks:\n"
+    "      - {id: sphinx-apidiff-check, name: check, entry: sphinx-apidiff check,"
+    " language: system}\n",
+    ".github/workflows/ci.yml": "name: ci\non: [push]\njobs:\n  test:\n    runs-on: ubuntu-latest\n"
+    "    steps:\n      - uses: actions/checkout@v4\n",
+    "docs/_config.yml": "title: not a pair either\n",
+}
+TYPO = "apsi:\n  torch: torch.nn.ReLU\n  megengine: megengine.module.ReLU\nsumary: typo\n"
+
+
+def _repo(rootdir, tmp_path):
+    """A git repository: a docs tree with one good pair, and the YAML every repository has."""
+    repo = tmp_path / "repo"
+    (repo / "docs" / "pairs").mkdir(parents=True)
+    shutil.copy(rootdir / "test-basic" / "conf.py", repo / "docs" / "conf.py")
+    shutil.copy(
+        rootdir / "test-basic" / "pairs" / "cat.yaml", repo / "docs" / "pairs" / "good.yaml"
+    )
+    for name, text in OTHER_YAML.items():
+        (repo / name).parent.mkdir(parents=True, exist_ok=True)
+        (repo / name).write_text(text, encoding="utf-8")
+    subprocess.run(["git", "init", "-q", str(repo)], check=True)
+    return repo
+
+
+def _run_hook(repo):
+    """What pre-commit does: the staged files that match the hook's `files` and `types`,
+    appended to its entry, run from the repository's root."""
+    import re
+    import shlex
+
+    import yaml
+
+    [hook] = yaml.safe_load((PACKAGE.parent / ".pre-commit-hooks.yaml").read_text("utf-8"))
+    subprocess.run(["git", "add", "-A"], cwd=repo, check=True)
+    staged = subprocess.run(
+        ["git", "diff", "--cached", "--name-only"],
+        cwd=repo,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.split()
+    assert hook["types"] == ["yaml"]  # identify's tag for *.yaml and *.yml
+    chosen = [f for f in staged if re.search(hook["files"], f) and f.endswith((".yaml", ".yml"))]
+    program, *args = shlex.split(hook["entry"])
+    assert program == "sphinx-apidiff"
+    return chosen, cli(*args, *chosen, cwd=repo)
+
+
+def test_pre_commit_hook_passes_a_repository_and_fails_a_misspelt_pair(rootdir, tmp_path):
+    repo = _repo(rootdir, tmp_path)
+    chosen, proc = _run_hook(repo)
+    assert "docs/pairs/good.yaml" in chosen
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "1 pair(s), 0 problem(s)" in proc.stdout
+    for name in OTHER_YAML:
+        assert name not in proc.stdout  # neither checked nor reported
+    (repo / "docs" / "pairs" / "typo.yaml").write_text(TYPO, encoding="utf-8")
+    _, proc = _run_hook(repo)
+    assert proc.returncode == 1, proc.stdout + proc.stderr
+    assert "docs/pairs/typo.yaml:1: warning: apsi: unknown key 'apsi'; did you mean 'apis'?" in (
+        proc.stdout
+    )
+    assert "docs/pairs/typo.yaml:4: warning: sumary: unknown key 'sumary'" in proc.stdout
+
+
+def test_check_skips_other_yaml_named_on_the_command_line(rootdir, tmp_path):
+    repo = _repo(rootdir, tmp_path)
+    proc = cli("check", *OTHER_YAML, cwd=repo)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "nothing to check" in proc.stdout
+    assert ".readthedocs.yaml: skipped, not a comparison pair" in proc.stderr
+    # a pair outside a pairs/ folder is recognised by its apis
+    (repo / "docs" / "relu.yaml").write_text(TYPO.replace("apsi", "apis"), encoding="utf-8")
+    proc = cli("check", "docs/relu.yaml", ".readthedocs.yaml", cwd=repo)
+    assert proc.returncode == 1 and "docs/relu.yaml:4: warning: sumary" in proc.stdout
+    # a folder walk skips the other YAML quietly, and says so with -v
+    proc = cli("check", "-v", "docs", cwd=repo)
+    assert proc.returncode == 1 and "docs/_config.yml: skipped" in proc.stderr
+    assert "2 pair(s)" in proc.stdout
+
+
+def _layout(rootdir, tmp_path):
+    """sphinx-quickstart's separate source/ layout, a pair file in it, nothing else."""
+    source = tmp_path / "proj" / "source"
+    (source / "pairs").mkdir(parents=True)
+    shutil.copy(rootdir / "test-basic" / "conf.py", source / "conf.py")
+    shutil.copy(rootdir / "test-basic" / "pairs" / "cat.yaml", source / "pairs" / "cat.yaml")
+    return source.parent
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("--conf-dir", "source", "check", "source/pairs"),
+        ("check", "--conf-dir", "source", "source/pairs"),
+        ("check", "source/pairs/cat.yaml"),  # the conf.py above the file
+        ("check",),  # source/ is one of the usual places
+    ],
+    ids=["before", "after", "above-the-file", "usual-place"],
+)
+def test_conf_dir_before_or_after_the_subcommand_or_found(rootdir, tmp_path, args):
+    proj = _layout(rootdir, tmp_path)
+    proc = cli(*args, "-v", cwd=proj)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "1 pair(s), 0 problem(s)" in proc.stdout
+    assert "no conf.py found" not in proc.stderr
+    assert "execution cache: build/apidiff-cache" in proc.stderr  # beside source/
+
+
+def test_no_conf_py_found_says_so_and_names_none(rootdir, tmp_path):
+    shutil.copy(rootdir / "test-basic" / "pairs" / "cat.yaml", tmp_path / "cat.yaml")
+    subprocess.run(["git", "init", "-q", str(tmp_path)], check=True)  # the search stops here
+    proc = cli("check", "cat.yaml", cwd=tmp_path)
+    assert proc.returncode == 0, proc.stdout + proc.stderr  # defaults, runtimes from the env
+    assert "no conf.py found" in proc.stderr and "--conf-dir" in proc.stderr
+    for where in ("./", "docs/", "doc/", "source/", "docs/source/"):
+        assert where in proc.stderr
+    assert "conf.py:" not in proc.stdout + proc.stderr.replace("no conf.py found", "")
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".git", "cat.yaml"]
+
+
+def _listing(folder):
+    return sorted(str(p.relative_to(folder)) for p in folder.rglob("*"))
+
+
+@pytest.mark.parametrize("layout", ["docs/_build", "source/ and build/"])
+def test_check_then_build_executes_each_example_once(rootdir, tmp_path, layout):
+    from sphinx.testing.util import SphinxTestApp
+
+    from .conftest import status_of
+
+    if layout == "docs/_build":  # sphinx-quickstart's single folder: _build is excluded
+        srcdir = tmp_path / "docs"
+        shutil.copytree(rootdir / "test-basic", srcdir)
+        with (srcdir / "conf.py").open("a", encoding="utf-8") as conf:
+            conf.write('exclude_patterns = ["_build"]\n')
+        builddir, cwd = srcdir / "_build", tmp_path
+    else:  # `make html` of the separate layout: sphinx-build -M html source build
+        srcdir = tmp_path / "proj" / "source"
+        shutil.copytree(rootdir / "test-basic", srcdir)
+        builddir, cwd = srcdir.parent / "build", srcdir.parent
+    before = _listing(srcdir)
+    proc = cli("check", cwd=cwd)  # conf.py found in docs/ or source/
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "examples: 2 run, 0 cached" in proc.stdout
+    added = set(_listing(srcdir)) - set(before)
+    assert all(p.startswith("_build") for p in added), added  # the build's own folder only
+    app = SphinxTestApp("html", srcdir=srcdir, builddir=builddir)
+    app.build()
+    app.cleanup()
+    assert "apidiff: 2 examples: 0 run, 2 cached" in status_of(app)
+    again = cli("check", cwd=cwd)
+    assert "examples: 0 run, 2 cached" in again.stdout
+
+
+def test_check_writes_nothing_where_the_project_does_not_build(rootdir, tmp_path):
+    srcdir = tmp_path / "basic"
+    shutil.copytree(rootdir / "test-basic", srcdir)  # no _build, none excluded
+    before = _listing(srcdir)
+    proc = cli("check", "-v", cwd=srcdir)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "results are not cached" in proc.stderr and "apidiff_cache_path" in proc.stderr
+    assert _listing(srcdir) == before
+
+
+def test_help_shows_no_markup():
+    import re
+
+    markup = re.compile(r"``|:(ref|func|class|doc|mod|meth|attr|term|option):`|`[^`\s]+`_")
+    for command in ("", "new", "check", "import", "schema"):
+        proc = cli(*([command] if command else []), "--help", cwd=PACKAGE.parent)
+        assert proc.returncode == 0
+        assert not markup.search(proc.stdout), (command, markup.search(proc.stdout))
+        assert "Exit codes" in proc.stdout or command
+
+
+# -- ids and labels ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("parallel", [1, 2])
+def test_no_title_keeps_the_comparison_label(rootdir, tmp_path, parallel):
+    app = build_root(rootdir, "notitle", tmp_path, parallel=parallel)
+    app.cleanup()
+    assert warnings_of(app) == []  # no "undefined label", no "needs an explicit title"
+    links = (app.outdir / "links.html").read_text(encoding="utf-8")
+    assert (
+        '<a class="reference internal" href="notitle.html#comparison-relu">'
+        '<span class="std std-ref">ReLU differences</span></a>' in links
+    )
+    assert 'href="notitle.html#comparison-relu"><span class="std std-ref">the ReLU page' in links
+    page = (app.outdir / "notitle.html").read_text(encoding="utf-8")
+    assert 'id="comparison-relu"' in page and "ReLU differences" not in page
+
+
+@pytest.mark.parametrize("parallel", [1, 2])
+def test_duplicate_pair_ids_are_located_warnings(rootdir, tmp_path, parallel):
+    app = build_root(rootdir, "dupids", tmp_path, parallel=parallel)
+    app.cleanup()
+    src = app.srcdir
+    warnings = warnings_of(app)
+    assert (
+        f"{src}/pairs/second.yaml:5: WARNING: duplicate pair id 'same' "
+        "(also in pairs/first.yaml:2) [apidiff.spec]" in warnings
+    )
+    assert (
+        f"{src}/other/relu.yaml:1: WARNING: duplicate pair id 'relu' (also in pairs/relu.yaml:1);"
+        " this id comes from the file name: give the pair its own with 'id:' [apidiff.spec]"
+        in warnings
+    )
+    assert not [w for w in warnings if "Duplicate explicit target" in w]
+
+
+def test_one_slug_rule_keeps_the_guide_ids():
+    from sphinx_apidiff import spec
+
+    docs = PACKAGE.parent / "docs"
+    for file in sorted((docs / "pairs").glob("*.yaml")):
+        pair, _ = spec.read_pair_file(file)
+        assert (docs / "_apidiff_store" / f"{pair.id}.json").is_file(), file.name
+    # the file a draft goes to and the API it drafts give one id
+    for api, stem in [
+        ("torch.nn.InstanceNorm2d", "instance_norm2d"),
+        ("torch.nn.LSTMCell", "lstm_cell"),
+        ("torch.nn.MSELoss", "mse_loss"),
+        ("torch.nn.LeakyReLU", "leaky_relu"),
+        ("torch.nn.functional.relu", "relu"),
+    ]:
+        assert spec.id_for_api(api) == spec.id_for_file(f"pairs/{stem}.yaml")
+    inline, _ = spec.parse_pair("apis: {torch: torch.nn.BatchNorm2d, megengine: m.B}\n", "x.rst")
+    assert inline.id == "batch-norm2d"
+
+
+def test_new_takes_the_id_from_the_output_file(project):
+    out = project / "pairs" / "instance_norm.yaml"
+    proc = cli(
+        "new", "torch.nn.InstanceNorm2d", "megengine.module.InstanceNorm", "-o", out, cwd=project
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert "\nid: instance-norm\n" in out.read_text(encoding="utf-8")
+    stdout = cli("new", "torch.nn.InstanceNorm2d", "megengine.module.InstanceNorm", cwd=project)
+    assert "\nid: instance-norm2d\n" in stdout.stdout
+
+
+def test_new_names_each_missing_api_and_asks_for_signatures(project):
+    both = cli("new", "torch.nn.Relu", "megengine.module.Relu", cwd=project)
+    assert both.returncode == 1 and "Traceback" not in both.stderr
+    assert "torch.nn.Relu does not exist in torch" in both.stderr
+    assert "megengine.module.Relu does not exist in megengine" in both.stderr
+    assert "did you mean megengine.module.ReLU" in both.stderr  # the case told apart
+    proc = cli("new", "torch.nn.LSTM", "megengine.module.LSTM", cwd=project)
+    assert proc.returncode == 0, proc.stderr
+    assert (
+        "torch.nn.LSTM has no signature that can be introspected: give it under 'signatures:'"
+        in proc.stderr
+    )
+    assert "megengine.module.LSTM has no signature that can be introspected" in proc.stderr
+    assert "\n# signatures:" in proc.stdout and '\n#   torch: "(...)"' in proc.stdout
+    assert '\n#   megengine: "(...)"' in proc.stdout
+
+
+BOTH_FAIL = """\
+apis:
+  torch: torch.nn.ReLU
+  megengine: megengine.module.ReLU
+examples:
+  - title: first
+    code:
+      torch: |
+        y = 1
+      megengine: |
+        y = 1
+    compare: [y]
+  - title: both fail
+    code:
+      torch: |
+        y = torch.nn.ReLU()(missing_a)
+      megengine: |
+        y = megengine.module.ReLU()(missing_b)
+    compare: [y]
+  - titel: misspelt
+    code: {torch: y = 1}
+"""
+
+
+def test_every_failing_framework_and_examples_counted_from_one(project):
+    (project / "pairs" / "fail.yaml").write_text(BOTH_FAIL, encoding="utf-8")
+    proc = cli("check", "pairs/fail.yaml", cwd=project)
+    assert proc.returncode == 1
+    assert "pairs/fail.yaml:19: warning: example 3, titel: unknown key 'titel'" in proc.stdout
+    [line] = [x for x in proc.stdout.splitlines() if "[apidiff.exec]" in x]
+    assert line.startswith("pairs/fail.yaml:12: warning: example 'both fail': expected match")
+    assert "torch failed at line 15: NameError" in line and "missing_a" in line
+    assert "megengine failed at line 17: NameError" in line and "missing_b" in line

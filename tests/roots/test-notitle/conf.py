@@ -1,0 +1,2 @@
+extensions = ["sphinx_apidiff"]
+project = "apidiff-notitle"
