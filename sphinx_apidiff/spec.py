@@ -603,7 +603,10 @@ def _clip(value: Any, limit: int = 40) -> str:
 
 
 def _format(problem: Problem) -> str:
-    return f"{where(problem.path)}: {problem.message}" if problem.path else problem.message
+    """The problem for people; a bad key is shown at its mapping (a key 1 is no list item)."""
+    blocks = problem.blocks
+    shown = blocks if blocks is not None and problem.path[: len(blocks)] == blocks else problem.path
+    return f"{where(shown)}: {problem.message}" if shown else problem.message
 
 
 _LIST_ITEM = {"examples": "example {n}", "params": "params row {n}"}
