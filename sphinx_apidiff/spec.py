@@ -623,7 +623,8 @@ def where(path: tuple[Any, ...]) -> str:
             else:
                 text += f" item {key + 1},"
         else:
-            text += ("" if not text else " " if text.endswith(",") else ".") + str(key)
+            name = str(key) if str(key).isprintable() else repr(key)  # one line, always
+            text += ("" if not text else " " if text.endswith(",") else ".") + name
     return text.rstrip(",")
 
 
