@@ -28,6 +28,7 @@ from .spec import (
     PairSpec,
     duplicate_id_message,
     id_for_file,
+    internal_message,
     is_pair_file,
     read_pair_file,
 )
@@ -326,8 +327,7 @@ def _internal(exc: Exception, what: str, line: int | None = None) -> Diagnostic:
     """A bug of ours, reported as a problem of the file it happened on."""
     if os.environ.get("APIDIFF_DEBUG"):
         raise exc
-    message = f"internal error while {what}: {type(exc).__name__}: {exc} (please report it)"
-    return Diagnostic("internal", message, line)
+    return Diagnostic("internal", internal_message(exc, what), line)
 
 
 def duplicate_ids(specs: list[tuple[Path, PairSpec]]) -> list[tuple[Path | None, Diagnostic]]:

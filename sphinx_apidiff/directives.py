@@ -17,23 +17,24 @@ from docutils.parsers.rst import DirectiveError, directives
 from docutils.statemachine import StringList
 from docutils.utils import SystemMessagePropagation
 from sphinx.errors import SphinxWarning
-from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective, switch_source_input
 from sphinx.util.parsing import nested_parse_to_nodes
 
 from .i18n import _
+from .located import warn
 from .nodes import PairEntry, apidiff_part, apidiff_table, get_pairs, get_tables
 from .schema import CATEGORIES
-from .spec import Diagnostic, PairSpec, parse_pair, read_pair_file, resolve_prose
-
-logger = logging.getLogger(__name__)
+from .spec import (
+    Diagnostic,
+    PairSpec,
+    internal_message,
+    parse_pair,
+    read_pair_file,
+    resolve_prose,
+)
 
 #: Exceptions that are how Sphinx and docutils work (``-W``, ``self.error``), not bugs.
 _NOT_OURS = (SphinxWarning, DirectiveError, SystemMessagePropagation)
-
-
-def warn(message: str, subtype: str, location: str | nodes.Node | None) -> None:
-    logger.warning(message, type="apidiff", subtype=subtype, location=location)
 
 
 class ApiDiffDirective(SphinxDirective):
@@ -53,10 +54,7 @@ class ApiDiffDirective(SphinxDirective):
             raise
         except Exception as exc:  # a bug of ours: one located warning, and the page lives
             shown, source = self._where
-            message = (
-                f"internal error while building this comparison page: {type(exc).__name__}: "
-                f"{exc} (please report it)"
-            )
+            message = internal_message(exc, "building this comparison page")
             warn(message, "internal", source or self.get_location())
             return [self._error_box(shown, [Diagnostic("internal", message)])]
 

@@ -13,16 +13,14 @@ from typing import Any
 from docutils import nodes
 from sphinx.errors import SphinxWarning
 from sphinx.transforms.post_transforms import SphinxPostTransform
-from sphinx.util import logging
 
 from . import compare
 from .analysis import Resolved
 from .config import ApidiffConfig
 from .i18n import _, category_label, status_label, tag_label
+from .located import internal
 from .nodes import PairEntry, apidiff_part, apidiff_table, find_entry
 from .schema import CATEGORIES
-
-logger = logging.getLogger(__name__)
 
 BADGE_COLORS = {
     "category": "primary",
@@ -387,7 +385,7 @@ class FillParts(SphinxPostTransform):
             except SphinxWarning:
                 raise
             except Exception as exc:  # a bug of ours: this part is missing, the page is not
-                _internal(exc, f"rendering its {node['part']}", entry.spec.location(None))
+                internal(exc, f"rendering its {node['part']}", entry.spec.location(None))
                 node.replace_self([])
         for table in list(self.document.findall(apidiff_table)):
             try:
@@ -395,17 +393,8 @@ class FillParts(SphinxPostTransform):
             except SphinxWarning:
                 raise
             except Exception as exc:
-                _internal(exc, "rendering the overview table", table)
+                internal(exc, "rendering the overview table", table)
                 table.replace_self([])
-
-
-def _internal(exc: Exception, what: str, location: str | nodes.Node) -> None:
-    logger.warning(
-        f"internal error while {what}: {type(exc).__name__}: {exc} (please report it)",
-        type="apidiff",
-        subtype="internal",
-        location=location,
-    )
 
 
 class DesignLayout(SphinxPostTransform):

@@ -9,12 +9,10 @@ import tempfile
 from typing import Any
 
 from sphinx.application import Sphinx
-from sphinx.util import logging
 
 from .analysis import REPORT_VERSION, pair_report
+from .located import warn
 from .nodes import get_pairs
-
-logger = logging.getLogger(__name__)
 
 
 def collect(app: Sphinx) -> dict[str, Any]:
@@ -32,7 +30,7 @@ def collect(app: Sphinx) -> dict[str, Any]:
                 )
                 json.dumps(report)  # what cannot be written is found here, per pair
             except Exception as exc:  # a bug of ours: the report lacks this pair
-                _warn(
+                warn(
                     f"internal error: {type(exc).__name__}: {exc} (please report it); "
                     "apidiff.json leaves this pair out",
                     "internal",
@@ -60,8 +58,4 @@ def write_report(app: Sphinx, exception: Exception | None) -> None:
                 os.unlink(tmp)
             raise
     except OSError as exc:
-        _warn(f"cannot write {path}: {exc}", "report", None)
-
-
-def _warn(message: str, subtype: str, location: str | None) -> None:
-    logger.warning(message, type="apidiff", subtype=subtype, location=location)
+        warn(f"cannot write {path}: {exc}", "report", None)

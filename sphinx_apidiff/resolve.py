@@ -21,22 +21,10 @@ from sphinx.util.display import status_iterator
 from .analysis import analyse, jobs_for
 from .config import ApidiffConfig, build_cache_dir
 from .execute import Engine, ExampleJob, ExampleResult, Stats
+from .located import internal, warn
 from .nodes import PairEntry, get_pairs
 
 logger = logging.getLogger(__name__)
-
-
-def warn(message: str, subtype: str, location: str | None) -> None:
-    logger.warning(message, type="apidiff", subtype=subtype, location=location)
-
-
-def internal(exc: Exception, what: str, location: str | None) -> None:
-    """A bug of ours as one located warning: the page is still written."""
-    warn(
-        f"internal error while {what}: {type(exc).__name__}: {exc} (please report it)",
-        "internal",
-        location,
-    )
 
 
 def make_engine(app: Sphinx) -> Engine:

@@ -36,6 +36,11 @@ _SAFE_TAGS = {
 }
 
 
+def internal_message(exc: Exception, what: str) -> str:
+    """The message of a bug of ours, the same in the build and in ``check``."""
+    return f"internal error while {what}: {type(exc).__name__}: {exc} (please report it)"
+
+
 @dataclass
 class Diagnostic:
     """A problem in a pair file, at a 1-based line of that file."""
