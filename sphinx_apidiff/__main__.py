@@ -1,5 +1,5 @@
 import sys
 
-from .cli import main
+from sphinx_apidiff.authoring.cli import main
 
 sys.exit(main())

@@ -85,8 +85,10 @@ def pytest_runtest_setup(item) -> None:
         return
     hint = "run scripts/bootstrap.sh (or `make test`), or set APIDIFF_PYTHON_MEGENGINE"
     if megengine_required():
-        pytest.fail(f"{reason} and this run requires it (CI or APIDIFF_REQUIRE_MEGENGINE): "
-                    f"{hint}", pytrace=False)
+        pytest.fail(
+            f"{reason} and this run requires it (CI or APIDIFF_REQUIRE_MEGENGINE): {hint}",
+            pytrace=False,
+        )
     pytest.skip(f"needs MegEngine: {reason} ({hint})")
 
 
@@ -135,8 +137,10 @@ def build_root(rootdir: Path, name: str, dest: Path, buildername: str = "html", 
     root = rootdir / f"test-{name}"
     if found := leftover_builds(root):
         # a cached signature or result would make the test read yesterday's build, not run
-        pytest.fail(f"{found[0]} holds build output that every test build would reuse: "
-                    "remove it", pytrace=False)
+        pytest.fail(
+            f"{found[0]} holds build output that every test build would reuse: remove it",
+            pytrace=False,
+        )
     src = dest / name
     if not src.exists():
         shutil.copytree(root, src)

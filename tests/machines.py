@@ -13,8 +13,8 @@ import re
 from pathlib import Path
 from typing import Any
 
-from sphinx_apidiff.spec import read_pair_file
-from sphinx_apidiff.store import DEVIATIONS, disagreement
+from sphinx_apidiff.execution.store import DEVIATIONS, disagreement
+from sphinx_apidiff.model.spec import read_pair_file
 
 SMALLEST_ATOL = 1e-6  # the default; no example of the tests or the guide has a smaller one
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from sphinx_apidiff import schema
+from sphinx_apidiff.model import schema
 
 from .conftest import SHARED, build_root, needs_shared, warnings_of
 
@@ -466,7 +466,7 @@ def test_duplicate_pair_ids_are_located_warnings(rootdir, tmp_path, parallel):
 
 
 def test_one_slug_rule_keeps_the_guide_ids():
-    from sphinx_apidiff import spec
+    from sphinx_apidiff.model import spec
 
     docs = PACKAGE.parent / "docs"
     for file in sorted((docs / "pairs").glob("*.yaml")):

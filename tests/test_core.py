@@ -8,14 +8,16 @@ import sys
 import numpy as np
 import pytest
 
-from sphinx_apidiff import compare, diff, schema, spec
-from sphinx_apidiff.signature import (
+from sphinx_apidiff.analysis import params as diff
+from sphinx_apidiff.analysis import values as compare
+from sphinx_apidiff.analysis.signature import (
     KEYWORD_ONLY,
     Param,
     Signature,
     parse_signature_text,
     signature_from_docstring,
 )
+from sphinx_apidiff.model import schema, spec
 
 PAIR = """\
 id: instance-norm
@@ -47,9 +49,9 @@ def test_core_imports_no_sphinx():
     import subprocess
 
     code = (
-        "import sys; import sphinx_apidiff.spec, sphinx_apidiff.diff, sphinx_apidiff.execute, "
-        "sphinx_apidiff.compare, sphinx_apidiff.schema, sphinx_apidiff.store, "
-        "sphinx_apidiff.analysis, sphinx_apidiff.draft, sphinx_apidiff.legacy; "
+        "import sys; import sphinx_apidiff.model.spec, sphinx_apidiff.analysis.params, sphinx_apidiff.execution.engine, "
+        "sphinx_apidiff.analysis.values, sphinx_apidiff.model.schema, sphinx_apidiff.execution.store, "
+        "sphinx_apidiff.analysis.pair, sphinx_apidiff.authoring.draft, sphinx_apidiff.authoring.legacy.importer; "
         "sys.exit(any(m == 'sphinx' or m.startswith(('sphinx.', 'docutils')) for m in sys.modules))"
     )
     assert subprocess.run([sys.executable, "-c", code], check=False).returncode == 0
@@ -286,7 +288,7 @@ def test_docstring_overloads_are_merged_and_loose_lines_parsed():
 
 
 def test_draft_pairs_renames_not_lookalikes():
-    from sphinx_apidiff.draft import pair_params
+    from sphinx_apidiff.authoring.draft import pair_params
 
     relu = pair_params(_sig(("inplace", "False")), _sig(("name", "None")))
     assert relu == []  # `name` never counts, and inplace is not a rename of anything

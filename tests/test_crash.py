@@ -22,28 +22,88 @@ BOX = "This comparison page could not be built"
 
 #: page -> (warning located at the file and line, what the page shows)
 CASES = {
-    "missing_apis": (r"pairs/missing_apis\.yaml:1: WARNING: missing required key 'apis' \[apidiff\.spec\]", "box"),
-    "misspelt": (r"pairs/misspelt\.yaml:2: WARNING: apsi: unknown key 'apsi'; did you mean 'apis'\? \[apidiff\.spec\]", "box"),
-    "apis_string": (r"pairs/apis_string\.yaml:2: WARNING: apis: expected a mapping, got a string \[apidiff\.spec\]", "box"),
-    "apis_list": (r"pairs/apis_list\.yaml:2: WARNING: apis: expected a mapping, got a list \[apidiff\.spec\]", "box"),
-    "only_title": (r"pairs/only_title\.yaml:1: WARNING: missing required key 'apis' \[apidiff\.spec\]", "box"),
-    "empty": (r"pairs/empty\.yaml:1: WARNING: a pair file is a mapping .*got an empty file \[apidiff\.spec\]", "box"),
-    "top_list": (r"pairs/top_list\.yaml:1: WARNING: a pair file is a mapping .*got a list \[apidiff\.spec\]", "box"),
-    "examples_numbers": (r"pairs/examples_numbers\.yaml:7: WARNING: example 2: expected a mapping, got a number \[apidiff\.spec\]", "page"),
-    "wrong_types": (r"pairs/wrong_types\.yaml:24: WARNING: example 3: missing required key 'code' \[apidiff\.spec\]", "page"),
-    "truncated": (r"pairs/truncated\.yaml:8: WARNING: malformed YAML: .*flow sequence.* \[apidiff\.yaml\]", "box"),
-    "tabs": (r"pairs/tabs\.yaml:2: WARNING: malformed YAML: found character '\\t' .*\[apidiff\.yaml\]", "box"),
+    "missing_apis": (
+        r"pairs/missing_apis\.yaml:1: WARNING: missing required key 'apis' \[apidiff\.spec\]",
+        "box",
+    ),
+    "misspelt": (
+        r"pairs/misspelt\.yaml:2: WARNING: apsi: unknown key 'apsi'; did you mean 'apis'\? \[apidiff\.spec\]",
+        "box",
+    ),
+    "apis_string": (
+        r"pairs/apis_string\.yaml:2: WARNING: apis: expected a mapping, got a string \[apidiff\.spec\]",
+        "box",
+    ),
+    "apis_list": (
+        r"pairs/apis_list\.yaml:2: WARNING: apis: expected a mapping, got a list \[apidiff\.spec\]",
+        "box",
+    ),
+    "only_title": (
+        r"pairs/only_title\.yaml:1: WARNING: missing required key 'apis' \[apidiff\.spec\]",
+        "box",
+    ),
+    "empty": (
+        r"pairs/empty\.yaml:1: WARNING: a pair file is a mapping .*got an empty file \[apidiff\.spec\]",
+        "box",
+    ),
+    "top_list": (
+        r"pairs/top_list\.yaml:1: WARNING: a pair file is a mapping .*got a list \[apidiff\.spec\]",
+        "box",
+    ),
+    "examples_numbers": (
+        r"pairs/examples_numbers\.yaml:7: WARNING: example 2: expected a mapping, got a number \[apidiff\.spec\]",
+        "page",
+    ),
+    "wrong_types": (
+        r"pairs/wrong_types\.yaml:24: WARNING: example 3: missing required key 'code' \[apidiff\.spec\]",
+        "page",
+    ),
+    "truncated": (
+        r"pairs/truncated\.yaml:8: WARNING: malformed YAML: .*flow sequence.* \[apidiff\.yaml\]",
+        "box",
+    ),
+    "tabs": (
+        r"pairs/tabs\.yaml:2: WARNING: malformed YAML: found character '\\t' .*\[apidiff\.yaml\]",
+        "box",
+    ),
     "bom_crlf": (None, "page"),
-    "bad_values": (r"pairs/bad_values\.yaml:14: WARNING: input 'big': shape \[100000, 100000\] has 10000000000 elements.* \[apidiff\.spec\]", "page"),
-    "two_documents": (r"pairs/two_documents\.yaml:4: WARNING: malformed YAML: a pair file holds one YAML document.* \[apidiff\.yaml\]", "box"),
-    "no_such_date": (r"pairs/no_such_date\.yaml:4: WARNING: cannot read the value '2024-02-30': day is out of range for month \[apidiff\.yaml\]", "box"),
-    "alias_bomb": (r"pairs/alias_bomb\.yaml:\d+: WARNING: the document expands to more than 100000 values .*\[apidiff\.yaml\]", "box"),
-    "recursive": (r"pairs/recursive\.yaml:7: WARNING: pairs/recursive\.yaml includes itself .*\[apidiff\.spec\]", "page+box"),
-    "inline_only_title": (r"pages/inline_only_title\.rst:8: WARNING: missing required key 'apis' \[apidiff\.spec\]", "box"),
-    "inline_list": (r"pages/inline_list\.rst:6: WARNING: a pair file is a mapping .*got a list \[apidiff\.spec\]", "box"),
-    "inline_wrong_types": (r"pages/inline_wrong_types\.rst:10: WARNING: params: expected a list, got an integer \[apidiff\.spec\]", "page"),
+    "bad_values": (
+        r"pairs/bad_values\.yaml:14: WARNING: input 'big': shape \[100000, 100000\] has 10000000000 elements.* \[apidiff\.spec\]",
+        "page",
+    ),
+    "two_documents": (
+        r"pairs/two_documents\.yaml:4: WARNING: malformed YAML: a pair file holds one YAML document.* \[apidiff\.yaml\]",
+        "box",
+    ),
+    "no_such_date": (
+        r"pairs/no_such_date\.yaml:4: WARNING: cannot read the value '2024-02-30': day is out of range for month \[apidiff\.yaml\]",
+        "box",
+    ),
+    "alias_bomb": (
+        r"pairs/alias_bomb\.yaml:\d+: WARNING: the document expands to more than 100000 values .*\[apidiff\.yaml\]",
+        "box",
+    ),
+    "recursive": (
+        r"pairs/recursive\.yaml:7: WARNING: pairs/recursive\.yaml includes itself .*\[apidiff\.spec\]",
+        "page+box",
+    ),
+    "inline_only_title": (
+        r"pages/inline_only_title\.rst:8: WARNING: missing required key 'apis' \[apidiff\.spec\]",
+        "box",
+    ),
+    "inline_list": (
+        r"pages/inline_list\.rst:6: WARNING: a pair file is a mapping .*got a list \[apidiff\.spec\]",
+        "box",
+    ),
+    "inline_wrong_types": (
+        r"pages/inline_wrong_types\.rst:10: WARNING: params: expected a list, got an integer \[apidiff\.spec\]",
+        "page",
+    ),
     "inline_tabs": (r"pages/inline_tabs\.rst:\d+: WARNING: .*\[apidiff\.spec\]", "box"),
-    "no_argument": (r"pages/no_argument\.rst:4: WARNING: apidiff needs a YAML file argument or inline YAML \[apidiff\.spec\]", "box"),
+    "no_argument": (
+        r"pages/no_argument\.rst:4: WARNING: apidiff needs a YAML file argument or inline YAML \[apidiff\.spec\]",
+        "box",
+    ),
 }
 
 
@@ -120,7 +180,17 @@ def test_the_admonition_is_translated(rootdir, tmp_path):
 def test_check_prints_one_line_per_problem(app):
     files = sorted(str(p.relative_to(app.srcdir)) for p in (app.srcdir / "pairs").glob("*.yaml"))
     proc = subprocess.run(
-        [sys.executable, "-m", "sphinx_apidiff", "check", "--conf-dir", ".", "--mode", "off", *files],
+        [
+            sys.executable,
+            "-m",
+            "sphinx_apidiff",
+            "check",
+            "--conf-dir",
+            ".",
+            "--mode",
+            "off",
+            *files,
+        ],
         cwd=app.srcdir,
         capture_output=True,
         text=True,
@@ -166,15 +236,20 @@ PARSER_CASES = {
         6,
         r"timeout: must be at most 86400",
     ),
-    PAIR_HEAD + "examples:\n  - code: {torch: a, megengine: b}\n    inputs:\n      x: {value: [.nan], dtype: int32}\n": (
+    PAIR_HEAD
+    + "examples:\n  - code: {torch: a, megengine: b}\n    inputs:\n      x: {value: [.nan], dtype: int32}\n": (
         7,
         r"input 'x': 'value': nan is not an integer \(int32\)",
     ),
-    PAIR_HEAD + "examples:\n  - code: {torch: a, megengine: b}\n    inputs:\n      x: {value: 1.0e+39, dtype: float32}\n": (
+    PAIR_HEAD
+    + "examples:\n  - code: {torch: a, megengine: b}\n    inputs:\n      x: {value: 1.0e+39, dtype: float32}\n": (
         7,
         r"does not fit in float32",
     ),
-    PAIR_HEAD + "examples:\n  - code: {torch: a, megengine: b}\n    inputs:\n      x: {shape: [" + ", ".join(["1"] * 33) + "]}\n": (
+    PAIR_HEAD
+    + "examples:\n  - code: {torch: a, megengine: b}\n    inputs:\n      x: {shape: ["
+    + ", ".join(["1"] * 33)
+    + "]}\n": (
         7,
         r"shape: has 33 items, at most 32 allowed",
     ),
@@ -187,7 +262,7 @@ PARSER_CASES = {
 
 @pytest.mark.parametrize("text", list(PARSER_CASES), ids=range(len(PARSER_CASES)))
 def test_parser_locates_what_it_refuses(text):
-    from sphinx_apidiff.spec import parse_pair
+    from sphinx_apidiff.model.spec import parse_pair
 
     line, pattern = PARSER_CASES[text]
     _, diags = parse_pair(text, "p.yaml")
@@ -197,7 +272,7 @@ def test_parser_locates_what_it_refuses(text):
 
 
 def test_files_are_read_as_utf8_with_or_without_bom(tmp_path):
-    from sphinx_apidiff.spec import read_pair_file
+    from sphinx_apidiff.model.spec import read_pair_file
 
     (tmp_path / "bom.yaml").write_bytes(b"\xef\xbb\xbf" + PAIR_HEAD.encode())
     spec, diags = read_pair_file(tmp_path / "bom.yaml")

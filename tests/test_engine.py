@@ -6,8 +6,8 @@ import json
 
 import pytest
 
-from sphinx_apidiff.execute import Engine, ExampleJob
-from sphinx_apidiff.spec import parse_pair
+from sphinx_apidiff.execution.engine import Engine, ExampleJob
+from sphinx_apidiff.model.spec import parse_pair
 
 from .conftest import MEGENGINE_PYTHON
 
@@ -17,8 +17,10 @@ pytestmark = pytest.mark.megengine  # every test here runs the real MegEngine
 def jobs(yaml_text):
     pair, diags = parse_pair(yaml_text, "t.yaml")
     assert diags == []
-    return [ExampleJob(ex, [fw for fw in pair.apis if fw in ex.code], pair_id=pair.id, index=i)
-            for i, ex in enumerate(pair.examples)]
+    return [
+        ExampleJob(ex, [fw for fw in pair.apis if fw in ex.code], pair_id=pair.id, index=i)
+        for i, ex in enumerate(pair.examples)
+    ]
 
 
 HEAD = "apis:\n  torch: torch.abs\n  megengine: megengine.functional.abs\nexamples:\n"
@@ -55,13 +57,19 @@ DRAW_TWICE = """\
 
 
 def test_fresh_namespace_and_random_state_per_example(engine):
-    results = engine.run(jobs(HEAD + DRAW_TWICE % (("import json; leak = 1",) * 2)
-                              + DRAW_TWICE % (("import json",) * 2) + """\
+    results = engine.run(
+        jobs(
+            HEAD
+            + DRAW_TWICE % (("import json; leak = 1",) * 2)
+            + DRAW_TWICE % (("import json",) * 2)
+            + """\
   - code:
       torch: z = leak
       megengine: z = leak
     compare: [z]
-"""))
+"""
+        )
+    )
     first, second, third = results
     for framework in ("torch", "megengine"):
         # the same seed before every snippet: each framework draws the same numbers twice
@@ -92,7 +100,10 @@ def test_one_worker_per_runtime_for_many_examples(engine):
 
 
 def test_protocol_survives_what_snippets_do_to_stdio(engine):
-    [result] = engine.run(jobs(HEAD + """\
+    [result] = engine.run(
+        jobs(
+            HEAD
+            + """\
   - code:
       torch: |
         import os, sys
@@ -106,6 +117,8 @@ def test_protocol_survives_what_snippets_do_to_stdio(engine):
         y = 1
       megengine: y = 1
     compare: [y]
-"""))
+"""
+        )
+    )
     assert result.status == "match"
     assert result.sides["torch"].stdout == "captured\nno stdin\n"

@@ -164,7 +164,7 @@ def test_framework_upgrade_invalidates_its_results(rootdir, tmp_path, monkeypatc
     """A new framework version (as the runtime reports it) re-reads its pages and re-runs."""
     import dataclasses
 
-    from sphinx_apidiff import execute
+    from sphinx_apidiff.execution import engine as execute
 
     first = build_root(rootdir, "basic", tmp_path)
     first.cleanup()
@@ -193,8 +193,9 @@ def test_framework_upgrade_invalidates_its_results(rootdir, tmp_path, monkeypatc
             "2 examples: 0 run, 0 cached, 0 matched, 0 differed, 0 errored, 2 not run",
             "not-run",
         ),
-        pytest.param("force", "2 examples: 2 run, 0 cached, 2 matched", "match",
-                     marks=pytest.mark.megengine),
+        pytest.param(
+            "force", "2 examples: 2 run, 0 cached, 2 matched", "match", marks=pytest.mark.megengine
+        ),
     ],
 )
 def test_execution_modes(rootdir, tmp_path, mode, summary, status):

@@ -28,8 +28,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from hypothesis.configuration import set_hypothesis_home_dir
 
-from sphinx_apidiff import schema
-from sphinx_apidiff.spec import parse_pair
+from sphinx_apidiff.model import schema
+from sphinx_apidiff.model.spec import parse_pair
 
 from .conftest import status_of
 
@@ -48,6 +48,7 @@ def _loads(text: str) -> Any:
         return yaml.safe_load(text)
     except (yaml.YAMLError, ValueError):  # broken on purpose (PyYAML's dates raise ValueError)
         return None
+
 
 _COMMON = {"database": None, "deadline": None, "derandomize": False}
 settings.register_profile(
@@ -88,8 +89,10 @@ scalars = st.one_of(
 )
 values = st.recursive(
     scalars,
-    lambda inner: st.lists(inner, max_size=3)
-    | st.dictionaries(st.one_of(st.sampled_from(WORDS), st.text(max_size=6)), inner, max_size=3),
+    lambda inner: (
+        st.lists(inner, max_size=3)
+        | st.dictionaries(st.one_of(st.sampled_from(WORDS), st.text(max_size=6)), inner, max_size=3)
+    ),
     max_leaves=6,
 )
 keys = st.one_of(
@@ -139,9 +142,7 @@ def _mutate(draw: Any, data: Any) -> Any:
 #: The seeds that are YAML mappings of a reasonable size (not the alias bomb): the
 #: structural mutations start from these.
 STRUCTURES = [
-    data
-    for data in map(_loads, TEXTS)
-    if isinstance(data, dict) and len(_paths(data)) < 5000
+    data for data in map(_loads, TEXTS) if isinstance(data, dict) and len(_paths(data)) < 5000
 ]
 
 
@@ -182,7 +183,7 @@ def mutated_texts(draw: Any) -> str:
             text = text[:at] + junk + text[at:]
         else:  # a line doubled or dropped
             i = draw(st.integers(0, len(lines) - 1))
-            lines[i:i + 1] = [] if draw(st.booleans()) else [lines[i], lines[i]]
+            lines[i : i + 1] = [] if draw(st.booleans()) else [lines[i], lines[i]]
             text = "".join(lines)
     return text
 

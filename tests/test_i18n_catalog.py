@@ -99,10 +99,12 @@ def test_another_babel_release_and_other_dates_pass(locale, capsys):
     def another_babel(entries):
         header = entries[""][0]
         header = re.sub(r"Generated-By: [^\n]*", "Generated-By: Babel 3.1.0rc1", header)
-        header = re.sub(r"POT-Creation-Date: [^\n]*", "POT-Creation-Date: 2031-01-02 03:04+0800",
-                        header)
-        header = re.sub(r"PO-Revision-Date: [^\n]*", "PO-Revision-Date: 2031-01-02 03:04+0800",
-                        header)
+        header = re.sub(
+            r"POT-Creation-Date: [^\n]*", "POT-Creation-Date: 2031-01-02 03:04+0800", header
+        )
+        header = re.sub(
+            r"PO-Revision-Date: [^\n]*", "PO-Revision-Date: 2031-01-02 03:04+0800", header
+        )
         entries[""] = (header,)
 
     before = mo_of(locale).read_bytes()
@@ -143,8 +145,9 @@ def test_an_extra_translation_in_the_mo_fails(locale, capsys):
 
 def test_a_changed_plural_rule_in_the_header_fails(locale, capsys):
     def two_forms(entries):
-        entries[""] = (entries[""][0].replace("nplurals=1; plural=0;",
-                                              "nplurals=2; plural=(n != 1);"),)
+        entries[""] = (
+            entries[""][0].replace("nplurals=1; plural=0;", "nplurals=2; plural=(n != 1);"),
+        )
 
     rewrite_mo(locale, two_forms)
     status, out = run_check(locale, capsys)
@@ -217,14 +220,12 @@ def test_a_message_under_another_context_is_a_difference(catalog):
 
 
 def test_a_fuzzy_translation_compiled_in_is_a_difference(catalog):
-    assert i18n.mo_differences(compile_catalog(catalog, use_fuzzy=True),
-                               compile_catalog(catalog)) == [
-        "translates 'Later', which the .po does not (or marks fuzzy)"
-    ]
+    assert i18n.mo_differences(
+        compile_catalog(catalog, use_fuzzy=True), compile_catalog(catalog)
+    ) == ["translates 'Later', which the .po does not (or marks fuzzy)"]
 
 
 def test_a_file_that_is_not_a_mo_is_reported(catalog):
-    assert i18n.mo_differences(b"PK\x03\x04 not a catalogue at all",
-                               compile_catalog(catalog)) == [
+    assert i18n.mo_differences(b"PK\x03\x04 not a catalogue at all", compile_catalog(catalog)) == [
         "unreadable: not a .mo file (bad magic number)"
     ]

@@ -13,10 +13,10 @@ from pathlib import Path
 import pytest
 import yaml
 
-from sphinx_apidiff import spec
-from sphinx_apidiff.execute import Engine
-from sphinx_apidiff.legacy import NotAComparisonPage, import_legacy, parse_legacy
-from sphinx_apidiff.schema import SCHEMA_ID
+from sphinx_apidiff.authoring.legacy.importer import NotAComparisonPage, import_legacy, parse_legacy
+from sphinx_apidiff.execution.engine import Engine
+from sphinx_apidiff.model import spec
+from sphinx_apidiff.model.schema import SCHEMA_ID
 
 from .conftest import SHARED, needs_shared
 
@@ -26,8 +26,9 @@ DATA = Path(__file__).parent / "data" / "legacy"
 @pytest.fixture(scope="module")
 def engine(tmp_path_factory):
     cache = tmp_path_factory.mktemp("legacy-cache")
-    with Engine(pythons={"megengine": os.environ["APIDIFF_PYTHON_MEGENGINE"]},
-                cache_path=cache) as eng:
+    with Engine(
+        pythons={"megengine": os.environ["APIDIFF_PYTHON_MEGENGINE"]}, cache_path=cache
+    ) as eng:
         yield eng
 
 
@@ -111,21 +112,27 @@ def test_import_corrects_and_reports(engine):
     pair = load(text)
     # the class name that does not exist is corrected from the name the example uses
     assert pair.apis == {"torch": "torch.nn.AvgPool2d", "megengine": "megengine.module.AvgPool2d"}
-    assert any(c.startswith("torch.nn.AvgPool does not exist; using torch.nn.AvgPool2d")
-               for c in result.corrections)
+    assert any(
+        c.startswith("torch.nn.AvgPool does not exist; using torch.nn.AvgPool2d")
+        for c in result.corrections
+    )
     notes = "\n".join(result.notes)
     assert "shows torch.nn.MaxPool2d(...), not torch.nn.AvgPool" in notes  # code-block API
     assert "gives 'stride' no default (real: None)" in notes  # missing default
     assert "mode='average' (real: mode='average_count_exclude_padding')" in notes
     assert "'padding_mode'" in notes  # a subsection naming no real parameter
     # one row per subsection that names a real parameter, plus the rename
-    assert rows(pair) == [{"torch": "ceil_mode"},
-                          {"torch": "count_include_pad", "megengine": "mode"}]
-    assert pair.params[0].note == {"zh_CN": "PyTorch 用 ``ceil_mode`` 选择输出尺寸向上取整，"
-                                            "MegEngine 总是向下取整。"}
+    assert rows(pair) == [
+        {"torch": "ceil_mode"},
+        {"torch": "count_include_pad", "megengine": "mode"},
+    ]
+    assert pair.params[0].note == {
+        "zh_CN": "PyTorch 用 ``ceil_mode`` 选择输出尺寸向上取整，MegEngine 总是向下取整。"
+    }
     assert_rows_are_real(pair, engine)
-    assert pair.usage == {"zh_CN": "两者都做二维平均池化。"
-                                   "边界窗口含有填充值时，两者的默认除数不同。"}
+    assert pair.usage == {
+        "zh_CN": "两者都做二维平均池化。边界窗口含有填充值时，两者的默认除数不同。"
+    }
     # the example is a comment, not an example
     assert pair.examples == []
     assert "# Legacy example, kept for review (it was never run):" in text
@@ -144,8 +151,9 @@ def test_import_english_page(engine):
     assert pair.summary == {"en": "Both zero each element with a given probability."}
     assert set(pair.usage) == {"en"}
     assert rows(pair) == [{"torch": "inplace"}, {"torch": "p", "megengine": "drop_prob"}]
-    assert pair.params[1].note == {"en": "``p`` in PyTorch corresponds to ``drop_prob`` in "
-                                         "MegEngine."}
+    assert pair.params[1].note == {
+        "en": "``p`` in PyTorch corresponds to ``drop_prob`` in MegEngine."
+    }
     assert_rows_are_real(pair, engine)
     assert result.corrections == []
     assert any("drop_prob=0.5 (real: drop_prob=0.0)" in n for n in result.notes)
@@ -158,7 +166,9 @@ def test_page_without_panels(engine):
     """No panels: the APIs the page names most that match its title (conv.rst is like this)."""
     page = parse_legacy(read("flatten_no_panels_zh.rst"))
     assert [(p.api, p.inferred) for p in page.panels] == [
-        ("torch.flatten", True), ("megengine.functional.flatten", True)]
+        ("torch.flatten", True),
+        ("megengine.functional.flatten", True),
+    ]
     result = import_legacy(read("flatten_no_panels_zh.rst"), engine)
     pair = load(result.yaml_text)
     assert pair.apis == {"torch": "torch.flatten", "megengine": "megengine.functional.flatten"}
@@ -176,8 +186,9 @@ def test_variants_told_apart_by_parameters_then_2d(engine):
 
 @pytest.mark.megengine
 def test_renames_never_name_what_does_not_exist(engine):
-    page = read("dropout_en.rst").replace("corresponds to ``drop_prob``",
-                                          "corresponds to ``keep_prob``")
+    page = read("dropout_en.rst").replace(
+        "corresponds to ``drop_prob``", "corresponds to ``keep_prob``"
+    )
     page = page.replace("drop_prob=0.5", "keep_prob=0.5")
     result = import_legacy(page, engine)
     pair = load(result.yaml_text)
@@ -191,8 +202,9 @@ def test_renames_never_name_what_does_not_exist(engine):
 @pytest.mark.megengine
 @needs_shared("seed", "instance_norm_legacy.rst")
 def test_seed_page(engine):
-    result = import_legacy((SHARED / "seed" / "instance_norm_legacy.rst").read_text("utf-8"),
-                           engine)
+    result = import_legacy(
+        (SHARED / "seed" / "instance_norm_legacy.rst").read_text("utf-8"), engine
+    )
     pair = load(result.yaml_text)
     assert pair.apis["torch"] == "torch.nn.InstanceNorm2d"
     assert any("using torch.nn.InstanceNorm2d" in c for c in result.corrections)
@@ -224,7 +236,9 @@ def test_legacy_imports_no_sphinx():
     import subprocess
     import sys
 
-    code = ("import sys, sphinx_apidiff.legacy; "
-            "sys.exit(any(m == 'sphinx' or m.startswith(('sphinx.', 'docutils')) "
-            "for m in sys.modules))")
+    code = (
+        "import sys, sphinx_apidiff.authoring.legacy.importer; "
+        "sys.exit(any(m == 'sphinx' or m.startswith(('sphinx.', 'docutils')) "
+        "for m in sys.modules))"
+    )
     assert subprocess.run([sys.executable, "-c", code], check=False).returncode == 0

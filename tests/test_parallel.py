@@ -22,7 +22,13 @@ def test_parallel_build_matches_serial(rootdir, tmp_path):
         assert len(report_2["pairs"]) == 6
         pages = sorted((serial.outdir / "pages").glob("*.html"))
         assert [page.stem for page in pages] == [
-            "avgpool", "faults", "inputs", "legacy", "match", "nan"]
+            "avgpool",
+            "faults",
+            "inputs",
+            "legacy",
+            "match",
+            "nan",
+        ]
         for page in pages:
             other = parallel.outdir / "pages" / page.name
             assert page.read_text(encoding="utf-8") == other.read_text(encoding="utf-8"), page.name

@@ -21,8 +21,13 @@ def test_no_root_holds_build_output(rootdir):
 def test_no_build_output_is_committed():
     if shutil.which("git") is None:
         pytest.skip("git is not installed")
-    proc = subprocess.run(["git", "ls-files", "-z", "tests/roots"], cwd=ROOT,
-                          capture_output=True, text=True, check=False)
+    proc = subprocess.run(
+        ["git", "ls-files", "-z", "tests/roots"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     if proc.returncode != 0:
         pytest.skip(f"not a git checkout: {proc.stderr.strip()}")
     files = [name for name in proc.stdout.split("\0") if name]

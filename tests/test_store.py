@@ -15,7 +15,7 @@ import sys
 
 import pytest
 
-from sphinx_apidiff.store import STORE_VERSION, Store, disagreement, round_deviation
+from sphinx_apidiff.execution.store import STORE_VERSION, Store, disagreement, round_deviation
 
 from .conftest import build_root, status_of, warnings_of
 from .machines import perturb_store, report_disagreements, without_deviations

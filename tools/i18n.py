@@ -40,15 +40,23 @@ def extract() -> Catalog:
     for path in sorted(PACKAGE.rglob("*.py")):
         relative = path.relative_to(ROOT).as_posix()
         tree = ast.parse(path.read_text(encoding="utf-8"), relative)
-        calls = [node for node in ast.walk(tree) if isinstance(node, ast.Call)
-                 and isinstance(node.func, ast.Name) and node.func.id == "_" and node.args]
+        calls = [
+            node
+            for node in ast.walk(tree)
+            if isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Name)
+            and node.func.id == "_"
+            and node.args
+        ]
         for node in sorted(calls, key=lambda call: (call.lineno, call.col_offset)):
             arg = node.args[0]
             if isinstance(arg, ast.Constant) and isinstance(arg.value, str):
                 template.add(arg.value, locations=[(relative, node.lineno)])
             else:  # e.g. _(f"...") or _(name): cannot be translated
-                print(f"warning: {relative}:{node.lineno}: _() without a string literal",
-                      file=sys.stderr)
+                print(
+                    f"warning: {relative}:{node.lineno}: _() without a string literal",
+                    file=sys.stderr,
+                )
     return template
 
 
@@ -68,8 +76,9 @@ def compiled(catalog: Catalog) -> bytes:
 
 
 # Header fields that say who wrote the file and when, not what it translates.
-VOLATILE_HEADERS = frozenset({"generated-by", "pot-creation-date", "po-revision-date",
-                              "x-generator"})
+VOLATILE_HEADERS = frozenset(
+    {"generated-by", "pot-creation-date", "po-revision-date", "x-generator"}
+)
 
 
 def mo_entries(data: bytes) -> dict[str, tuple[str, ...]]:
@@ -88,7 +97,7 @@ def mo_entries(data: bytes) -> dict[str, tuple[str, ...]]:
         str_len, str_at = struct.unpack_from(order + "2I", data, strs_at + 8 * index)
         if id_at + id_len > len(data) or str_at + str_len > len(data):
             raise ValueError("not a .mo file (an entry lies past its end)")
-        raw.append((data[id_at:id_at + id_len], data[str_at:str_at + str_len]))
+        raw.append((data[id_at : id_at + id_len], data[str_at : str_at + str_len]))
     charset = "utf-8"
     for key, value in raw:
         if key == b"":  # the header names the encoding of every other entry
@@ -127,17 +136,16 @@ def mo_differences(committed: bytes, expected: bytes) -> list[str]:
     want_header = header_fields(want.pop("", ("",))[0])
     for name in sorted(set(have_header) | set(want_header)):
         if have_header.get(name) != want_header.get(name):
-            problems.append(f"header {name}: {have_header.get(name)!r}, "
-                            f"the .po says {want_header.get(name)!r}")
+            problems.append(
+                f"header {name}: {have_header.get(name)!r}, the .po says {want_header.get(name)!r}"
+            )
     for key in sorted(set(have) | set(want)):
         if key not in have:
             problems.append(f"lacks the translation of {_shown(key)}")
         elif key not in want:
-            problems.append(f"translates {_shown(key)}, which the .po does not "
-                            "(or marks fuzzy)")
+            problems.append(f"translates {_shown(key)}, which the .po does not (or marks fuzzy)")
         elif have[key] != want[key]:
-            problems.append(f"translates {_shown(key)} as {have[key]!r}, "
-                            f"the .po as {want[key]!r}")
+            problems.append(f"translates {_shown(key)} as {have[key]!r}, the .po as {want[key]!r}")
     return problems
 
 
@@ -154,8 +162,11 @@ def update() -> None:
     for lang in LANGUAGES:
         po = po_path(lang)
         po.parent.mkdir(parents=True, exist_ok=True)
-        catalog = (read(po) if po.exists() else
-                   Catalog(locale=lang, domain=DOMAIN, project="sphinx-apidiff", fuzzy=False))
+        catalog = (
+            read(po)
+            if po.exists()
+            else Catalog(locale=lang, domain=DOMAIN, project="sphinx-apidiff", fuzzy=False)
+        )
         for key, message in list(catalog.obsolete.items()):
             if message.id in template:  # a message that comes back gets its translation back
                 catalog[message.id] = catalog.obsolete.pop(key)
@@ -199,8 +210,10 @@ def problems_of(template: Catalog, po: Path) -> list[str]:
     if not mo.exists():
         problems.append(f"{_relative(mo)}: missing")
     else:
-        problems += [f"{_relative(mo)}: {problem}"
-                     for problem in mo_differences(mo.read_bytes(), compiled(catalog))]
+        problems += [
+            f"{_relative(mo)}: {problem}"
+            for problem in mo_differences(mo.read_bytes(), compiled(catalog))
+        ]
     return problems
 
 

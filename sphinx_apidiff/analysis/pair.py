@@ -10,10 +10,10 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from .diff import DEFAULT_IGNORED, build_rows, categorize
-from .execute import Engine, ExampleJob, ExampleResult, SignatureResult
-from .signature import Signature, parse_signature_text
-from .spec import Diagnostic, ExampleSpec, PairSpec, resolve_prose
+from sphinx_apidiff.analysis.params import DEFAULT_IGNORED, build_rows, categorize
+from sphinx_apidiff.analysis.signature import Signature, parse_signature_text
+from sphinx_apidiff.execution.engine import Engine, ExampleJob, ExampleResult, SignatureResult
+from sphinx_apidiff.model.spec import Diagnostic, ExampleSpec, PairSpec, resolve_prose
 
 REPORT_VERSION = 1
 

@@ -20,17 +20,23 @@ from sphinx.errors import SphinxWarning
 from sphinx.util.docutils import SphinxDirective, switch_source_input
 from sphinx.util.parsing import nested_parse_to_nodes
 
-from .i18n import _
-from .located import warn
-from .nodes import PairEntry, apidiff_part, apidiff_table, get_pairs, get_tables
-from .schema import CATEGORIES
-from .spec import (
+from sphinx_apidiff.model.schema import CATEGORIES
+from sphinx_apidiff.model.spec import (
     Diagnostic,
     PairSpec,
     internal_message,
     parse_pair,
     read_pair_file,
     resolve_prose,
+)
+from sphinx_apidiff.sphinx_ext.i18n import _
+from sphinx_apidiff.sphinx_ext.located import warn
+from sphinx_apidiff.sphinx_ext.nodes import (
+    PairEntry,
+    apidiff_part,
+    apidiff_table,
+    get_pairs,
+    get_tables,
 )
 
 #: Exceptions that are how Sphinx and docutils work (``-W``, ``self.error``), not bugs.

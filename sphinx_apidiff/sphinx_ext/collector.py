@@ -10,9 +10,9 @@ from sphinx.environment import BuildEnvironment
 from sphinx.environment.collectors import EnvironmentCollector
 from sphinx.util import logging
 
-from . import resolve
-from .nodes import PairEntry, get_pairs, get_tables
-from .spec import duplicate_id_message
+from sphinx_apidiff.model.spec import duplicate_id_message
+from sphinx_apidiff.sphinx_ext import events as resolve
+from sphinx_apidiff.sphinx_ext.nodes import PairEntry, get_pairs, get_tables
 
 logger = logging.getLogger(__name__)
 

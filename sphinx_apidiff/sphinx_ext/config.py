@@ -12,9 +12,9 @@ from sphinx.application import Sphinx
 from sphinx.config import Config
 from sphinx.util import logging
 
-from .diff import DEFAULT_IGNORED
-from .execute import MODES, Engine
-from .store import Store
+from sphinx_apidiff.analysis.params import DEFAULT_IGNORED
+from sphinx_apidiff.execution.engine import MODES, Engine
+from sphinx_apidiff.execution.store import Store
 
 logger = logging.getLogger(__name__)
 

@@ -11,8 +11,8 @@ from typing import Any
 import numpy as np
 
 # The wire format is the worker's own: one definition for both ends of the pipe.
-from .runtime.worker import decode_array, encode_array
-from .spec import FLOAT_DTYPES, INT_DTYPES, InputSpec
+from sphinx_apidiff.execution.runtime.worker import decode_array, encode_array
+from sphinx_apidiff.model.spec import FLOAT_DTYPES, INT_DTYPES, InputSpec
 
 __all__ = [
     "Comparison",

@@ -15,11 +15,11 @@ import difflib
 import json
 from collections.abc import Iterable
 
-from .diff import DEFAULT_IGNORED
-from .execute import Engine, ExampleJob
-from .schema import SCHEMA_ID
-from .signature import VAR_POSITIONAL, Signature
-from .spec import id_for_api, parse_pair
+from sphinx_apidiff.analysis.params import DEFAULT_IGNORED
+from sphinx_apidiff.analysis.signature import VAR_POSITIONAL, Signature
+from sphinx_apidiff.execution.engine import Engine, ExampleJob
+from sphinx_apidiff.model.schema import SCHEMA_ID
+from sphinx_apidiff.model.spec import id_for_api, parse_pair
 
 SYNONYMS = [
     {"dim", "axis", "axes"},

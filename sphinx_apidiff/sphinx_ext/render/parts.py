@@ -14,13 +14,13 @@ from docutils import nodes
 from sphinx.errors import SphinxWarning
 from sphinx.transforms.post_transforms import SphinxPostTransform
 
-from . import compare
-from .analysis import Resolved
-from .config import ApidiffConfig
-from .i18n import _, category_label, status_label, tag_label
-from .located import internal
-from .nodes import PairEntry, apidiff_part, apidiff_table, find_entry
-from .schema import CATEGORIES
+from sphinx_apidiff.analysis import values as compare
+from sphinx_apidiff.analysis.pair import Resolved
+from sphinx_apidiff.model.schema import CATEGORIES
+from sphinx_apidiff.sphinx_ext.config import ApidiffConfig
+from sphinx_apidiff.sphinx_ext.i18n import _, category_label, status_label, tag_label
+from sphinx_apidiff.sphinx_ext.located import internal
+from sphinx_apidiff.sphinx_ext.nodes import PairEntry, apidiff_part, apidiff_table, find_entry
 
 BADGE_COLORS = {
     "category": "primary",
@@ -456,7 +456,7 @@ class OverviewTable:
         self.cfg = cfg
 
     def entries(self, node: apidiff_table) -> list[PairEntry]:
-        from .nodes import get_pairs
+        from sphinx_apidiff.sphinx_ext.nodes import get_pairs
 
         entries = [
             e

@@ -34,9 +34,9 @@ from typing import Any
 
 import yaml
 
-from .schema import SCHEMA_ID
-from .signature import Signature
-from .spec import parse_pair
+from sphinx_apidiff.analysis.signature import Signature
+from sphinx_apidiff.model.schema import SCHEMA_ID
+from sphinx_apidiff.model.spec import parse_pair
 
 
 class NotAComparisonPage(ValueError):
@@ -229,13 +229,17 @@ def _tokenize(lines: list[str], offset: int = 0) -> list[_Block]:
             continue
         lineno = i + 1 + offset
         if _overline_at(lines, i):
-            blocks.append(_Block("heading", lineno + 1, name=lines[i + 1].strip(),
-                                 style=("over", lines[i][0])))
+            blocks.append(
+                _Block(
+                    "heading", lineno + 1, name=lines[i + 1].strip(), style=("over", lines[i][0])
+                )
+            )
             i += 3
             continue
         if _heading_at(lines, i):
-            blocks.append(_Block("heading", lineno, name=line.strip(),
-                                 style=("under", lines[i + 1][0])))
+            blocks.append(
+                _Block("heading", lineno, name=line.strip(), style=("under", lines[i + 1][0]))
+            )
             i += 2
             continue
         if _is_adornment(line):  # a transition, or an underline without its title
@@ -259,31 +263,54 @@ def _tokenize(lines: list[str], offset: int = 0) -> list[_Block]:
                     j += 1
                 else:
                     break
-            body = [ln for k, ln in enumerate(lines[i + 1:j], start=i + 1)
-                    if (k + 1 + offset, ln) not in stray]
+            body = [
+                ln
+                for k, ln in enumerate(lines[i + 1 : j], start=i + 1)
+                if (k + 1 + offset, ln) not in stray
+            ]
             if directive is None:
                 blocks.append(_Block("comment", lineno, text="\n".join(lines[i:j])))
             elif name == "panels":
-                blocks.append(_Block("panels", lineno, name=name, body=body,
-                                     body_line=lineno + 1, stray=stray))
+                blocks.append(
+                    _Block(
+                        "panels", lineno, name=name, body=body, body_line=lineno + 1, stray=stray
+                    )
+                )
             elif name in _CODE_DIRECTIVES:
                 content = list(body)
                 while content and _OPTION.match(content[0]):
                     content = content[1:]
                 code = "\n".join(_trim(_dedent(content)))
-                blocks.append(_Block("code", lineno, text=code, name=name,
-                                     args=directive.group(2).strip().lstrip(":").strip()))
+                blocks.append(
+                    _Block(
+                        "code",
+                        lineno,
+                        text=code,
+                        name=name,
+                        args=directive.group(2).strip().lstrip(":").strip(),
+                    )
+                )
             else:
                 raw = [line, *body]
-                blocks.append(_Block("directive", lineno, text="\n".join(_trim(
-                    [ln.rstrip() for ln in raw])), name=name, args=directive.group(2).strip()))
+                blocks.append(
+                    _Block(
+                        "directive",
+                        lineno,
+                        text="\n".join(_trim([ln.rstrip() for ln in raw])),
+                        name=name,
+                        args=directive.group(2).strip(),
+                    )
+                )
             i = j
             continue
         # a paragraph (or an indented block quote, which legacy pages use by accident)
         j = i
-        while (j < n and lines[j].strip()
-               and not (j > i and lines[j].startswith(".."))
-               and not (j > i and (_heading_at(lines, j) or _overline_at(lines, j)))):
+        while (
+            j < n
+            and lines[j].strip()
+            and not (j > i and lines[j].startswith(".."))
+            and not (j > i and (_heading_at(lines, j) or _overline_at(lines, j)))
+        ):
             j += 1
         text = "\n".join(_dedent(lines[i:j]))
         blocks.append(_Block("para", lineno, text=text))
@@ -328,7 +355,7 @@ def _parse_legacy_call(code: str) -> _LegacyCall:
     callee = match.group(1)
     inner_chars: list[str] = []
     depth = 0
-    for ch in text[match.end():]:
+    for ch in text[match.end() :]:
         if ch in "([{":
             depth += 1
         elif ch in ")]}":
@@ -427,8 +454,9 @@ def _parse_panels(block: _Block, unmapped: list[str]) -> list[Panel]:
         if api is None:
             unmapped.append(f"a panel without an API name (line {chunk_first})")
             continue
-        panels.append(Panel(api, signature, header.line if header else chunk_first,
-                            signature_line, refs))
+        panels.append(
+            Panel(api, signature, header.line if header else chunk_first, signature_line, refs)
+        )
     return panels
 
 
@@ -469,8 +497,9 @@ def _infer_panels(blocks: list[_Block], stem: str, page: LegacyPage) -> list[Pan
     if len(by_framework) < 2:
         return []
     # Legacy pages show PyTorch first, as the reference: keep that convention.
-    order = sorted(by_framework, key=lambda fw: (fw != "torch", min(
-        first_line[n] for n in by_framework[fw])))
+    order = sorted(
+        by_framework, key=lambda fw: (fw != "torch", min(first_line[n] for n in by_framework[fw]))
+    )
     panels = []
     for fw in order:
         best, *others = by_framework[fw]
@@ -497,8 +526,9 @@ def _framework_at(text: str, pos: int, frameworks: list[str]) -> str | None:
     best: tuple[int, str] | None = None
     for fw in frameworks:
         for alias in _FRAMEWORK_ALIASES.get(fw, (fw,)):
-            for m in re.finditer(rf"(?<![A-Za-z0-9_]){re.escape(alias)}(?![A-Za-z0-9_])", text,
-                                 re.I):
+            for m in re.finditer(
+                rf"(?<![A-Za-z0-9_]){re.escape(alias)}(?![A-Za-z0-9_])", text, re.I
+            ):
                 distance = abs(m.start() - pos)
                 if best is None or distance < best[0]:
                     best = (distance, fw)
@@ -519,9 +549,12 @@ def _find_renames(text: str, panels: list[Panel]) -> list[tuple[str, str]]:
         if ticks:
             m = ticks[-1] if last else ticks[0]
             return m.group(1), base + m.start(1)
-        bare = [m for m in _IDENT.finditer(part)
-                if m.group(0).lower() not in aliases
-                and ("_" in m.group(0) or m.group(0) in names[0] | names[1])]
+        bare = [
+            m
+            for m in _IDENT.finditer(part)
+            if m.group(0).lower() not in aliases
+            and ("_" in m.group(0) or m.group(0) in names[0] | names[1])
+        ]
         if not bare:
             return None
         m = bare[-1] if last else bare[0]
@@ -530,11 +563,11 @@ def _find_renames(text: str, panels: list[Panel]) -> list[tuple[str, str]]:
     for sentence in re.split(r"(?<=[。；;!?！？])|(?<=\.)\s+", text):
         for m in _EXPLICIT_RENAME.finditer(sentence):
             left = pick(sentence[: m.start()], True, 0)
-            right = pick(sentence[m.end():], False, m.end())
+            right = pick(sentence[m.end() :], False, m.end())
             if left is None or right is None or left[0] == right[0]:
                 continue
             fw_left = _framework_at(sentence[: m.start()], left[1], frameworks)
-            fw_right = _framework_at(sentence[m.end():], right[1] - m.end(), frameworks)
+            fw_right = _framework_at(sentence[m.end() :], right[1] - m.end(), frameworks)
             if fw_left is None or fw_right is None or fw_left == fw_right:
                 continue
             by_fw = {fw_left: left[0], fw_right: right[0]}
@@ -564,8 +597,12 @@ def _is_example(block: _Block) -> bool:
 
 def _is_lead_in(block: _Block) -> bool:
     text = block.text.strip()
-    return (block.kind == "para" and len(text) <= 60 and text.endswith((":", "："))
-            and not text.endswith("::"))
+    return (
+        block.kind == "para"
+        and len(text) <= 60
+        and text.endswith((":", "："))
+        and not text.endswith("::")
+    )
 
 
 def _code_directive(block: _Block) -> str:
@@ -614,7 +651,8 @@ class _Reader:
             if text is None:
                 if block.kind == "label":
                     self.page.unmapped.append(
-                        f"label {block.name!r} in {where} (line {block.line})")
+                        f"label {block.name!r} in {where} (line {block.line})"
+                    )
                 elif block.kind == "panels":
                     self.page.unmapped.append(f"panels in {where} (line {block.line})")
                 continue
@@ -643,8 +681,9 @@ class _Reader:
                 continue
             kept.append(block)
         note, _ = self.prose(kept, f"subsection {sub.title!r}")
-        param = LegacyParam(name or (sub.title or ""), note, sub.line, sub.title or "", section,
-                            own_rename)
+        param = LegacyParam(
+            name or (sub.title or ""), note, sub.line, sub.title or "", section, own_rename
+        )
         page.params.append(param)
         if own_rename:
             page.rename_sources.append(LegacyRename(own_rename, note or "", sub.line, param.name))
@@ -660,7 +699,8 @@ class _Reader:
         page = self.page
         title = section.title or ""
         is_params = bool(_PARAMS_SECTION.search(title)) and not re.search(
-            r"使用|用法|usage", title, re.I)
+            r"使用|用法|usage", title, re.I
+        )
         is_usage = not is_params and bool(_USAGE_SECTION.search(title))
         usage: list[str] = []
         usage_line: int | None = None
@@ -687,7 +727,8 @@ class _Reader:
                 if not renames and block.kind != "comment":
                     page.unmapped.append(
                         f"{_short(block.text or block.name)!r} in section {title!r} "
-                        f"(line {block.line})")
+                        f"(line {block.line})"
+                    )
             for sub in section.subsections:
                 self.param(sub, "params")
             return usage, usage_line
@@ -717,20 +758,30 @@ def parse_legacy(text: str) -> LegacyPage:
     """Read a legacy comparison page; raises :class:`NotAComparisonPage`."""
     lines = text.expandtabs(8).replace("\r\n", "\n").replace("\ufeff", "").split("\n")
     blocks = _tokenize(lines)
-    page = LegacyPage(title="", language="en", panels=[], usage=None, params=[], renames=[],
-                      code_blocks=[], unmapped=[])
+    page = LegacyPage(
+        title="",
+        language="en",
+        panels=[],
+        usage=None,
+        params=[],
+        renames=[],
+        code_blocks=[],
+        unmapped=[],
+    )
     label = next((b for b in blocks if b.kind == "label"), None)
     headings = [b for b in blocks if b.kind == "heading"]
-    title_block = next((b for b in headings if b.style[0] == "over"), headings[0] if headings
-                       else None)
+    title_block = next(
+        (b for b in headings if b.style[0] == "over"), headings[0] if headings else None
+    )
     if title_block is not None:
         page.raw_title = title_block.name
         page.title_line = title_block.line
         page.title = _TITLE_SUFFIX.sub("", title_block.name).strip() or title_block.name
     if label is not None and (title_block is None or label.line < title_block.line):
         page.label = label.name
-    prose_text = "\n".join(b.text if b.kind == "para" else b.name for b in blocks
-                           if b.kind in ("para", "heading"))
+    prose_text = "\n".join(
+        b.text if b.kind == "para" else b.name for b in blocks if b.kind in ("para", "heading")
+    )
     page.language = "zh_CN" if _has_cjk(prose_text) else "en"
 
     panels_blocks = [b for b in blocks if b.kind == "panels"]
@@ -776,8 +827,11 @@ def parse_legacy(text: str) -> LegacyPage:
                     sections.append(_Section(None, block.line))
                 sections[-1].subsections.append(_Section(block.name, block.line))
             else:
-                target = sections[-1].subsections[-1] if sections and sections[-1].subsections \
+                target = (
+                    sections[-1].subsections[-1]
+                    if sections and sections[-1].subsections
                     else (sections[-1] if sections else None)
+                )
                 if target is None:
                     preamble.append(block)
                 else:
@@ -849,8 +903,10 @@ def _signature_note(panel: Panel, api: str, sig: Signature | None, fw: str) -> l
     call = _parse_legacy_call(panel.signature)
     where = f"the {fw} panel (line {panel.line})"
     if call.callee and call.callee != panel.api:
-        notes.append(f"{where}: its code block shows {call.callee}(...), not {panel.api}, the "
-                     f"API of its header (line {panel.signature_line})")
+        notes.append(
+            f"{where}: its code block shows {call.callee}(...), not {panel.api}, the "
+            f"API of its header (line {panel.signature_line})"
+        )
     if sig is None:
         return notes
     shown = {n: d for n, d in call.params if not n.startswith("*")}
@@ -873,8 +929,9 @@ def _signature_note(panel: Panel, api: str, sig: Signature | None, fw: str) -> l
     if call.missing_commas:
         problems.append("misses commas between parameters")
     if problems:
-        notes.append(f"{where}: the legacy signature {'; '.join(problems)}. "
-                     f"Real: {_one_line(sig, api)}")
+        notes.append(
+            f"{where}: the legacy signature {'; '.join(problems)}. Real: {_one_line(sig, api)}"
+        )
     return notes
 
 
@@ -931,25 +988,31 @@ class _Checked:
         return sig.names() if sig is not None else []
 
     def describe(self) -> str:
-        return " or ".join(api if self.signatures[fw] is not None else f"{api} (signature unknown)"
-                           for fw, api in self.apis.items())
+        return " or ".join(
+            api if self.signatures[fw] is not None else f"{api} (signature unknown)"
+            for fw, api in self.apis.items()
+        )
 
 
-def _check_apis(page: LegacyPage, engine: Any, text: str, corrections: list[str],
-                notes: list[str]) -> _Checked:
+def _check_apis(
+    page: LegacyPage, engine: Any, text: str, corrections: list[str], notes: list[str]
+) -> _Checked:
     """Each panel's API against the real library, corrected when it does not exist."""
     panels: dict[str, Panel] = {}
     for panel in page.panels:
         if panel.framework in panels:
-            notes.append(f"not mapped: a second {panel.framework} panel, {panel.api} "
-                         f"(line {panel.line})")
+            notes.append(
+                f"not mapped: a second {panel.framework} panel, {panel.api} (line {panel.line})"
+            )
         else:
             panels[panel.framework] = panel
     if any(p.inferred for p in panels.values()):
         inferred = ", ".join(p.api for p in panels.values())
         others = [n for names in page.inferred_from.values() for n in names]
-        notes.append(f"the page has no panels: the APIs ({inferred}) are the ones it names most"
-                     + (f"; it also names {', '.join(others)}" if others else ""))
+        notes.append(
+            f"the page has no panels: the APIs ({inferred}) are the ones it names most"
+            + (f"; it also names {', '.join(others)}" if others else "")
+        )
     state = _Checked(panels)
     results = engine.signatures([(fw, p.api) for fw, p in panels.items()])
     page_text = _panel_free_text(text)
@@ -963,8 +1026,10 @@ def _check_apis(page: LegacyPage, engine: Any, text: str, corrections: list[str]
         elif result.error:
             fixed = _correct_api(panel, result, engine, page_text)
             if fixed is None:
-                notes.append(f"{panel.api} does not exist in {fw} ({result.error}) and no "
-                             "correction was found: fix apis by hand")
+                notes.append(
+                    f"{panel.api} does not exist in {fw} ({result.error}) and no "
+                    "correction was found: fix apis by hand"
+                )
                 state.checked[fw] = False
             else:
                 best, signature, message = fixed
@@ -974,8 +1039,9 @@ def _check_apis(page: LegacyPage, engine: Any, text: str, corrections: list[str]
     return state
 
 
-def _correct_api(panel: Panel, result: Any, engine: Any,
-                 page_text: str) -> tuple[str, Signature | None, str] | None:
+def _correct_api(
+    panel: Panel, result: Any, engine: Any, page_text: str
+) -> tuple[str, Signature | None, str] | None:
     """The real API a wrong header most likely means, its signature, and why."""
     fw = panel.framework
     candidates = list(result.suggestions)
@@ -995,8 +1061,9 @@ def _correct_api(panel: Panel, result: Any, engine: Any,
 
     # named on the page, then the parameters its code block shows; among variants that
     # differ only by dimension (InstanceNorm1d/2d/3d), the 2-D one; then the closest name
-    ranked = sorted(real, key=lambda c: (*score(c), _is_2d_variant(c, real), -real.index(c)),
-                    reverse=True)
+    ranked = sorted(
+        real, key=lambda c: (*score(c), _is_2d_variant(c, real), -real.index(c)), reverse=True
+    )
     best = ranked[0]
     mentions, match = score(best)
     tied = [c for c in ranked[1:] if score(c) == score(best)]
@@ -1005,8 +1072,9 @@ def _correct_api(panel: Panel, result: Any, engine: Any,
     elif match and not tied:
         why = "its parameters match the page's signature best"
     elif tied and _is_2d_variant(best, real):
-        why = ("nothing on the page tells the 1-D/2-D/3-D variants apart: chose the 2-D one, "
-               "check it")
+        why = (
+            "nothing on the page tells the 1-D/2-D/3-D variants apart: chose the 2-D one, check it"
+        )
     else:
         why = "the closest name"
     others = [c for c in ranked[1:] if c in result.suggestions or c in tied]
@@ -1023,15 +1091,23 @@ def _checked_title(page: LegacyPage, state: _Checked, corrections: list[str]) ->
     for fw, panel in state.panels.items():
         wrong = panel.api.rsplit(".", 1)[-1]
         right = state.apis[fw].rsplit(".", 1)[-1]
-        if (title == wrong and wrong != right and title not in real_shorts
-                and _norm(title) == _norm(right)):  # only a misspelling: Avg_Pool2d, LeakyRelu
-            corrections.append(f"the title {page.raw_title!r} repeats the wrong name {wrong!r} "
-                               f"of {panel.api}; using {right!r}")
+        if (
+            title == wrong
+            and wrong != right
+            and title not in real_shorts
+            and _norm(title) == _norm(right)
+        ):  # only a misspelling: Avg_Pool2d, LeakyRelu
+            corrections.append(
+                f"the title {page.raw_title!r} repeats the wrong name {wrong!r} "
+                f"of {panel.api}; using {right!r}"
+            )
             return right
     names = [panel.api for panel in state.panels.values()] + list(state.apis.values())
     if title and not any(_title_names(title, api) for api in names):
-        corrections.append(f"the title {page.raw_title!r} names neither "
-                           f"{' nor '.join(state.apis.values())}; using {first!r}")
+        corrections.append(
+            f"the title {page.raw_title!r} names neither "
+            f"{' nor '.join(state.apis.values())}; using {first!r}"
+        )
         return first
     return title or first
 
@@ -1043,21 +1119,25 @@ def _panel_notes(state: _Checked) -> list[str]:
         notes += _signature_note(panel, api, signature, fw)
         wrong_refs = [r for r in panel.refs if r not in (panel.api, api)]
         if wrong_refs:
-            notes.append(f"the {fw} panel (line {panel.line}) links to {', '.join(wrong_refs)}, "
-                         f"not {api}")
+            notes.append(
+                f"the {fw} panel (line {panel.line}) links to {', '.join(wrong_refs)}, not {api}"
+            )
         if state.checked[fw] and signature is None:
             shown = ""
             call = _parse_legacy_call(panel.signature) if panel.signature else None
             if call is not None and call.callee == panel.api:
                 params = ", ".join(n if d is None else f"{n}={d}" for n, d in call.params)
                 shown = f"; the page shows ({params})"
-            notes.append(f"cannot introspect the signature of {api} (it takes *args, "
-                         f"**kwargs): give it under 'signatures:' after checking it{shown}")
+            notes.append(
+                f"cannot introspect the signature of {api} (it takes *args, "
+                f"**kwargs): give it under 'signatures:' after checking it{shown}"
+            )
     return notes
 
 
-def _param_rows(page: LegacyPage, state: _Checked, corrections: list[str],
-                notes: list[str]) -> list[tuple[dict[str, str], str | None]]:
+def _param_rows(
+    page: LegacyPage, state: _Checked, corrections: list[str], notes: list[str]
+) -> list[tuple[dict[str, str], str | None]]:
     """One row per parameter subsection and per rename, naming only real parameters."""
     frameworks = state.frameworks[:2]
     rows: list[tuple[dict[str, str], str | None]] = []
@@ -1066,8 +1146,10 @@ def _param_rows(page: LegacyPage, state: _Checked, corrections: list[str],
     def add(line: int, names: dict[str, str], note: str | None, what: str) -> None:
         key = tuple(sorted(names.items()))
         if key in seen:
-            notes.append(f"not mapped: {what} (line {line}) repeats the row "
-                         f"{', '.join(f'{fw}: {n}' for fw, n in names.items())}")
+            notes.append(
+                f"not mapped: {what} (line {line}) repeats the row "
+                f"{', '.join(f'{fw}: {n}' for fw, n in names.items())}"
+            )
             return
         seen.add(key)
         rows.append((names, note))
@@ -1077,9 +1159,11 @@ def _param_rows(page: LegacyPage, state: _Checked, corrections: list[str],
         return dict(pairs) if all(n in state.names(fw) for fw, n in pairs) else None
 
     def missing(names: tuple[str, str]) -> str:
-        return "; ".join(f"{state.apis[fw]} has no parameter {n!r}"
-                         for fw, n in zip(frameworks, names, strict=True)
-                         if n not in state.names(fw))
+        return "; ".join(
+            f"{state.apis[fw]} has no parameter {n!r}"
+            for fw, n in zip(frameworks, names, strict=True)
+            if n not in state.names(fw)
+        )
 
     items: list[tuple[int, LegacyParam | LegacyRename]] = [(p.line, p) for p in page.params]
     items += [(r.line, r) for r in page.rename_sources if r.param is None]
@@ -1098,8 +1182,10 @@ def _param_rows(page: LegacyPage, state: _Checked, corrections: list[str],
             if names is not None:
                 add(line, names, item.note, what)
                 continue
-            notes.append(f"{what} (line {line}) pairs {item.rename[0]} with {item.rename[1]}, "
-                         f"but {missing(item.rename)}")
+            notes.append(
+                f"{what} (line {line}) pairs {item.rename[0]} with {item.rename[1]}, "
+                f"but {missing(item.rename)}"
+            )
         has = {fw: item.name for fw in state.frameworks if item.name in state.names(fw)}
         if not has:
             everything = sorted({n for fw in state.frameworks for n in state.names(fw)})
@@ -1107,13 +1193,17 @@ def _param_rows(page: LegacyPage, state: _Checked, corrections: list[str],
             close = same or difflib.get_close_matches(item.name, everything, n=1, cutoff=0.8)
             fixed: str | None = close[0] if close else None
             if fixed is not None:
-                corrections.append(f"parameter section {item.title!r} (line {line}): "
-                                   f"{item.name!r} is not a parameter; using {fixed!r}")
+                corrections.append(
+                    f"parameter section {item.title!r} (line {line}): "
+                    f"{item.name!r} is not a parameter; using {fixed!r}"
+                )
                 has = {fw: fixed for fw in state.frameworks if fixed in state.names(fw)}
         if not has:
             text = f"; its text: {_short(item.note, 80)!r}" if item.note else ""
-            notes.append(f"not mapped: {what} (line {line}): {state.describe()} has no "
-                         f"parameter {item.name!r}{text}")
+            notes.append(
+                f"not mapped: {what} (line {line}): {state.describe()} has no "
+                f"parameter {item.name!r}{text}"
+            )
             continue
         add(line, has, item.note, what)
     return rows
@@ -1136,16 +1226,22 @@ def import_legacy(text: str, engine: Any, *, source: str = "") -> ImportResult:
     if page.code_blocks:
         lines = ", ".join(str(line) for line, _ in page.code_meta)
         if len(page.code_blocks) == 1:
-            notes.append(f"the legacy example (line {lines}) was never run: it is kept as a "
-                         "comment at the end of the YAML; write runnable 'examples:'")
+            notes.append(
+                f"the legacy example (line {lines}) was never run: it is kept as a "
+                "comment at the end of the YAML; write runnable 'examples:'"
+            )
         else:
-            notes.append(f"the {len(page.code_blocks)} legacy examples (lines {lines}) were "
-                         "never run: they are kept as comments at the end of the YAML; write "
-                         "runnable 'examples:'")
+            notes.append(
+                f"the {len(page.code_blocks)} legacy examples (lines {lines}) were "
+                "never run: they are kept as comments at the end of the YAML; write "
+                "runnable 'examples:'"
+            )
     notes += [f"not mapped: {item}" for item in page.unmapped]
     if page.usage is None:
-        notes.append("no usage text on the page (usage differences): write 'usage:' by hand "
-                     "if the APIs are used differently")
+        notes.append(
+            "no usage text on the page (usage differences): write 'usage:' by hand "
+            "if the APIs are used differently"
+        )
 
     lang = page.language
     data: dict[str, Any] = {}
@@ -1158,8 +1254,9 @@ def import_legacy(text: str, engine: Any, *, source: str = "") -> ImportResult:
     if page.usage:
         data["usage"] = {lang: page.usage}
     if rows:
-        data["params"] = [{**names, **({"note": {lang: note}} if note else {})}
-                          for names, note in rows]
+        data["params"] = [
+            {**names, **({"note": {lang: note}} if note else {})} for names, note in rows
+        ]
 
     yaml_text = _emit(data, page, corrections, source)
     pair, diags = parse_pair(yaml_text, "imported.yaml")
@@ -1231,11 +1328,15 @@ def _emit(data: dict[str, Any], page: LegacyPage, corrections: list[str], source
                     out += [f"      {lang}:{_scalar(text, 8)}" for lang, text in value.items()]
                 else:
                     out.append(f"{prefix}{key}:{_scalar(value, 6)}")
-    for index, (code, (code_line, lead)) in enumerate(zip(page.code_blocks, page.code_meta,
-                                                          strict=True)):
+    for index, (code, (code_line, lead)) in enumerate(
+        zip(page.code_blocks, page.code_meta, strict=True)
+    ):
         number = f"{index + 1} of {len(page.code_blocks)}, " if len(page.code_blocks) > 1 else ""
-        out += ["", "# Legacy example, kept for review (it was never run): "
-                    f"{number}line {code_line} of the page"]
+        out += [
+            "",
+            "# Legacy example, kept for review (it was never run): "
+            f"{number}line {code_line} of the page",
+        ]
         if lead:
             out.append(f"# {lead}")
         out += [f"# {ln}".rstrip() for ln in code.split("\n")]

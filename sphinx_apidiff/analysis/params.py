@@ -9,9 +9,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from .schema import suggest
-from .signature import Signature
-from .spec import Diagnostic, ParamRowSpec, Prose
+from sphinx_apidiff.analysis.signature import Signature
+from sphinx_apidiff.model.schema import suggest
+from sphinx_apidiff.model.spec import Diagnostic, ParamRowSpec, Prose
 
 #: Parameters that never count towards the category (still shown in the table).
 DEFAULT_IGNORED = (

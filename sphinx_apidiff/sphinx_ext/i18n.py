@@ -7,7 +7,7 @@ from pathlib import Path
 from sphinx.locale import get_translation
 
 CATALOG = "sphinx_apidiff"
-LOCALE_DIR = Path(__file__).parent / "locale"
+LOCALE_DIR = Path(__file__).parent.parent / "locale"
 
 _ = get_translation(CATALOG)
 

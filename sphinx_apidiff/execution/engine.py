@@ -26,12 +26,17 @@ from typing import Any
 
 import numpy as np
 
-from . import compare
-from .runtime import Fingerprint, Runtime, RuntimeUnavailable, probe
-from .runtime.worker import TENSOR_FACTORIES
-from .signature import VAR_KEYWORD, VAR_POSITIONAL, Signature, signature_from_docstring
-from .spec import ExampleSpec
-from .store import Store
+from sphinx_apidiff.analysis import values as compare
+from sphinx_apidiff.analysis.signature import (
+    VAR_KEYWORD,
+    VAR_POSITIONAL,
+    Signature,
+    signature_from_docstring,
+)
+from sphinx_apidiff.execution.runtime import Fingerprint, Runtime, RuntimeUnavailable, probe
+from sphinx_apidiff.execution.runtime.worker import TENSOR_FACTORIES
+from sphinx_apidiff.execution.store import Store
+from sphinx_apidiff.model.spec import ExampleSpec
 
 ENGINE_VERSION = 1
 MODES = ("auto", "force", "cache", "off")

@@ -19,11 +19,11 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
-from . import __version__, schema
-from .analysis import REPORT_VERSION, analyse, jobs_for, pair_report
-from .config import ApidiffConfig, build_cache_dir
-from .execute import Engine
-from .spec import (
+from sphinx_apidiff import __version__
+from sphinx_apidiff.analysis.pair import REPORT_VERSION, analyse, jobs_for, pair_report
+from sphinx_apidiff.execution.engine import Engine
+from sphinx_apidiff.model import schema
+from sphinx_apidiff.model.spec import (
     Diagnostic,
     PairSpec,
     duplicate_id_message,
@@ -32,6 +32,7 @@ from .spec import (
     is_pair_file,
     read_pair_file,
 )
+from sphinx_apidiff.sphinx_ext.config import ApidiffConfig, build_cache_dir
 
 SKIP_DIRS = {"_build", "_apidiff_store", ".git", "node_modules", ".venv", ".tox"}
 #: Where a project's conf.py usually is, looked up in this order from the current folder.
@@ -364,7 +365,7 @@ def print_table(rows: list[tuple[Path, PairSpec, Any]]) -> None:
 
 
 def new(args: argparse.Namespace) -> int:
-    from .draft import DraftError, draft_pair
+    from sphinx_apidiff.authoring.draft import DraftError, draft_pair
 
     out = [Path(args.output)] if args.output not in (None, "-") else []
     project = load_config(args.conf_dir, [p.parent for p in out])
@@ -391,7 +392,7 @@ def new(args: argparse.Namespace) -> int:
 
 
 def import_page(args: argparse.Namespace) -> int:
-    from .legacy import NotAComparisonPage, import_legacy
+    from sphinx_apidiff.authoring.legacy.importer import NotAComparisonPage, import_legacy
 
     source = Path(args.legacy)
     project = load_config(args.conf_dir, [Path(args.output).parent] if args.output else [])

@@ -20,8 +20,8 @@ from typing import Any
 
 import yaml
 
-from . import schema
-from .schema import Problem, suggest
+from sphinx_apidiff.model import schema
+from sphinx_apidiff.model.schema import Problem, suggest
 
 Prose = str | dict[str, str]
 

@@ -7,8 +7,8 @@ from typing import Any
 
 from docutils import nodes
 
-from .analysis import Resolved
-from .spec import PairSpec
+from sphinx_apidiff.analysis.pair import Resolved
+from sphinx_apidiff.model.spec import PairSpec
 
 
 class apidiff_part(nodes.General, nodes.Element):

@@ -10,9 +10,9 @@ from typing import Any
 
 from sphinx.application import Sphinx
 
-from .analysis import REPORT_VERSION, pair_report
-from .located import warn
-from .nodes import get_pairs
+from sphinx_apidiff.analysis.pair import REPORT_VERSION, pair_report
+from sphinx_apidiff.sphinx_ext.located import warn
+from sphinx_apidiff.sphinx_ext.nodes import get_pairs
 
 
 def collect(app: Sphinx) -> dict[str, Any]:

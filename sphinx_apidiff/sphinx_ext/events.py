@@ -18,11 +18,11 @@ from sphinx.util import logging
 from sphinx.util.console import bold
 from sphinx.util.display import status_iterator
 
-from .analysis import analyse, jobs_for
-from .config import ApidiffConfig, build_cache_dir
-from .execute import Engine, ExampleJob, ExampleResult, Stats
-from .located import internal, warn
-from .nodes import PairEntry, get_pairs
+from sphinx_apidiff.analysis.pair import analyse, jobs_for
+from sphinx_apidiff.execution.engine import Engine, ExampleJob, ExampleResult, Stats
+from sphinx_apidiff.sphinx_ext.config import ApidiffConfig, build_cache_dir
+from sphinx_apidiff.sphinx_ext.located import internal, warn
+from sphinx_apidiff.sphinx_ext.nodes import PairEntry, get_pairs
 
 logger = logging.getLogger(__name__)
 
@@ -45,8 +45,12 @@ def outdated(
 ) -> list[str]:
     """Pages whose framework versions changed since they were resolved."""
     eng = engine(app)
-    eng.fingerprints(fw for entries in get_pairs(env).values() for e in entries
-                     for fw in (e.resolved.fingerprints if e.resolved else e.spec.apis))
+    eng.fingerprints(
+        fw
+        for entries in get_pairs(env).values()
+        for e in entries
+        for fw in (e.resolved.fingerprints if e.resolved else e.spec.apis)
+    )
     result = []
     for docname, entries in get_pairs(env).items():
         if docname in changed or docname in removed:

@@ -1,0 +1,127 @@
+"""The words every stage shares: statuses, expectations, modes, tags, categories, dtypes.
+
+Each is a :class:`~enum.StrEnum` (or a frozen dataclass), so it is written to
+JSON, the store and the pages exactly as the plain strings were, and compared
+with them; the rules over them (is an example as expected, which category
+wins) are here once. No Sphinx, no numpy.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+
+class Status(StrEnum):
+    """What running an example gave."""
+
+    MATCH = "match"
+    DIFFER = "differ"
+    ERROR = "error"
+    NOT_RUN = "not-run"
+
+
+class Expect(StrEnum):
+    """What the author claims an example gives (``expect:``)."""
+
+    MATCH = "match"
+    DIFFER = "differ"
+    ERROR = "error"
+
+
+class Verdict(StrEnum):
+    """An example's status judged against what its author expects."""
+
+    AS_EXPECTED = "as-expected"  # a match expected as a match, an error expected as one
+    DOCUMENTED = "documented"  # a difference its author documents (expect: differ)
+    UNEXPECTED = "unexpected"  # ran, and gave something else than expected
+    NOT_RUN = "not-run"  # no result to judge
+
+
+def verdict(expect: str, status: str) -> Verdict:
+    """The one rule that says whether an example is as expected."""
+    if status == Status.NOT_RUN:
+        return Verdict.NOT_RUN
+    if status != expect:
+        return Verdict.UNEXPECTED
+    return Verdict.DOCUMENTED if status == Status.DIFFER else Verdict.AS_EXPECTED
+
+
+class Mode(StrEnum):
+    """``apidiff_execution_mode``: where example results come from."""
+
+    AUTO = "auto"  # the cache, else a live run
+    FORCE = "force"  # always a live run
+    CACHE = "cache"  # the cache, else the results store; nothing runs
+    OFF = "off"  # nothing runs, nothing is looked up
+
+
+class TagKind(StrEnum):
+    """What a parameter row says of a parameter."""
+
+    RENAMED = "renamed"
+    DEFAULT = "default"  # the defaults differ
+    MISSING = "missing"  # the framework has no such parameter
+    UNKNOWN = "unknown"  # the YAML names one the signature lacks
+
+
+@dataclass(frozen=True, order=True)
+class Tag:
+    """A difference of a parameter row; ``framework`` for the per-framework kinds."""
+
+    kind: TagKind
+    framework: str | None = None
+
+    def __str__(self) -> str:  # the report's form: "renamed", "missing:torch"
+        return self.kind.value if self.framework is None else f"{self.kind}:{self.framework}"
+
+    @classmethod
+    def parse(cls, text: str) -> Tag:
+        kind, _, framework = text.partition(":")
+        return cls(TagKind(kind), framework or None)
+
+
+class Category(StrEnum):
+    """The headline of a page. The first five are computed; the others an author sets."""
+
+    IDENTICAL = "identical"
+    RENAMED = "renamed"
+    EXTRA_PARAMS = "extra-params"  # more parameters in the other framework
+    DEFAULTS = "defaults"
+    MISSING_PARAMS = "missing-params"  # more parameters in the reference
+    USAGE = "usage"
+    TYPES = "types"
+    RETURNS = "returns"
+    COMPOSITE = "composite"
+    UNSUPPORTED = "unsupported"
+    UNKNOWN = "unknown"  # computed when a signature is missing; not for authors
+
+    @property
+    def rank(self) -> int:
+        """Order of the computed categories: the highest that applies wins."""
+        return COMPUTED_CATEGORIES.index(self) if self in COMPUTED_CATEGORIES else -1
+
+
+COMPUTED_CATEGORIES = (
+    Category.IDENTICAL,
+    Category.RENAMED,
+    Category.EXTRA_PARAMS,
+    Category.DEFAULTS,
+    Category.MISSING_PARAMS,
+)
+#: What ``category:`` accepts.
+AUTHOR_CATEGORIES = tuple(c for c in Category if c is not Category.UNKNOWN)
+
+# -- inputs ---------------------------------------------------------------------------
+
+FLOAT_DTYPES = ("float16", "float32", "float64")
+INT_DTYPES = ("int8", "uint8", "int16", "int32", "int64")
+DTYPES = (*FLOAT_DTYPES, *INT_DTYPES, "bool")
+
+#: The defaults of an input and of an example, said once (schema help, parser, inputs).
+DEFAULT_DTYPE = "float32"
+DEFAULT_LOW = 0
+DEFAULT_HIGH = 10
+DEFAULT_ATOL = 1.0e-6
+DEFAULT_RTOL = 1.0e-5
+DEFAULT_SEED = 0
