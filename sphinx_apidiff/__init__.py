@@ -12,8 +12,8 @@ ENV_VERSION = 2
 
 
 def setup(app: Any) -> dict[str, Any]:
-    from sphinx_apidiff.sphinx_ext import collector, i18n, report
-    from sphinx_apidiff.sphinx_ext import events as resolve
+    """Register the directives, nodes, options and events; see docs/configuration.rst."""
+    from sphinx_apidiff.sphinx_ext import collector, events, i18n, report
     from sphinx_apidiff.sphinx_ext.collector import ApiDiffCollector
     from sphinx_apidiff.sphinx_ext.config import ApidiffConfig
     from sphinx_apidiff.sphinx_ext.directives import ApiDiffDirective, ApiDiffTableDirective
@@ -31,11 +31,11 @@ def setup(app: Any) -> dict[str, Any]:
     app.connect("env-check-consistency", collector.warn_duplicate_ids)
     app.add_post_transform(render.FillParts)
     app.add_post_transform(render.DesignLayout)
-    app.connect("env-updated", resolve.resolve_pending)
+    app.connect("env-updated", events.analyse_pending)
     app.connect("builder-inited", _add_css)
     app.connect("build-finished", _copy_css)
     app.connect("build-finished", report.write_report)
-    app.connect("build-finished", resolve.summarize)
+    app.connect("build-finished", events.summarize)
     return {
         "version": __version__,
         "env_version": ENV_VERSION,

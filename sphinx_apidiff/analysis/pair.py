@@ -1,7 +1,8 @@
 """A pair, analysed: what the real libraries and the executed examples say about it.
 
-Shared by the Sphinx build (``resolve``) and the command line (``check``): the
-same checks, the same diagnostics, the same report. No Sphinx imports here.
+Pure: it takes the signatures, the example results and what is known of each
+runtime as data, and returns the analysis and its diagnostics. The build, the
+``check`` command and ``new`` get it through :func:`sphinx_apidiff.pipeline.run_pairs`.
 """
 
 from __future__ import annotations
@@ -10,133 +11,145 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from sphinx_apidiff.analysis.params import DEFAULT_IGNORED, build_rows, categorize
+from sphinx_apidiff.analysis.params import DEFAULT_IGNORED, Row, build_rows, categorize
 from sphinx_apidiff.analysis.signature import Signature, parse_signature_text
-from sphinx_apidiff.execution.engine import Engine, ExampleJob, ExampleResult, SignatureResult
-from sphinx_apidiff.model.spec import Diagnostic, ExampleSpec, PairSpec, resolve_prose
+from sphinx_apidiff.execution.engine import ExampleResult, SignatureResult
+from sphinx_apidiff.model.spec import Diagnostic, ExampleSpec, PairSpec, prose_text
+from sphinx_apidiff.model.vocabulary import Category, Status, Verdict, verdict
 
-REPORT_VERSION = 1
+
+@dataclass(frozen=True)
+class RuntimeInfo:
+    """What the analysis needs to know of a framework's runtime."""
+
+    fingerprint: dict[str, Any] | None = None  # versions and interpreter; None: unavailable
+    version: str | None = None
+    factory: str = "tensor"  # the tensor constructor the input prelude calls
+    stored_only: bool = False  # execution mode 'cache': signatures come from the store
 
 
 @dataclass
-class Resolved:
-    """What the real libraries said about a pair."""
+class PairAnalysis:
+    """What the real libraries said about a pair, as the page and the report show it."""
 
     signatures: dict[str, SignatureResult] = field(default_factory=dict)
-    shown: dict[str, Signature | None] = field(default_factory=dict)  # on the page
-    rows: list[Any] = field(default_factory=list)  # diff.Row
-    category: str = "identical"
-    computed_category: str = "identical"
+    page_signatures: dict[str, Signature | None] = field(default_factory=dict)
+    rows: list[Row] = field(default_factory=list)
+    category: str = Category.IDENTICAL
+    computed_category: str = Category.IDENTICAL
     examples: list[ExampleResult] = field(default_factory=list)
     versions: dict[str, str | None] = field(default_factory=dict)
     factories: dict[str, str] = field(default_factory=dict)
     fingerprints: dict[str, Any] = field(default_factory=dict)
 
+    def verdicts(self, spec: PairSpec) -> list[Verdict]:
+        """Each example's status judged against its ``expect``."""
+        return [
+            verdict(example.expect, result.status)
+            for example, result in zip(spec.examples, self.examples, strict=False)
+        ]
 
-def jobs_for(spec: PairSpec, language: str | None, prefix: str = "") -> list[ExampleJob]:
-    jobs = []
-    for index, example in enumerate(spec.examples):
-        title = resolve_prose(example.title, language) or f"#{index + 1}"
-        fws = [fw for fw in spec.apis if fw in example.code]
-        jobs.append(ExampleJob(example, fws, f"{prefix}{title}", pair_id=spec.id, index=index))
-    return jobs
+
+def example_title(example: ExampleSpec, index: int, language: str | None) -> str:
+    """The title of an example, or ``#n`` (counting from 1)."""
+    return prose_text(example.title, language) or f"#{index + 1}"
 
 
 def analyse(
     spec: PairSpec,
-    engine: Engine,
     signatures: dict[tuple[str, str], SignatureResult],
     results: list[ExampleResult],
+    runtimes: dict[str, RuntimeInfo],
     *,
     labels: Callable[[str], str] = str,
     ignore: Iterable[str] = DEFAULT_IGNORED,
     language: str | None = None,
-) -> tuple[Resolved, list[Diagnostic]]:
+) -> tuple[PairAnalysis, list[Diagnostic]]:
     """Signatures, parameter rows, category and example verdicts, with diagnostics."""
     diags: list[Diagnostic] = []
-    resolved = Resolved()
+    analysis = PairAnalysis()
     for fw, api in spec.apis.items():
         result = signatures[(fw, api)]
-        resolved.signatures[fw] = result
-        fp = engine.fingerprint(fw)
-        resolved.fingerprints[fw] = fp.key() if fp is not None else None
-        resolved.versions[fw] = result.version or (fp.version if fp is not None else None)
-        resolved.factories[fw] = engine.factory(fw)
-        line = spec.api_lines.get(fw)
-        given = None
-        if fw in spec.signatures:
-            given = parse_signature_text(spec.signatures[fw], source="yaml")
-            if given is None:
-                diags.append(
-                    Diagnostic(
-                        "signature",
-                        f"signatures.{fw}: cannot parse {spec.signatures[fw]!r} as a signature",
-                        spec.signature_lines.get(fw),
-                    )
-                )
-        if result.error:
-            hint = (
-                f"; did you mean {' or '.join(result.suggestions)}?" if result.suggestions else ""
-            )
-            diags.append(
-                Diagnostic(
-                    "api", f"{api} does not exist in {labels(fw)}: {result.error}{hint}", line
-                )
-            )
-        elif result.signature is None and given is None and not result.unavailable:
-            diags.append(
-                Diagnostic(
-                    "signature",
-                    f"cannot introspect the signature of {api}; give it under 'signatures:'",
-                    line,
-                )
-            )
-        elif result.signature is None and given is None and engine.mode == "cache":
-            diags.append(
-                Diagnostic(
-                    "store",
-                    f"no stored signature of {api} (execution mode 'cache'): refresh the "
-                    "results store, or give it under 'signatures:'",
-                    line,
-                )
-            )
-        resolved.shown[fw] = given or result.signature
+        runtime = runtimes.get(fw, RuntimeInfo())
+        analysis.signatures[fw] = result
+        analysis.fingerprints[fw] = runtime.fingerprint
+        analysis.versions[fw] = result.version or runtime.version
+        analysis.factories[fw] = runtime.factory
+        given, problems = _given_signature(spec, fw)
+        diags += problems
+        diags += _signature_problems(spec, fw, api, result, given, runtime, labels)
+        analysis.page_signatures[fw] = given or result.signature
 
-    rows, row_diags = build_rows(spec.frameworks, resolved.shown, spec.params, ignore)
+    rows, row_diags = build_rows(spec.frameworks, analysis.page_signatures, spec.params, ignore)
     diags += row_diags
-    resolved.rows = rows
-    known = all(sig is not None for sig in resolved.shown.values())
-    resolved.computed_category = categorize(rows, spec.frameworks) if known else "unknown"
-    resolved.category = spec.category or resolved.computed_category
+    analysis.rows = rows
+    known = all(sig is not None for sig in analysis.page_signatures.values())
+    analysis.computed_category = categorize(rows, spec.frameworks) if known else Category.UNKNOWN
+    analysis.category = spec.category or analysis.computed_category
 
     for index, example in enumerate(spec.examples):
         outcome = results[index] if index < len(results) else ExampleResult()
-        resolved.examples.append(outcome)
-        title = repr(resolve_prose(example.title, language) or f"#{index + 1}")
-        if outcome.stale:
-            diags.append(
-                Diagnostic(
-                    "stale",
-                    f"example {title}: stored result is stale ({outcome.stale})",
-                    example.line,
-                )
-            )
-        if outcome.status in ("not-run", example.expect):
-            continue
-        diags.append(
-            Diagnostic(
-                "exec",
-                f"example {title}: expected {example.expect}, got {outcome.status}: "
-                f"{explain(example, outcome)}",
-                example.line,
-            )
+        analysis.examples.append(outcome)
+        diags += _example_problems(example, outcome, repr(example_title(example, index, language)))
+    return analysis, diags
+
+
+def _given_signature(spec: PairSpec, fw: str) -> tuple[Signature | None, list[Diagnostic]]:
+    """The signature the YAML gives under ``signatures:``, if any."""
+    if fw not in spec.signatures:
+        return None, []
+    given = parse_signature_text(spec.signatures[fw], source="yaml")
+    if given is not None:
+        return given, []
+    message = f"signatures.{fw}: cannot parse {spec.signatures[fw]!r} as a signature"
+    return None, [Diagnostic("signature", message, spec.signature_lines.get(fw))]
+
+
+def _signature_problems(
+    spec: PairSpec,
+    fw: str,
+    api: str,
+    result: SignatureResult,
+    given: Signature | None,
+    runtime: RuntimeInfo,
+    labels: Callable[[str], str],
+) -> list[Diagnostic]:
+    line = spec.api_lines.get(fw)
+    if result.error:
+        hint = f"; did you mean {' or '.join(result.suggestions)}?" if result.suggestions else ""
+        message = f"{api} does not exist in {labels(fw)}: {result.error}{hint}"
+        return [Diagnostic("api", message, line)]
+    if result.signature is not None or given is not None:
+        return []
+    if not result.unavailable:
+        message = f"cannot introspect the signature of {api}; give it under 'signatures:'"
+        return [Diagnostic("signature", message, line)]
+    if runtime.stored_only:
+        message = (
+            f"no stored signature of {api} (execution mode 'cache'): refresh the "
+            "results store, or give it under 'signatures:'"
         )
-    return resolved, diags
+        return [Diagnostic("store", message, line)]
+    return []
+
+
+def _example_problems(example: ExampleSpec, outcome: ExampleResult, title: str) -> list[Diagnostic]:
+    diags = []
+    if outcome.stale:
+        message = f"example {title}: stored result is stale ({outcome.stale})"
+        diags.append(Diagnostic("stale", message, example.line))
+    if verdict(example.expect, outcome.status) is Verdict.UNEXPECTED:
+        message = (
+            f"example {title}: expected {example.expect}, got {outcome.status}: "
+            f"{explain(example, outcome)}"
+        )
+        diags.append(Diagnostic("exec", message, example.line))
+    return diags
 
 
 def explain(example: ExampleSpec, result: ExampleResult) -> str:
     """One line on why an example has its status."""
-    if result.status == "error":
+    if result.status == Status.ERROR:
         failures = []  # every framework that failed, not only the first
         for fw, side in result.sides.items():
             if not side.ok:
@@ -147,7 +160,7 @@ def explain(example: ExampleSpec, result: ExampleResult) -> str:
                 failures.append(f"{fw} failed{where}: {last}")
         if failures:
             return "; ".join(failures)
-    if result.status == "differ":
+    if result.status == Status.DIFFER:
         parts = []
         for name, comp in result.results.items():
             if not comp.passed:
@@ -157,43 +170,6 @@ def explain(example: ExampleSpec, result: ExampleResult) -> str:
                 )
                 parts.append(f"{name}: {detail}")
         return "; ".join(parts)
-    if result.status == "match":
+    if result.status == Status.MATCH:
         return "every compared value agrees"
     return result.reason or ""
-
-
-def pair_report(
-    spec: PairSpec,
-    resolved: Resolved | None,
-    *,
-    source: str,
-    docname: str | None = None,
-    anchor: str | None = None,
-    language: str | None = None,
-) -> dict[str, Any]:
-    """One pair in the ``apidiff.json`` format (the build report and ``check --format json``)."""
-    examples = []
-    for index, example in enumerate(spec.examples):
-        result = resolved.examples[index] if resolved and index < len(resolved.examples) else None
-        examples.append(
-            {
-                "title": resolve_prose(example.title, language),
-                "line": example.line,
-                "expect": example.expect,
-                "status": result.status if result else "not-run",
-                "stale": result.stale if result else None,
-                "results": {n: c.to_json() for n, c in result.results.items()} if result else {},
-            }
-        )
-    return {
-        "id": spec.id,
-        "title": resolve_prose(spec.title, language),
-        "docname": docname,
-        "anchor": anchor,
-        "source": source,
-        "apis": spec.apis,
-        "versions": resolved.versions if resolved else {},
-        "category": resolved.category if resolved else spec.category,
-        "params": [row.to_json() for row in resolved.rows] if resolved else [],
-        "examples": examples,
-    }

@@ -12,6 +12,7 @@ from typing import Any
 from sphinx_apidiff.analysis.signature import Signature
 from sphinx_apidiff.model.schema import suggest
 from sphinx_apidiff.model.spec import Diagnostic, ParamRowSpec, Prose
+from sphinx_apidiff.model.vocabulary import Category, Tag, TagKind
 
 #: Parameters that never count towards the category (still shown in the table).
 DEFAULT_IGNORED = (
@@ -26,15 +27,14 @@ DEFAULT_IGNORED = (
     "generator",
 )
 
-#: Computed categories, lowest first; the highest applicable wins.
-COMPUTED_ORDER = ("identical", "renamed", "extra-params", "defaults", "missing-params")
-
 
 @dataclass
 class Row:
+    """One row of the parameter table: each framework's name and default, and the differences."""
+
     names: dict[str, str | None]
     defaults: dict[str, str | None]
-    tags: list[str] = field(default_factory=list)
+    tags: list[Tag] = field(default_factory=list)
     note: Prose | None = None
     explicit: bool = False
     ignored: bool = False
@@ -48,7 +48,15 @@ class Row:
         return next(n for n in self.names.values() if n)
 
     def to_json(self) -> dict[str, Any]:
-        return {"names": self.names, "defaults": self.defaults, "tags": self.tags}
+        return {"names": self.names, "defaults": self.defaults, "tags": [str(t) for t in self.tags]}
+
+    def has(self, kind: TagKind, framework: str | None = None) -> bool:
+        """Whether the row has this difference (for ``framework``, or for any framework)."""
+        return any(t.kind is kind and framework in (None, t.framework) for t in self.tags)
+
+    def missing_in(self) -> set[str]:
+        """The frameworks that have no such parameter."""
+        return {t.framework for t in self.tags if t.kind is TagKind.MISSING and t.framework}
 
 
 def build_rows(
@@ -127,15 +135,15 @@ def build_rows(
             row.defaults[fw] = param.default if param is not None else None
             if fw_name is None:
                 if sig is not None:
-                    row.tags.append(f"missing:{fw}")
+                    row.tags.append(Tag(TagKind.MISSING, fw))
             elif (fw, fw_name) in unknown_names:
-                row.tags.append(f"unknown:{fw}")
+                row.tags.append(Tag(TagKind.UNKNOWN, fw))
             elif sig is not None:
                 found.append((fw_name, param.default if param else None))
         if len({n for n, _ in found}) > 1:
-            row.tags.insert(0, "renamed")
+            row.tags.insert(0, Tag(TagKind.RENAMED))
         if len({default for _, default in found}) > 1:
-            row.tags.insert(1 if "renamed" in row.tags else 0, "default")
+            row.tags.insert(1 if row.has(TagKind.RENAMED) else 0, Tag(TagKind.DEFAULT))
         row.ignored = all(n in ignored for n in row.names.values() if n)
 
     def order(row: Row) -> tuple[int, int, int]:
@@ -150,20 +158,21 @@ def build_rows(
     return rows, diags
 
 
-def categorize(rows: Iterable[Row], frameworks: list[str]) -> str:
-    """The computed category: the highest of :data:`COMPUTED_ORDER` that applies."""
+def categorize(rows: Iterable[Row], frameworks: list[str]) -> Category:
+    """The computed category: the highest of :data:`COMPUTED_CATEGORIES` that applies."""
     reference = frameworks[0]
-    level = 0
+    found = Category.IDENTICAL
     for row in rows:
         if row.ignored:
             continue
-        missing = {t.split(":", 1)[1] for t in row.tags if t.startswith("missing:")}
-        if row.names.get(reference) and missing - {reference}:
-            level = max(level, 4)
-        if "default" in row.tags:
-            level = max(level, 3)
-        if reference in missing:
-            level = max(level, 2)
-        if "renamed" in row.tags:
-            level = max(level, 1)
-    return COMPUTED_ORDER[level]
+        missing = row.missing_in()
+        applies = [
+            (Category.MISSING_PARAMS, bool(row.names.get(reference) and missing - {reference})),
+            (Category.DEFAULTS, row.has(TagKind.DEFAULT)),
+            (Category.EXTRA_PARAMS, reference in missing),
+            (Category.RENAMED, row.has(TagKind.RENAMED)),
+        ]
+        for category, applied in applies:
+            if applied and category.rank > found.rank:
+                found = category
+    return found

@@ -20,8 +20,9 @@ from pathlib import Path
 from typing import Any
 
 from sphinx_apidiff import __version__
-from sphinx_apidiff.analysis.pair import REPORT_VERSION, analyse, jobs_for, pair_report
+from sphinx_apidiff.analysis.report import pair_report, report
 from sphinx_apidiff.execution.engine import Engine
+from sphinx_apidiff.files import atomic_write
 from sphinx_apidiff.model import schema
 from sphinx_apidiff.model.spec import (
     Diagnostic,
@@ -32,6 +33,7 @@ from sphinx_apidiff.model.spec import (
     is_pair_file,
     read_pair_file,
 )
+from sphinx_apidiff.pipeline import RUNTIME_CONSEQUENCE, RuntimeProblem, run_pairs
 from sphinx_apidiff.sphinx_ext.config import ApidiffConfig, build_cache_dir
 
 SKIP_DIRS = {"_build", "_apidiff_store", ".git", "node_modules", ".venv", ".tox"}
@@ -168,15 +170,7 @@ def write_output(path: str | None, text: str, force: bool) -> None:
         sys.stdout.write(text)
         return
     check_output(path, force)
-    target = Path(path)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    target = atomic_write(path, text)
     print(f"wrote {target}", file=sys.stderr)
 
 
@@ -186,6 +180,7 @@ class Progress:
     def __init__(self, total: int, what: str) -> None:
         self.total, self.what, self.done = total, what, 0
         self.live = sys.stderr.isatty() and total > 0
+        self.names: dict[str, str] = {}  # pair id -> file name, shown before an example's title
 
     def step(self, label: str) -> None:
         self.done += 1
@@ -195,6 +190,16 @@ class Progress:
             bar = "#" * filled + "." * (width - filled)
             sys.stderr.write(f"\r[{bar}] {self.done}/{self.total} {self.what} {label[:40]:<40}")
             sys.stderr.flush()
+
+    def wrap(self, stream: Iterator[Any], total: int) -> Iterator[Any]:
+        """Step once per finished example of ``stream`` (the pipeline's progress hook)."""
+        for job, result in stream:
+            self.step(
+                f"{self.names[job.pair_id]}: {job.label}"
+                if job.pair_id in self.names
+                else job.label
+            )
+            yield job, result
 
     def close(self) -> None:
         if self.live:
@@ -264,47 +269,38 @@ def check(args: argparse.Namespace) -> int:
     problems += duplicate_ids(specs)
 
     overrides = {"mode": args.mode} if args.mode else {}
-    reports, rows = [], []
     with engine_for(project, args.verbose, **overrides) as engine:
-        collect_signatures = engine.submit_signatures(
-            (fw, api) for _, s in specs for fw, api in s.apis.items()
+        progress = Progress(len([e for _, s in specs for e in s.examples]), "examples")
+        progress.names = {spec.id: file.name for file, spec in specs}
+        result = run_pairs(
+            [spec for _, spec in specs],
+            engine,
+            language=language,
+            labels=project.cfg.label,
+            ignore=project.cfg.ignore_params,
+            progress=progress.wrap,
         )
-        jobs = [(file, spec, job) for file, spec in specs for job in jobs_for(spec, language)]
-        stream = engine.run_iter([j for _, _, j in jobs])
-        sigs = collect_signatures()
-        for why in sorted(engine.unavailable.values()):
-            if engine.mode != "cache":
-                problems.append((project.conf, Diagnostic("runtime", why)))
-        progress = Progress(len(jobs), "examples")
-        results: dict[tuple[str, int], Any] = {}
-        for (file, _spec, job), (_, result) in zip(jobs, stream, strict=True):
-            results[(str(file), job.index)] = result
-            progress.step(f"{file.name}: {job.label}")
         progress.close()
-        for file, spec in specs:
-            try:
-                resolved, diags = analyse(
-                    spec,
-                    engine,
-                    sigs,
-                    [results[(str(file), i)] for i in range(len(spec.examples))],
-                    labels=project.cfg.label,
-                    ignore=project.cfg.ignore_params,
-                    language=language,
-                )
-            except Exception as exc:
-                problems.append((file, _internal(exc, "analysing this pair", spec.line)))
-                continue
-            problems += [(file, d) for d in diags]
-            reports.append(pair_report(spec, resolved, source=str(file), language=language))
-            rows.append((file, spec, resolved))
-        summary = engine.stats.summary()
+    problems += [
+        (Path(where.rsplit(":", 1)[0]), Diagnostic("store", why, int(where.rsplit(":", 1)[1])))
+        for where, why in result.store_problems
+    ]
+    problems += [
+        (file, Diagnostic("runtime", f"{runtime.reason}; {RUNTIME_CONSEQUENCE}", runtime.line))
+        for file, runtime in _located(specs, result.runtime_problems)
+    ]
+    reports, rows = [], []
+    for (file, spec), outcome in zip(specs, result.pairs, strict=True):
+        problems += [(file, d) for d in outcome.diagnostics]
+        if outcome.analysis is not None:
+            reports.append(pair_report(spec, outcome.analysis, source=str(file), language=language))
+            rows.append((file, spec, outcome.analysis))
+    summary = result.stats.summary()
 
     if args.format == "json":
-        data = {
-            "version": REPORT_VERSION,
-            "pairs": reports,
-            "diagnostics": [
+        data = report(
+            reports,
+            diagnostics=[
                 {
                     "source": str(f) if f else None,
                     "line": d.line,
@@ -313,7 +309,7 @@ def check(args: argparse.Namespace) -> int:
                 }
                 for f, d in problems
             ],
-        }
+        )
         print(json.dumps(data, indent=1, ensure_ascii=False))
     else:
         print_table(rows)
@@ -322,6 +318,14 @@ def check(args: argparse.Namespace) -> int:
             print(f"{where}: warning: {diag.message} [apidiff.{diag.subtype}]")
         print(f"{len(specs)} pair(s), {len(problems)} problem(s); examples: {summary}")
     return 1 if problems else 0
+
+
+def _located(
+    specs: list[tuple[Path, PairSpec]], problems: list[RuntimeProblem]
+) -> list[tuple[Path, RuntimeProblem]]:
+    """Each runtime problem with the file of the pair it is located at."""
+    files = {id(spec): file for file, spec in specs}
+    return [(files[id(problem.spec)], problem) for problem in problems]
 
 
 def _internal(exc: Exception, what: str, line: int | None = None) -> Diagnostic:

@@ -136,7 +136,7 @@ class PairSpec:
         return f"{self.source}:{line or self.line}"
 
 
-def resolve_prose(value: Prose | None, language: str | None) -> str | None:
+def prose_text(value: Prose | None, language: str | None) -> str | None:
     """Pick the text for ``language`` (``zh_CN`` -> ``zh_CN``, ``zh``, then ``en``)."""
     if value is None or isinstance(value, str):
         return value

@@ -11,7 +11,7 @@ from sphinx.environment.collectors import EnvironmentCollector
 from sphinx.util import logging
 
 from sphinx_apidiff.model.spec import duplicate_id_message
-from sphinx_apidiff.sphinx_ext import events as resolve
+from sphinx_apidiff.sphinx_ext import events
 from sphinx_apidiff.sphinx_ext.nodes import PairEntry, get_pairs, get_tables
 
 logger = logging.getLogger(__name__)
@@ -55,7 +55,7 @@ class ApiDiffCollector(EnvironmentCollector):
         changed: set[str],
         removed: set[str],
     ) -> list[str]:
-        outdated = resolve.outdated(app, env, added, changed, removed)
+        outdated = events.outdated(app, env, added, changed, removed)
         # an overview table is only as current as every pair it lists
         if outdated or added or changed or removed:
             outdated += sorted(get_tables(env) - set(outdated))

@@ -26,8 +26,8 @@ from sphinx_apidiff.model.spec import (
     PairSpec,
     internal_message,
     parse_pair,
+    prose_text,
     read_pair_file,
-    resolve_prose,
 )
 from sphinx_apidiff.sphinx_ext.i18n import _
 from sphinx_apidiff.sphinx_ext.located import warn
@@ -162,7 +162,7 @@ class ApiDiffDirective(SphinxDirective):
     # -- building the skeleton -------------------------------------------------------
 
     def _text(self, value: object) -> str | None:
-        return resolve_prose(value, self.config.language)  # type: ignore[arg-type]
+        return prose_text(value, self.config.language)  # type: ignore[arg-type]
 
     def _prose(self, value: object, source: str, line: int | None) -> list[nodes.Node]:
         text = self._text(value)

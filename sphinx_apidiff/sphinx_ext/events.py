@@ -1,15 +1,17 @@
 """The build's link to the engine: after reading, introspect and execute in the main process.
 
 Directives (possibly in forked parallel readers) only record pairs. Here, on
-``env-updated``, in the main process, one :class:`~sphinx_apidiff.execute.Engine`
+``env-updated``, in the main process, the pipeline (:func:`~sphinx_apidiff.pipeline.run_pairs`)
 introspects every API and runs every example of the pages read in this build,
-one worker per runtime, and closes its workers before Sphinx forks writers.
+and the engine closes its workers before Sphinx forks writers. Here its typed
+results become the pairs' analyses and located warnings; nothing else is decided here.
 Warnings about what the libraries said are located at the YAML lines.
 """
 
 from __future__ import annotations
 
 import os
+from collections.abc import Iterable, Iterator
 
 from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
@@ -18,8 +20,8 @@ from sphinx.util import logging
 from sphinx.util.console import bold
 from sphinx.util.display import status_iterator
 
-from sphinx_apidiff.analysis.pair import analyse, jobs_for
 from sphinx_apidiff.execution.engine import Engine, ExampleJob, ExampleResult, Stats
+from sphinx_apidiff.pipeline import RUNTIME_CONSEQUENCE, Progress, run_pairs
 from sphinx_apidiff.sphinx_ext.config import ApidiffConfig, build_cache_dir
 from sphinx_apidiff.sphinx_ext.located import internal, warn
 from sphinx_apidiff.sphinx_ext.nodes import PairEntry, get_pairs
@@ -28,12 +30,14 @@ logger = logging.getLogger(__name__)
 
 
 def make_engine(app: Sphinx) -> Engine:
+    """The engine of a build, from its options, sharing the execution cache with `check`."""
     cfg = ApidiffConfig.from_sphinx(app.config)
     shared = build_cache_dir(app.confdir, app.doctreedir)  # the one `check` uses too
     return cfg.make_engine(app.confdir, shared or os.path.join(app.doctreedir, "apidiff-cache"))
 
 
 def engine(app: Sphinx) -> Engine:
+    """The build's one engine (made on first use)."""
     if getattr(app, "_apidiff_engine", None) is None:
         app._apidiff_engine = make_engine(app)  # type: ignore[attr-defined]
         app._apidiff_stats = Stats()  # type: ignore[attr-defined]
@@ -43,41 +47,41 @@ def engine(app: Sphinx) -> Engine:
 def outdated(
     app: Sphinx, env: BuildEnvironment, added: set[str], changed: set[str], removed: set[str]
 ) -> list[str]:
-    """Pages whose framework versions changed since they were resolved."""
+    """Pages whose framework versions changed since they were analysed."""
     eng = engine(app)
     eng.fingerprints(
         fw
         for entries in get_pairs(env).values()
         for e in entries
-        for fw in (e.resolved.fingerprints if e.resolved else e.spec.apis)
+        for fw in (e.analysis.fingerprints if e.analysis else e.spec.apis)
     )
     result = []
     for docname, entries in get_pairs(env).items():
         if docname in changed or docname in removed:
             continue
         for entry in entries:
-            if entry.resolved is None:
+            if entry.analysis is None:
                 result.append(docname)
                 break
             current = {}
-            for fw in entry.resolved.fingerprints:
+            for fw in entry.analysis.fingerprints:
                 fp = eng.fingerprint(fw)
                 current[fw] = fp.key() if fp is not None else None
-            if current != entry.resolved.fingerprints:
+            if current != entry.analysis.fingerprints:
                 result.append(docname)
                 break
     return result
 
 
-def resolve_pending(app: Sphinx, env: BuildEnvironment) -> list[str]:
-    """Introspect and execute for every pair not resolved yet (the pages read now)."""
-    pending = [e for entries in get_pairs(env).values() for e in entries if e.resolved is None]
+def analyse_pending(app: Sphinx, env: BuildEnvironment) -> list[str]:
+    """Introspect and execute for every pair not analysed yet (the pages read now)."""
+    pending = [e for entries in get_pairs(env).values() for e in entries if e.analysis is None]
     if not pending:
         return []
     pending.sort(key=lambda e: (e.docname, e.serial))
     eng = engine(app)
     try:
-        _resolve(app, eng, pending)
+        _analyse(app, eng, pending)
     except SphinxWarning:  # -W with exceptions on warnings: Sphinx's way to stop
         raise
     except Exception as exc:  # pages keep what the YAML alone says; re-read next build
@@ -88,85 +92,57 @@ def resolve_pending(app: Sphinx, env: BuildEnvironment) -> list[str]:
     return []
 
 
-def _resolve(app: Sphinx, eng: Engine, pending: list[PairEntry]) -> None:
+def _progress(app: Sphinx) -> Progress:
+    def wrap(stream: Iterator[tuple[ExampleJob, ExampleResult]], total: int) -> Iterable[object]:
+        return status_iterator(
+            stream,
+            bold("apidiff: executing examples... "),
+            "darkgreen",
+            total,
+            app.verbosity,
+            stringify_func=lambda item: f"{item[0].label} [{item[1].status}]",
+        )
+
+    return wrap
+
+
+def _analyse(app: Sphinx, eng: Engine, pending: list[PairEntry]) -> None:
     cfg = ApidiffConfig.from_sphinx(app.config)
-    collect_signatures = eng.submit_signatures(
-        (fw, api) for e in pending for fw, api in e.spec.apis.items()
+    keep = {e.spec.id for entries in get_pairs(app.env).values() for e in entries}
+    result = run_pairs(
+        [entry.spec for entry in pending],
+        eng,
+        language=app.config.language,
+        labels=cfg.label,
+        ignore=cfg.ignore_params,
+        prefixes=[f"{entry.docname}: " for entry in pending],
+        progress=_progress(app),
+        keep_ids=keep,
     )
-    jobs: list[tuple[PairEntry, int, ExampleJob]] = []
-    for entry in pending:
-        for job in jobs_for(entry.spec, app.config.language, prefix=f"{entry.docname}: "):
-            jobs.append((entry, job.index, job))
-    # queued behind the signatures on each worker, so no worker waits for the other
-    stream = eng.run_iter([job for _, _, job in jobs])
-    sigs = collect_signatures()
-
-    if eng.store is not None:
-        for where, problem in eng.store.problems:
-            if eng.store.update:  # this refresh rewrites or removes the file
-                logger.info(bold("apidiff: ") + f"{where}: {problem}")
-            else:
-                warn(problem, "store", where)
-    warned: set[str] = set()
-    if eng.mode == "cache":  # nothing runs: runtimes are not needed, the store speaks
-        warned.update(eng.unavailable)
-    for entry in pending:
-        for fw in entry.spec.apis:
-            if fw in eng.unavailable and fw not in warned:
-                warned.add(fw)
-                warn(
-                    f"{eng.unavailable[fw]}; pages use the signatures given in the YAML or stored",
-                    "runtime",
-                    entry.spec.location(entry.spec.api_lines.get(fw)),
-                )
-
-    results: dict[tuple[str, int], ExampleResult] = {}
-    if jobs:
-        for (entry, index, _job), (_, result) in zip(
-            jobs,
-            status_iterator(
-                stream,
-                bold("apidiff: executing examples... "),
-                "darkgreen",
-                len(jobs),
-                app.verbosity,
-                stringify_func=lambda item: f"{item[0].label} [{item[1].status}]",
-            ),
-            strict=True,
-        ):
-            results[(entry.key, index)] = result
-
-    for entry in pending:
-        spec = entry.spec
-        own = [job for e, _, job in jobs if e is entry]
-        try:
-            resolved, diags = analyse(
-                spec,
-                eng,
-                sigs,
-                [results[(entry.key, job.index)] for job in own],
-                labels=cfg.label,
-                ignore=cfg.ignore_params,
-                language=app.config.language,
-            )
-        except Exception as exc:  # this page keeps what the YAML alone says
-            internal(exc, "analysing this pair", spec.location(None))
-            continue
-        entry.resolved = resolved
-        for diag in diags:
-            warn(diag.message, diag.subtype, spec.location(diag.line))
-        eng.record(spec.id, spec.apis, resolved.signatures, own, resolved.examples)
-    if eng.store is not None and eng.store.update:
-        written = eng.store.flush()
-        keep = {e.spec.id for entries in get_pairs(app.env).values() for e in entries}
-        removed = eng.store.prune(keep)
+    for where, problem in result.store_problems:
+        if result.store_refreshed:  # this refresh rewrites or removes the file
+            logger.info(bold("apidiff: ") + f"{where}: {problem}")
+        else:
+            warn(problem, "store", where)
+    for runtime in result.runtime_problems:
+        warn(
+            f"{runtime.reason}; {RUNTIME_CONSEQUENCE}",
+            "runtime",
+            runtime.spec.location(runtime.line),
+        )
+    for entry, outcome in zip(pending, result.pairs, strict=True):
+        entry.analysis = outcome.analysis
+        for diag in outcome.diagnostics:
+            warn(diag.message, diag.subtype, entry.spec.location(diag.line))
+    if result.store_refreshed and eng.store is not None:
         logger.info(
             bold("apidiff: ") + f"results store {eng.store.path}: "
-            f"{len(written)} pair(s) written, {len(removed)} removed"
+            f"{len(result.written)} pair(s) written, {len(result.removed)} removed"
         )
 
 
 def summarize(app: Sphinx, exception: Exception | None) -> None:
+    """One line at the end of the build: how many examples ran, matched, differed."""
     if exception is not None or not any(get_pairs(app.env).values()):
         return
     stats: Stats = getattr(app, "_apidiff_stats", None) or Stats()

@@ -7,7 +7,7 @@ from typing import Any
 
 from docutils import nodes
 
-from sphinx_apidiff.analysis.pair import Resolved
+from sphinx_apidiff.analysis.pair import PairAnalysis
 from sphinx_apidiff.model.spec import PairSpec
 
 
@@ -34,7 +34,7 @@ class PairEntry:
     spec: PairSpec
     source: str  # the YAML file relative to the source directory (or the document)
     section_id: str | None
-    resolved: Resolved | None = None
+    analysis: PairAnalysis | None = None  # filled after reading, by the pipeline
     label_title: str | None = None  # the label's title when the page has no heading
 
     @property

@@ -15,7 +15,7 @@ from sphinx.errors import SphinxWarning
 from sphinx.transforms.post_transforms import SphinxPostTransform
 
 from sphinx_apidiff.analysis import values as compare
-from sphinx_apidiff.analysis.pair import Resolved
+from sphinx_apidiff.analysis.pair import PairAnalysis
 from sphinx_apidiff.model.schema import CATEGORIES
 from sphinx_apidiff.sphinx_ext.config import ApidiffConfig
 from sphinx_apidiff.sphinx_ext.i18n import _, category_label, status_label, tag_label
@@ -117,8 +117,8 @@ class Parts:
         self.cfg = cfg
         self.entry = entry
         self.spec = entry.spec
-        assert entry.resolved is not None
-        self.r: Resolved = entry.resolved
+        assert entry.analysis is not None
+        self.r: PairAnalysis = entry.analysis
         self.labels = {fw: cfg.label(fw) for fw in self.spec.apis}
         self.language = transform.config.language
 
@@ -154,7 +154,7 @@ class Parts:
                 ),
             )
             body = container("card-body", para(nodes.literal(api, api), classes=["apidiff-api"]))
-            signature = self.r.shown.get(fw)
+            signature = self.r.page_signatures.get(fw)
             if result is not None and result.error:
                 body += para(
                     nodes.emphasis(
@@ -226,7 +226,7 @@ class Parts:
                 name = row.names.get(fw)
                 default = row.defaults.get(fw)
                 cells.append(para(nodes.literal(name, name)) if name else para("—"))
-                if not name or f"unknown:{fw}" in row.tags:
+                if not name or f"unknown:{fw}" in map(str, row.tags):
                     cells.append(para(""))
                 elif default is None:
                     cells.append(para(nodes.emphasis(_("required"), _("required"))))
@@ -234,7 +234,7 @@ class Parts:
                     cells.append(para(nodes.literal(default, default)))
             tags = para(classes=["apidiff-tags"])
             for tag in row.tags:
-                tags += badge(tag_label(tag, self.labels), tag.split(":")[0])
+                tags += badge(tag_label(str(tag), self.labels), tag.kind)
                 tags += nodes.Text(" ")
             if row.ignored:
                 tags += badge(_("not counted"), "ignored")
@@ -377,7 +377,7 @@ class FillParts(SphinxPostTransform):
         cfg = ApidiffConfig.from_sphinx(self.config)
         for node in list(self.document.findall(apidiff_part)):
             entry = find_entry(self.env, node["key"])
-            if entry is None or entry.resolved is None:
+            if entry is None or entry.analysis is None:
                 node.replace_self([])
                 continue
             try:
@@ -437,8 +437,8 @@ class DesignLayout(SphinxPostTransform):
 def _worst(entry: PairEntry) -> tuple[int, float, Any]:
     """The example that tells most: a broken one first, then the largest deviation."""
     best: tuple[int, float, Any] = (-1, -1.0, None)
-    assert entry.resolved is not None
-    for example, result in zip(entry.spec.examples, entry.resolved.examples, strict=False):
+    assert entry.analysis is not None
+    for example, result in zip(entry.spec.examples, entry.analysis.examples, strict=False):
         broken = result.status in ("match", "differ", "error") and result.status != example.expect
         rank = 3 if broken else {"differ": 2, "match": 1}.get(result.status, 0)
         deviation = result.max_abs if result.max_abs is not None else -1.0
@@ -462,11 +462,11 @@ class OverviewTable:
             e
             for docname in sorted(get_pairs(self.t.env))
             for e in get_pairs(self.t.env)[docname]
-            if e.resolved is not None
+            if e.analysis is not None
         ]
         if node["categories"]:
             entries = [
-                e for e in entries if e.resolved and e.resolved.category in node["categories"]
+                e for e in entries if e.analysis and e.analysis.category in node["categories"]
             ]
         sort = node["sort"]
         if sort == "id":
@@ -476,7 +476,7 @@ class OverviewTable:
         elif sort == "category":
             order = {c: i for i, c in enumerate(CATEGORIES)}
             entries.sort(
-                key=lambda e: (order.get(e.resolved.category if e.resolved else "", 99), e.spec.id)
+                key=lambda e: (order.get(e.analysis.category if e.analysis else "", 99), e.spec.id)
             )
         elif sort == "deviation":
             entries.sort(key=lambda e: _worst(e)[:2], reverse=True)
@@ -504,7 +504,7 @@ class OverviewTable:
         # one version per framework across the project: say it once, in the header
         seen: dict[str, set[str]] = {fw: set() for fw in frameworks}
         for entry in entries:
-            for fw, version in (entry.resolved.versions if entry.resolved else {}).items():
+            for fw, version in (entry.analysis.versions if entry.analysis else {}).items():
                 if version:
                     seen[fw].add(version)
         uniform = all(len(v) <= 1 for v in seen.values())
@@ -517,7 +517,7 @@ class OverviewTable:
             header.append(_("Versions"))
         rows = []
         for entry in entries:
-            resolved = entry.resolved
+            resolved = entry.analysis
             assert resolved is not None
             cells: list[nodes.Node] = []
             for fw in frameworks:

@@ -1,0 +1,53 @@
+"""A pair in the ``apidiff.json`` format: the build's report and ``check --format json``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sphinx_apidiff.analysis.pair import PairAnalysis
+from sphinx_apidiff.model.spec import PairSpec, prose_text
+from sphinx_apidiff.model.vocabulary import Status
+
+REPORT_VERSION = 1
+
+
+def pair_report(
+    spec: PairSpec,
+    analysis: PairAnalysis | None,
+    *,
+    source: str,
+    docname: str | None = None,
+    anchor: str | None = None,
+    language: str | None = None,
+) -> dict[str, Any]:
+    """One pair of the report; ``analysis`` None: what the YAML alone says."""
+    examples = []
+    for index, example in enumerate(spec.examples):
+        result = analysis.examples[index] if analysis and index < len(analysis.examples) else None
+        examples.append(
+            {
+                "title": prose_text(example.title, language),
+                "line": example.line,
+                "expect": example.expect,
+                "status": result.status if result else Status.NOT_RUN,
+                "stale": result.stale if result else None,
+                "results": {n: c.to_json() for n, c in result.results.items()} if result else {},
+            }
+        )
+    return {
+        "id": spec.id,
+        "title": prose_text(spec.title, language),
+        "docname": docname,
+        "anchor": anchor,
+        "source": source,
+        "apis": spec.apis,
+        "versions": analysis.versions if analysis else {},
+        "category": analysis.category if analysis else spec.category,
+        "params": [row.to_json() for row in analysis.rows] if analysis else [],
+        "examples": examples,
+    }
+
+
+def report(pairs: list[dict[str, Any]], **extra: Any) -> dict[str, Any]:
+    """The whole report: its format version, the pairs, and any extra keys."""
+    return {"version": REPORT_VERSION, "pairs": pairs, **extra}

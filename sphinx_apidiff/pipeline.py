@@ -1,0 +1,166 @@
+"""The one pipeline from pair specs to analysed pairs: the build, ``check`` and ``new`` call it.
+
+It asks the engine for every signature and every example result (queued so
+each framework's worker is busy all the time), analyses each pair, lets the
+engine record live results into the results store when it is refreshed, and
+returns typed results. Callers only present them: the Sphinx glue as nodes and
+located warnings, the command line as text or JSON. No Sphinx imports here.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sphinx_apidiff.analysis.pair import PairAnalysis, RuntimeInfo, analyse, example_title
+from sphinx_apidiff.analysis.params import DEFAULT_IGNORED
+from sphinx_apidiff.execution.engine import Engine, ExampleJob, ExampleResult, Stats
+from sphinx_apidiff.model.spec import Diagnostic, PairSpec, internal_message
+from sphinx_apidiff.model.vocabulary import Mode
+
+#: What a page does without a framework's runtime (said after the reason in warnings).
+RUNTIME_CONSEQUENCE = "pages use the signatures given in the YAML or stored"
+
+#: Wraps the stream of finished examples, e.g. with a progress bar: ``(stream, total) -> stream``.
+Progress = Callable[[Iterator[tuple[ExampleJob, ExampleResult]], int], Iterable[object]]
+
+
+@dataclass
+class PairOutcome:
+    """One pair through the pipeline: its analysis (None if a bug of ours stopped it)."""
+
+    spec: PairSpec
+    analysis: PairAnalysis | None
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+
+
+@dataclass
+class RuntimeProblem:
+    """A framework that cannot be used, located at the first pair that names it."""
+
+    framework: str
+    reason: str
+    spec: PairSpec
+
+    @property
+    def line(self) -> int | None:
+        return self.spec.api_lines.get(self.framework)
+
+
+@dataclass
+class PipelineResult:
+    """Every pair's outcome, and what concerns the run rather than one pair."""
+
+    pairs: list[PairOutcome]
+    runtime_problems: list[RuntimeProblem] = field(default_factory=list)
+    store_problems: list[tuple[str, str]] = field(default_factory=list)  # ("file:line", why)
+    store_refreshed: bool = False
+    written: list[Path] = field(default_factory=list)  # results store files
+    removed: list[Path] = field(default_factory=list)
+    stats: Stats = field(default_factory=Stats)
+
+
+def run_pairs(
+    specs: Sequence[PairSpec],
+    engine: Engine,
+    *,
+    language: str | None = None,
+    labels: Callable[[str], str] = str,
+    ignore: Iterable[str] = DEFAULT_IGNORED,
+    prefixes: Sequence[str] | None = None,
+    progress: Progress | None = None,
+    keep_ids: set[str] | None = None,
+) -> PipelineResult:
+    """Introspect, execute and analyse ``specs``; never raises for a bug in one pair.
+
+    ``prefixes`` (one per spec) start the labels of its examples in progress
+    output; ``keep_ids`` are the pairs whose stored results a refresh keeps
+    (None: the refresh removes nothing).
+    """
+    ignore = tuple(ignore)
+    collect = engine.submit_signatures((fw, api) for s in specs for fw, api in s.apis.items())
+    jobs = [
+        (position, job)
+        for position, spec in enumerate(specs)
+        for job in jobs_for(spec, language, prefixes[position] if prefixes else "")
+    ]
+    # queued behind the signatures on each worker, so no worker waits for the other
+    stream = engine.run_iter([job for _, job in jobs])
+    signatures = collect()
+    finished = progress(stream, len(jobs)) if progress is not None else stream
+    results: dict[tuple[int, int], ExampleResult] = {}
+    for (position, job), item in zip(jobs, finished, strict=True):
+        results[(position, job.index)] = item[1]  # type: ignore[index]
+
+    runtimes = {fw: runtime_info(engine, fw) for spec in specs for fw in spec.apis}
+    outcomes = []
+    for position, spec in enumerate(specs):
+        own = [job for p, job in jobs if p == position]
+        try:
+            analysis, diags = analyse(
+                spec,
+                signatures,
+                [results[(position, job.index)] for job in own],
+                runtimes,
+                labels=labels,
+                ignore=ignore,
+                language=language,
+            )
+        except Exception as exc:  # a bug of ours: this pair keeps what the YAML alone says
+            if os.environ.get("APIDIFF_DEBUG"):
+                raise
+            message = internal_message(exc, "analysing this pair")
+            problem = Diagnostic("internal", message, spec.line)
+            outcomes.append(PairOutcome(spec, None, [problem]))
+            continue
+        outcomes.append(PairOutcome(spec, analysis, diags))
+        engine.record(spec.id, spec.apis, analysis.signatures, own, analysis.examples)
+
+    outcome = PipelineResult(outcomes, _runtime_problems(specs, engine), stats=engine.stats)
+    if engine.store is not None:
+        outcome.store_problems = list(engine.store.problems)
+        outcome.store_refreshed = engine.store.update
+        if engine.store.update:
+            outcome.written = engine.store.flush()
+            if keep_ids is not None:
+                outcome.removed = engine.store.prune(keep_ids)
+    return outcome
+
+
+def jobs_for(spec: PairSpec, language: str | None, prefix: str = "") -> list[ExampleJob]:
+    """The examples of a pair as jobs, each with the frameworks it has code for."""
+    return [
+        ExampleJob(
+            example,
+            [fw for fw in spec.apis if fw in example.code],
+            f"{prefix}{example_title(example, index, language)}",
+            pair_id=spec.id,
+            index=index,
+        )
+        for index, example in enumerate(spec.examples)
+    ]
+
+
+def runtime_info(engine: Engine, framework: str) -> RuntimeInfo:
+    """What the analysis needs to know of ``framework``'s runtime, from the engine."""
+    fp = engine.fingerprint(framework)
+    return RuntimeInfo(
+        fingerprint=fp.key() if fp is not None else None,
+        version=fp.version if fp is not None else None,
+        factory=engine.factory(framework),
+        stored_only=engine.mode == Mode.CACHE,
+    )
+
+
+def _runtime_problems(specs: Sequence[PairSpec], engine: Engine) -> list[RuntimeProblem]:
+    """One problem per unusable framework; none in mode 'cache', where nothing runs."""
+    if engine.mode == Mode.CACHE:
+        return []
+    problems: dict[str, RuntimeProblem] = {}
+    for spec in specs:
+        for fw in spec.apis:
+            if fw in engine.unavailable and fw not in problems:
+                problems[fw] = RuntimeProblem(fw, engine.unavailable[fw], spec)
+    return list(problems.values())
