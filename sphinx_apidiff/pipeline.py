@@ -17,7 +17,8 @@ from pathlib import Path
 from sphinx_apidiff.analysis.pair import PairAnalysis, RuntimeInfo, analyse, example_title
 from sphinx_apidiff.analysis.params import DEFAULT_IGNORED
 from sphinx_apidiff.execution.engine import Engine, ExampleJob, ExampleResult, Stats
-from sphinx_apidiff.model.spec import Diagnostic, PairSpec, internal_message
+from sphinx_apidiff.model.diagnostics import internal_message
+from sphinx_apidiff.model.spec import Diagnostic, PairSpec
 from sphinx_apidiff.model.vocabulary import Mode
 
 #: What a page does without a framework's runtime (said after the reason in warnings).

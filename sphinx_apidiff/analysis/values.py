@@ -12,7 +12,8 @@ import numpy as np
 
 # The wire format is the worker's own: one definition for both ends of the pipe.
 from sphinx_apidiff.execution.runtime.worker import decode_array, encode_array
-from sphinx_apidiff.model.spec import FLOAT_DTYPES, INT_DTYPES, InputSpec
+from sphinx_apidiff.model.spec import InputSpec
+from sphinx_apidiff.model.vocabulary import FLOAT_DTYPES, INT_DTYPES
 
 __all__ = [
     "Comparison",

@@ -24,15 +24,16 @@ from sphinx_apidiff.analysis.report import pair_report, report
 from sphinx_apidiff.execution.engine import Engine
 from sphinx_apidiff.files import atomic_write
 from sphinx_apidiff.model import schema
+from sphinx_apidiff.model.diagnostics import internal_message
 from sphinx_apidiff.model.spec import (
     Diagnostic,
     PairSpec,
     duplicate_id_message,
     id_for_file,
-    internal_message,
     is_pair_file,
     read_pair_file,
 )
+from sphinx_apidiff.model.vocabulary import Mode
 from sphinx_apidiff.pipeline import RUNTIME_CONSEQUENCE, RuntimeProblem, run_pairs
 from sphinx_apidiff.sphinx_ext.config import ApidiffConfig, build_cache_dir
 
@@ -469,7 +470,7 @@ def parser() -> argparse.ArgumentParser:
         "--format", choices=("text", "json"), default="text", help="text (default) or JSON"
     )
     p.add_argument(
-        "--mode", choices=("auto", "force", "cache", "off"), help="override apidiff_execution_mode"
+        "--mode", choices=[m.value for m in Mode], help="override apidiff_execution_mode"
     )
     p.add_argument(
         "-v", "--verbose", action="store_true", help="say which files are skipped, and the cache"

@@ -17,7 +17,19 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any, cast
 
-Path = tuple[str | int, ...]
+from sphinx_apidiff.model.vocabulary import (
+    AUTHOR_CATEGORIES,
+    DEFAULT_ATOL,
+    DEFAULT_DTYPE,
+    DEFAULT_HIGH,
+    DEFAULT_LOW,
+    DEFAULT_RTOL,
+    DEFAULT_SEED,
+    DTYPES,
+    Expect,
+)
+
+KeyPath = tuple[str | int, ...]
 
 SCHEMA_ID = "https://sphinx-apidiff.readthedocs.io/schema/pair-v1.json"
 
@@ -32,12 +44,12 @@ class Problem:
     key blocks its whole mapping.
     """
 
-    path: Path
+    path: KeyPath
     message: str
-    blocks: Path | None = None
+    blocks: KeyPath | None = None
 
     @property
-    def blocked(self) -> Path:
+    def blocked(self) -> KeyPath:
         """The path that this problem makes unusable (it and everything below it)."""
         return self.path if self.blocks is None else self.blocks
 
@@ -65,7 +77,7 @@ def describe(value: Any) -> str:
 class Type:
     doc: str = ""
 
-    def check(self, value: Any, path: Path) -> Iterator[Problem]:
+    def check(self, value: Any, path: KeyPath) -> Iterator[Problem]:
         raise NotImplementedError
 
     def json(self) -> dict[str, Any]:
@@ -84,7 +96,7 @@ class Str(Type):
     pattern: str | None = None
     pattern_help: str = ""
 
-    def check(self, value: Any, path: Path) -> Iterator[Problem]:
+    def check(self, value: Any, path: KeyPath) -> Iterator[Problem]:
         if not isinstance(value, str):
             yield Problem(path, f"expected a string, got {describe(value)}")
         elif len(value.strip()) < self.min_length:
@@ -108,7 +120,7 @@ class Number(Type):
     integer: bool = False
     maximum: float | None = None
 
-    def check(self, value: Any, path: Path) -> Iterator[Problem]:
+    def check(self, value: Any, path: KeyPath) -> Iterator[Problem]:
         ok_types: tuple[type, ...] = (int,) if self.integer else (int, float)
         if isinstance(value, bool) or not isinstance(value, ok_types):
             kind = "an integer" if self.integer else "a number"
@@ -146,7 +158,7 @@ def _short(value: Any) -> str:
 class Bool(Type):
     doc: str = ""
 
-    def check(self, value: Any, path: Path) -> Iterator[Problem]:
+    def check(self, value: Any, path: KeyPath) -> Iterator[Problem]:
         if not isinstance(value, bool):
             yield Problem(path, f"expected true or false, got {describe(value)}")
 
@@ -159,7 +171,7 @@ class Enum(Type):
     values: tuple[str, ...] = ()
     doc: str = ""
 
-    def check(self, value: Any, path: Path) -> Iterator[Problem]:
+    def check(self, value: Any, path: KeyPath) -> Iterator[Problem]:
         if not isinstance(value, str) or value not in self.values:
             choices = ", ".join(self.values)
             tail = suggest(value, self.values) if isinstance(value, str) else ""
@@ -173,7 +185,7 @@ class Enum(Type):
 class AnyValue(Type):
     doc: str = ""
 
-    def check(self, value: Any, path: Path) -> Iterator[Problem]:
+    def check(self, value: Any, path: KeyPath) -> Iterator[Problem]:
         return iter(())
 
     def json(self) -> dict[str, Any]:
@@ -184,12 +196,12 @@ LANGUAGE_CODE = r"[A-Za-z]{2,3}([_-][A-Za-z0-9]+)*"
 
 
 @dataclass
-class Prose(Type):
+class Localized(Type):
     """Text, or a mapping from language code to text."""
 
     doc: str = ""
 
-    def check(self, value: Any, path: Path) -> Iterator[Problem]:
+    def check(self, value: Any, path: KeyPath) -> Iterator[Problem]:
         if isinstance(value, str):
             return
         if isinstance(value, dict) and value:
@@ -230,7 +242,7 @@ class List(Type):
     min_items: int = 0
     max_items: int | None = None
 
-    def check(self, value: Any, path: Path) -> Iterator[Problem]:
+    def check(self, value: Any, path: KeyPath) -> Iterator[Problem]:
         if not isinstance(value, list):
             yield Problem(path, f"expected a list, got {describe(value)}")
             return
@@ -259,7 +271,7 @@ class Dict(Type):
     min_items: int = 0
     key_pattern: str = r"^[A-Za-z_][A-Za-z0-9_]*$"
 
-    def check(self, value: Any, path: Path) -> Iterator[Problem]:
+    def check(self, value: Any, path: KeyPath) -> Iterator[Problem]:
         if not isinstance(value, dict):
             yield Problem(path, f"expected a mapping, got {describe(value)}")
             return
@@ -306,7 +318,7 @@ class Map(Type):
     doc: str = ""
     extra: Type | None = None
 
-    def check(self, value: Any, path: Path) -> Iterator[Problem]:
+    def check(self, value: Any, path: KeyPath) -> Iterator[Problem]:
         if not isinstance(value, dict):
             yield Problem(path, f"expected a mapping, got {describe(value)}")
             return
@@ -340,25 +352,21 @@ class Map(Type):
         return self._with_doc(schema)
 
 
-CATEGORIES = (
-    "identical",
-    "renamed",
-    "extra-params",
-    "defaults",
-    "missing-params",
-    "usage",
-    "types",
-    "returns",
-    "composite",
-    "unsupported",
-)
+#: What ``category:`` accepts.
+CATEGORIES = tuple(c.value for c in AUTHOR_CATEGORIES)
+
+
+def _number(value: float) -> str:
+    """A default as people write it: ``1e-6``, not ``1e-06``."""
+    return f"{value:g}".replace("e-0", "e-")
+
+
 #: Most dimensions of an input (numpy 1.x, MegEngine's, allows 32).
 MAX_DIMS = 32
 #: Longest timeout of one example, in seconds (a day).
 MAX_TIMEOUT = 86400.0
 
-DTYPES = ("float16", "float32", "float64", "int8", "uint8", "int16", "int32", "int64", "bool")
-EXPECT = ("match", "differ", "error")
+EXPECT = tuple(e.value for e in Expect)
 
 INPUT = Map(
     doc="One input, built once as a numpy array and given to every framework as its tensor.",
@@ -370,9 +378,13 @@ INPUT = Map(
                 max_items=MAX_DIMS,
             )
         ),
-        "dtype": Key(Enum(DTYPES, doc="Element type (default float32).")),
-        "low": Key(Number(integer=True, doc="Lowest integer drawn (inclusive, default 0).")),
-        "high": Key(Number(integer=True, doc="Highest integer drawn (exclusive, default 10).")),
+        "dtype": Key(Enum(DTYPES, doc=f"Element type (default {DEFAULT_DTYPE}).")),
+        "low": Key(
+            Number(integer=True, doc=f"Lowest integer drawn (inclusive, default {DEFAULT_LOW}).")
+        ),
+        "high": Key(
+            Number(integer=True, doc=f"Highest integer drawn (exclusive, default {DEFAULT_HIGH}).")
+        ),
         "value": Key(AnyValue(doc="A literal value (nested lists) instead of random data.")),
         "as": Key(
             Enum(("tensor", "numpy"), doc="Give the snippet a tensor (default) or the numpy array.")
@@ -383,18 +395,26 @@ INPUT = Map(
 EXAMPLE = Map(
     doc="An example run in every framework on the same inputs.",
     keys={
-        "title": Key(Prose(doc="Heading of the example.")),
+        "title": Key(Localized(doc="Heading of the example.")),
         "inputs": Key(Dict(INPUT, doc="Variables made from the same numpy arrays on every side.")),
         "code": Key(
             Dict(Str(doc="Python code."), doc="The snippet of each framework.", min_items=1),
             required=True,
         ),
         "compare": Key(List(Str(), doc="Variables compared across frameworks after the run.")),
-        "atol": Key(Number(minimum=0, doc="Absolute tolerance (default 1e-6).")),
-        "rtol": Key(Number(minimum=0, doc="Relative tolerance (default 1e-5).")),
+        "atol": Key(
+            Number(minimum=0, doc=f"Absolute tolerance (default {_number(DEFAULT_ATOL)}).")
+        ),
+        "rtol": Key(
+            Number(minimum=0, doc=f"Relative tolerance (default {_number(DEFAULT_RTOL)}).")
+        ),
         "expect": Key(Enum(EXPECT, doc="What the author claims the status is (default match).")),
         "seed": Key(
-            Number(integer=True, minimum=0, doc="Seed of the generated inputs (default 0).")
+            Number(
+                integer=True,
+                minimum=0,
+                doc=f"Seed of the generated inputs (default {DEFAULT_SEED}).",
+            )
         ),
         "timeout": Key(
             Number(minimum=0, maximum=MAX_TIMEOUT, doc="Seconds before the example is stopped.")
@@ -404,7 +424,9 @@ EXAMPLE = Map(
 
 PARAM_ROW = Map(
     doc="One row of the parameter table: the name of the parameter in each framework that has it.",
-    keys={"note": Key(Prose(doc="What differs, shown in the table and in its own subsection."))},
+    keys={
+        "note": Key(Localized(doc="What differs, shown in the table and in its own subsection."))
+    },
     extra=Str(doc="The parameter's name in this framework."),
 )
 
@@ -418,7 +440,7 @@ PAIR = Map(
                 pattern_help="letters, digits, '_', '-' and '.' (it names a label and a file)",
             )
         ),
-        "title": Key(Prose(doc="Title (default: last component of the first API).")),
+        "title": Key(Localized(doc="Title (default: last component of the first API).")),
         "apis": Key(
             Dict(
                 Str(doc="Full dotted name of the API."),
@@ -428,8 +450,8 @@ PAIR = Map(
             required=True,
         ),
         "signatures": Key(Dict(Str(), doc="Signature text, only where introspection cannot work.")),
-        "summary": Key(Prose(doc="One sentence on how the APIs relate.")),
-        "usage": Key(Prose(doc="Usage differences, in the markup of the including document.")),
+        "summary": Key(Localized(doc="One sentence on how the APIs relate.")),
+        "usage": Key(Localized(doc="Usage differences, in the markup of the including document.")),
         "params": Key(List(PARAM_ROW, doc="Explicit parameter rows.")),
         "category": Key(Enum(CATEGORIES, doc="Override of the computed category.")),
         "examples": Key(List(EXAMPLE, doc="Examples executed in every framework.")),

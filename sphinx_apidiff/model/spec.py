@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import math
 import re
-import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -21,33 +20,30 @@ from typing import Any
 import yaml
 
 from sphinx_apidiff.model import schema
+from sphinx_apidiff.model.diagnostics import Diagnostic
+from sphinx_apidiff.model.loader import (
+    MAX_DEPTH,
+    LocatedDocument,
+    Unreadable,
+    ValidParts,
+    clip,
+    yaml_problem,
+)
 from sphinx_apidiff.model.schema import Problem, suggest
+from sphinx_apidiff.model.vocabulary import (
+    DEFAULT_ATOL,
+    DEFAULT_DTYPE,
+    DEFAULT_HIGH,
+    DEFAULT_LOW,
+    DEFAULT_RTOL,
+    DEFAULT_SEED,
+    FLOAT_MAX,
+    INT_DTYPES,
+    INT_RANGES,
+    MAX_ELEMENTS,
+)
 
 Prose = str | dict[str, str]
-
-DEFAULT_ATOL = 1.0e-6
-DEFAULT_RTOL = 1.0e-5
-FLOAT_DTYPES = ("float16", "float32", "float64")
-INT_DTYPES = ("int8", "uint8", "int16", "int32", "int64")
-
-_SAFE_TAGS = {
-    "tag:yaml.org,2002:map",
-    "tag:yaml.org,2002:seq",
-}
-
-
-def internal_message(exc: Exception, what: str) -> str:
-    """The message of a bug of ours, the same in the build and in ``check``."""
-    return f"internal error while {what}: {type(exc).__name__}: {exc} (please report it)"
-
-
-@dataclass
-class Diagnostic:
-    """A problem in a pair file, at a 1-based line of that file."""
-
-    subtype: str
-    message: str
-    line: int | None = None
 
 
 @dataclass
@@ -60,7 +56,7 @@ class Code:
 class InputSpec:
     name: str
     shape: list[int] = field(default_factory=list)
-    dtype: str = "float32"
+    dtype: str = DEFAULT_DTYPE
     low: int | None = None
     high: int | None = None
     value: Any = None
@@ -90,7 +86,7 @@ class ExampleSpec:
     atol: float = DEFAULT_ATOL
     rtol: float = DEFAULT_RTOL
     expect: str = "match"
-    seed: int = 0
+    seed: int = DEFAULT_SEED
     timeout: float | None = None
     line: int | None = None
 
@@ -150,158 +146,6 @@ def prose_text(value: Prose | None, language: str | None) -> str | None:
     return next(iter(value.values()), None)
 
 
-#: Most nodes a document may expand to (aliases can multiply a small file).
-MAX_NODES = 100_000
-#: Deepest nesting of a document (a pair file needs six levels).
-MAX_DEPTH = 100
-#: Most elements of one input array (generated or literal).
-MAX_ELEMENTS = 2**24
-#: Bounds of the integer dtypes, inclusive.
-INT_RANGES = {
-    "int8": (-(2**7), 2**7 - 1),
-    "uint8": (0, 2**8 - 1),
-    "int16": (-(2**15), 2**15 - 1),
-    "int32": (-(2**31), 2**31 - 1),
-    "int64": (-(2**63), 2**63 - 1),
-}
-#: Largest finite value of the float dtypes.
-FLOAT_MAX = {"float16": 65504.0, "float32": 3.4028234663852886e38, "float64": sys.float_info.max}
-
-
-class _Unreadable(Exception):
-    """The document cannot be turned into values; ``line`` is 0-based in the text."""
-
-    def __init__(self, message: str, line: int) -> None:
-        super().__init__(message)
-        self.message, self.line = message, line
-
-
-class _Located:
-    """A YAML document turned into Python values plus a path -> line index."""
-
-    def __init__(self, text: str, line_offset: int) -> None:
-        self.offset = line_offset
-        # YAML counts the same line breaks as str.splitlines, or fewer: no line beyond
-        self.last_line = line_offset + max(len(text.splitlines()), 1)
-        self.lines: dict[tuple[Any, ...], int] = {}
-        self.content_lines: dict[tuple[Any, ...], int] = {}
-        self.problems: list[Diagnostic] = []
-        self._nodes = 0
-        self._active: set[int] = set()
-        loader = yaml.SafeLoader(text)
-        try:
-            node = loader.get_single_node()
-            self.data = None if node is None else self._walk(loader, node, ())
-        finally:
-            loader.dispose()
-
-    def _line(self, mark: Any) -> int:
-        return self.clamp(int(mark.line) + 1 + self.offset)
-
-    def clamp(self, line: int) -> int:
-        """A line of the file (an error at the end of the text points at its last line)."""
-        return min(max(line, self.offset + 1), self.last_line)
-
-    def _construct(self, loader: yaml.SafeLoader, node: yaml.Node) -> Any:
-        try:
-            return loader.construct_object(node, deep=True)
-        except yaml.YAMLError:
-            raise
-        except (ValueError, TypeError, OverflowError) as exc:
-            # e.g. a date that does not exist (2024-02-30), an integer of 5000 digits
-            raise _Unreadable(
-                f"cannot read the value {_clip(node.value)!r}: {exc}", node.start_mark.line
-            ) from None
-
-    def _walk(self, loader: yaml.SafeLoader, node: yaml.Node, path: tuple[Any, ...]) -> Any:
-        self._nodes += 1
-        if self._nodes > MAX_NODES:
-            raise _Unreadable(
-                f"the document expands to more than {MAX_NODES} values (aliases?)",
-                node.start_mark.line,
-            )
-        if len(path) > MAX_DEPTH:
-            raise _Unreadable(f"nested more than {MAX_DEPTH} levels", node.start_mark.line)
-        self.lines.setdefault(path, self._line(node.start_mark))
-        if isinstance(node, yaml.ScalarNode):
-            # Content line: a block scalar ("|", ">") starts on the next line.
-            first = self._line(node.start_mark) + (1 if node.style in ("|", ">") else 0)
-            self.content_lines[path] = self.clamp(first)
-            return self._construct(loader, node)
-        if node.tag not in _SAFE_TAGS:
-            raise yaml.constructor.ConstructorError(
-                None, None, f"tag {node.tag!r} is not allowed", node.start_mark
-            )
-        if id(node) in self._active:  # an alias inside its own anchor
-            raise _Unreadable("an alias refers to a node that contains it", node.start_mark.line)
-        self._active.add(id(node))
-        try:
-            if isinstance(node, yaml.SequenceNode):
-                return [self._walk(loader, item, (*path, i)) for i, item in enumerate(node.value)]
-            assert isinstance(node, yaml.MappingNode)
-            loader.flatten_mapping(node)
-            return self._mapping(loader, node, path)
-        finally:
-            self._active.discard(id(node))
-
-    def _mapping(
-        self, loader: yaml.SafeLoader, node: yaml.MappingNode, path: tuple[Any, ...]
-    ) -> dict[Any, Any]:
-        result: dict[Any, Any] = {}
-        for key_node, value_node in node.value:
-            line = self._line(key_node.start_mark)
-            if not isinstance(key_node, yaml.ScalarNode):
-                what = "a list" if isinstance(key_node, yaml.SequenceNode) else "a mapping"
-                self.problems.append(
-                    Diagnostic("spec", f"a key must be a word or a number, not {what}", line)
-                )
-                continue
-            key = self._construct(loader, key_node)  # a scalar: always hashable
-            if key in result:
-                self.problems.append(Diagnostic("spec", f"duplicate key {_clip(key)!r}", line))
-            self.lines[(*path, key)] = line
-            result[key] = self._walk(loader, value_node, (*path, key))
-        return result
-
-    def line(self, path: tuple[Any, ...]) -> int:
-        """The line of ``path``, or of its nearest ancestor present in the document."""
-        while path:
-            if path in self.lines:
-                return self.lines[path]
-            path = path[:-1]
-        return self.lines.get((), self.offset + 1)
-
-
-class _Valid:
-    """The parts of a document that the schema accepted; nothing else can be read.
-
-    ``get`` returns a value only when no problem blocks its path, an ancestor of
-    it or anything below it, so a reader of a validated path may trust its type.
-    """
-
-    def __init__(self, data: dict[Any, Any], problems: list[Problem]) -> None:
-        self.data = data
-        self.blocked = [problem.blocked for problem in problems]
-
-    def ok(self, *path: Any) -> bool:
-        n = len(path)
-        return not any(b[:n] == path or path[: len(b)] == b for b in self.blocked)
-
-    def has(self, *path: Any) -> bool:
-        return self.get(*path) is not None
-
-    def get(self, *path: Any, default: Any = None) -> Any:
-        if not self.ok(*path):
-            return default
-        value: Any = self.data
-        for key in path:
-            in_list = isinstance(value, list) and isinstance(key, int) and 0 <= key < len(value)
-            if not (in_list or (isinstance(value, dict) and key in value)):
-                return default
-            value = value[key]
-        return default if value is None else value
-
-
 PAIRS_FOLDER = "pairs"
 _APIS_KEY = re.compile(r"""^["']?apis["']?[ \t]*:""", re.MULTILINE)
 
@@ -334,39 +178,6 @@ def read_pair_file(path: str | Path) -> tuple[PairSpec | None, list[Diagnostic]]
     return parse_pair(text, str(path), default_id=id_for_file(path))
 
 
-def _yaml_problem(exc: yaml.YAMLError, text: str, line_offset: int) -> Diagnostic:
-    """A YAML error as a diagnostic at a line of the file."""
-    last = line_offset + max(len(text.splitlines()), 1)
-    if isinstance(exc, yaml.reader.ReaderError):  # a character YAML does not allow
-        line = text[: exc.position].count("\n") + 1 + line_offset
-        what = f"U+{exc.character:04X}" if isinstance(exc.character, int) else "a character"
-        message = f"malformed YAML: {what} is not allowed ({exc.reason})"
-        return Diagnostic("yaml", message, min(line, last))
-    problem_mark = getattr(exc, "problem_mark", None)
-    context_mark = getattr(exc, "context_mark", None)
-    mark = problem_mark or context_mark
-    line = int(mark.line) + 1 + line_offset if mark is not None else line_offset + 1
-    if line > last and context_mark is not None:  # "unexpected end of stream": where it began
-        line = int(context_mark.line) + 1 + line_offset
-    problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-    context = getattr(exc, "context", None)
-    if (
-        context
-        and problem_mark is not None
-        and context_mark is not None
-        and context_mark.line != problem_mark.line
-    ):
-        problem = f"{problem} ({context} at line {context_mark.line + 1 + line_offset})"
-    if "expected a single document" in str(context):
-        problem = "a pair file holds one YAML document; another one starts here"
-    tag_error = isinstance(exc, yaml.constructor.ConstructorError) and "tag" in str(problem)
-    if tag_error:
-        message = f"YAML tag not allowed (pair files are read safely): {problem}"
-    else:
-        message = f"malformed YAML: {problem}"
-    return Diagnostic("yaml", message, min(max(line, line_offset + 1), last))
-
-
 def parse_pair(
     text: str, source: str, *, line_offset: int = 0, default_id: str | None = None
 ) -> tuple[PairSpec | None, list[Diagnostic]]:
@@ -377,10 +188,10 @@ def parse_pair(
     no usable ``apis``). Never raises on any text: every problem is a diagnostic.
     """
     try:
-        doc = _Located(text, line_offset)
+        doc = LocatedDocument(text, line_offset)
     except yaml.YAMLError as exc:
-        return None, [_yaml_problem(exc, text, line_offset)]
-    except _Unreadable as exc:
+        return None, [yaml_problem(exc, text, line_offset)]
+    except Unreadable as exc:
         last = line_offset + max(len(text.splitlines()), 1)
         return None, [Diagnostic("yaml", exc.message, min(exc.line + 1 + line_offset, last))]
     except RecursionError:  # PyYAML composes recursively: [[[[...]]]] thousands deep
@@ -397,7 +208,7 @@ def parse_pair(
     problems = schema.validate(data)
     for problem in problems:
         diags.append(Diagnostic("spec", _format(problem), doc.line(problem.path)))
-    valid = _Valid(data, problems)
+    valid = ValidParts(data, problems)
     if not valid.has("apis"):
         return None, diags
     apis: dict[str, str] = dict(valid.get("apis"))
@@ -475,8 +286,8 @@ def _items(data: dict[Any, Any], key: str) -> list[Any]:
 
 def _example(
     index: int,
-    valid: _Valid,
-    doc: _Located,
+    valid: ValidParts,
+    doc: LocatedDocument,
     diags: list[Diagnostic],
     check_framework: Any,
     frameworks: list[str],
@@ -500,7 +311,7 @@ def _example(
         atol=float(get("atol", default=DEFAULT_ATOL)),
         rtol=float(get("rtol", default=DEFAULT_RTOL)),
         expect=get("expect", default="match"),
-        seed=int(get("seed", default=0)),
+        seed=int(get("seed", default=DEFAULT_SEED)),
         timeout=None if timeout is None else float(timeout),
         line=doc.line(base),
     )
@@ -517,7 +328,7 @@ def _example(
             InputSpec(
                 name=name,
                 shape=list(spec.get("shape") or []),
-                dtype=spec.get("dtype", "float32"),
+                dtype=spec.get("dtype", DEFAULT_DTYPE),
                 low=spec.get("low"),
                 high=spec.get("high"),
                 value=spec.get("value"),
@@ -549,7 +360,7 @@ def _input_problem(name: str, spec: dict[str, Any], reserved: set[str]) -> str |
     """What is wrong with a validated input beyond its types, or None."""
     if name in reserved:
         return f"the name hides {name!r}, which the generated code uses; choose another"
-    dtype = spec.get("dtype", "float32")
+    dtype = spec.get("dtype", DEFAULT_DTYPE)
     if "value" in spec:
         if any(k in spec for k in ("shape", "low", "high")):
             return "'value' excludes 'shape', 'low' and 'high'"
@@ -562,7 +373,7 @@ def _input_problem(name: str, spec: dict[str, Any], reserved: set[str]) -> str |
     if ("low" in spec or "high" in spec) and dtype not in INT_DTYPES:
         return f"'low'/'high' apply to integer dtypes, not {dtype}"
     if dtype in INT_DTYPES:
-        low, high = spec.get("low", 0), spec.get("high", 10)
+        low, high = spec.get("low", DEFAULT_LOW), spec.get("high", DEFAULT_HIGH)
         if low >= high:
             return f"'low' ({low}) must be below 'high' ({high})"
         least, most = INT_RANGES[dtype]
@@ -593,18 +404,13 @@ def _value_problem(value: Any, dtype: str) -> str | None:
             if isinstance(item, float) and not math.isfinite(item):
                 return f"'value': {item!r} is not an integer ({dtype})"
             if not least <= item <= most:
-                return f"'value': {_clip(item)} does not fit in {dtype}"
+                return f"'value': {clip(item)} does not fit in {dtype}"
         elif dtype in FLOAT_MAX:
             # int and float compare exactly, without converting (10**400 is no float)
             finite = isinstance(item, int) or math.isfinite(item)
             if finite and abs(item) > FLOAT_MAX[dtype]:
-                return f"'value': {_clip(item)} does not fit in {dtype}"
+                return f"'value': {clip(item)} does not fit in {dtype}"
     return None
-
-
-def _clip(value: Any, limit: int = 40) -> str:
-    text = str(value)
-    return text if len(text) <= limit else f"{text[:limit]}..."
 
 
 def _format(problem: Problem) -> str:

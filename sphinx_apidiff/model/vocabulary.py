@@ -8,6 +8,7 @@ wins) are here once. No Sphinx, no numpy.
 
 from __future__ import annotations
 
+import sys
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -125,3 +126,16 @@ DEFAULT_HIGH = 10
 DEFAULT_ATOL = 1.0e-6
 DEFAULT_RTOL = 1.0e-5
 DEFAULT_SEED = 0
+
+#: Most elements of one input array (generated or literal).
+MAX_ELEMENTS = 2**24
+#: Bounds of the integer dtypes, inclusive.
+INT_RANGES = {
+    "int8": (-(2**7), 2**7 - 1),
+    "uint8": (0, 2**8 - 1),
+    "int16": (-(2**15), 2**15 - 1),
+    "int32": (-(2**31), 2**31 - 1),
+    "int64": (-(2**63), 2**63 - 1),
+}
+#: Largest finite value of the float dtypes.
+FLOAT_MAX = {"float16": 65504.0, "float32": 3.4028234663852886e38, "float64": sys.float_info.max}

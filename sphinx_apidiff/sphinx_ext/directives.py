@@ -20,11 +20,11 @@ from sphinx.errors import SphinxWarning
 from sphinx.util.docutils import SphinxDirective, switch_source_input
 from sphinx.util.parsing import nested_parse_to_nodes
 
+from sphinx_apidiff.model.diagnostics import internal_message
 from sphinx_apidiff.model.schema import CATEGORIES
 from sphinx_apidiff.model.spec import (
     Diagnostic,
     PairSpec,
-    internal_message,
     parse_pair,
     prose_text,
     read_pair_file,

@@ -9,7 +9,7 @@ from __future__ import annotations
 from docutils import nodes
 from sphinx.util import logging
 
-from sphinx_apidiff.model.spec import internal_message
+from sphinx_apidiff.model.diagnostics import internal_message
 
 logger = logging.getLogger(__name__)
 

@@ -1,0 +1,19 @@
+"""A problem found in a pair file, and the message of a bug of ours: plain data."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass
+class Diagnostic:
+    """A problem in a pair file, at a 1-based line of that file."""
+
+    subtype: str
+    message: str
+    line: int | None = None
+
+
+def internal_message(exc: Exception, what: str) -> str:
+    """The message of a bug of ours, the same in the build and in ``check``."""
+    return f"internal error while {what}: {type(exc).__name__}: {exc} (please report it)"
