@@ -207,8 +207,12 @@ def scalar(value: Scalar, context: Context = "block", indent: int = _INDENT) -> 
             return ".nan"
         if math.isinf(value):
             return ".inf" if value > 0 else "-.inf"
-        text = repr(value)
-        return text if _loads_back(text, value) else _double_quoted(text)
+        text = repr(value).lower()
+        if "." not in text and "e" in text:  # YAML 1.1 wants the dot: 1.0e-300, not 1e-300
+            text = text.replace("e", ".0e", 1)
+        if not _loads_back(text, value):
+            raise ValueError(f"no YAML float reads back as {value!r}")
+        return text
     if not isinstance(value, str):
         raise TypeError(f"not a YAML scalar: {value!r}")
     if "\n" in value:
