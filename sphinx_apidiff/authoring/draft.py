@@ -17,10 +17,11 @@ from collections.abc import Iterable
 from sphinx_apidiff.analysis.params import DEFAULT_IGNORED
 from sphinx_apidiff.analysis.signature import VAR_POSITIONAL, Signature
 from sphinx_apidiff.authoring.yamltext import Flow, Mapping, Sequence
-from sphinx_apidiff.execution.engine import Engine, ExampleJob
+from sphinx_apidiff.execution.engine import Engine
 from sphinx_apidiff.model.schema import SCHEMA_ID
 from sphinx_apidiff.model.spec import id_for_api, parse_pair
 from sphinx_apidiff.model.vocabulary import DEFAULT_DTYPE, Status
+from sphinx_apidiff.pipeline import run_pairs
 
 SYNONYMS = [
     {"dim", "axis", "axes"},
@@ -200,7 +201,7 @@ def draft_pair(
     doc.comment("summary: {en: ..., zh_CN: ...}", "usage: {en: ..., zh_CN: ...}")
     if unknown:
         messages.append("no parameter rows and no example skeleton until the signatures are given")
-        return _checked(doc.document(), engine, frameworks, messages)
+        return _checked(doc.document(), engine, messages)
 
     ref, other = signatures[ref_fw], signatures[other_fw]
     renames = pair_params(ref, other)
@@ -218,7 +219,7 @@ def draft_pair(
         doc.add("examples", Sequence().append(example))
     for a, b, score in renames:
         messages.append(f"paired {ref_fw}.{a} with {other_fw}.{b} (similarity {score:.2f})")
-    return _checked(doc.document(), engine, frameworks, messages)
+    return _checked(doc.document(), engine, messages)
 
 
 def _rows(
@@ -255,18 +256,19 @@ def _rows(
     return rows
 
 
-def _checked(
-    text: str, engine: Engine, frameworks: list[str], messages: list[str]
-) -> tuple[str, list[str]]:
+def _checked(text: str, engine: Engine, messages: list[str]) -> tuple[str, list[str]]:
     """The draft, once it is known to parse and its example skeleton has run."""
     spec, diags = parse_pair(text, "draft.yaml")
     if diags or spec is None:  # a bug of ours, not the author's
         raise RuntimeError(f"the draft does not parse: {diags}")
-    if spec.examples:
-        job = ExampleJob(spec.examples[0], frameworks, "draft", pair_id=spec.id)
-        [outcome] = engine.run([job])
-        if outcome.status != Status.MATCH:
-            messages.insert(0, f"the example skeleton gives '{outcome.status}': review it")
+    [outcome] = run_pairs([spec], engine).pairs  # what the build and `check` will say
+    for diag in outcome.diagnostics:
+        if diag.subtype != "exec":  # said below, in a draft's words
+            messages.append(f"the draft, line {diag.line}: {diag.message}")
+    if outcome.analysis is not None and outcome.analysis.examples:
+        status = outcome.analysis.examples[0].status
+        if status != Status.MATCH:
+            messages.insert(0, f"the example skeleton gives '{status}': review it")
     return text, messages
 
 
