@@ -12,13 +12,12 @@ ENV_VERSION = 2
 
 
 def setup(app: Any) -> dict[str, Any]:
-    from sphinx_apidiff.sphinx_ext import collector, i18n, report
+    from sphinx_apidiff.sphinx_ext import collector, i18n, render, report
     from sphinx_apidiff.sphinx_ext import events as resolve
     from sphinx_apidiff.sphinx_ext.collector import ApiDiffCollector
     from sphinx_apidiff.sphinx_ext.config import ApidiffConfig
     from sphinx_apidiff.sphinx_ext.directives import ApiDiffDirective, ApiDiffTableDirective
     from sphinx_apidiff.sphinx_ext.nodes import apidiff_part, apidiff_table
-    from sphinx_apidiff.sphinx_ext.render import parts as render
 
     app.setup_extension("sphinx_design")
     ApidiffConfig.register(app)
