@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from docutils import nodes
 
+from sphinx_apidiff.analysis.params import Row
 from sphinx_apidiff.model.vocabulary import Tag, TagKind
 from sphinx_apidiff.sphinx_ext.i18n import _, category_label, tag_label
 from sphinx_apidiff.sphinx_ext.nodes import apidiff_part
@@ -18,9 +19,9 @@ from sphinx_apidiff.sphinx_ext.render.base import (
 )
 
 
-def tags_of(row: object) -> list[Tag]:
-    """A parameter row's differences as tags (rows may still carry ``"missing:torch"`` strings)."""
-    return [t if isinstance(t, Tag) else Tag.parse(t) for t in getattr(row, "tags", [])]
+def tags_of(row: Row) -> list[Tag]:
+    """A parameter row's differences as tags (rows still carry them as ``"missing:torch"``)."""
+    return [t if isinstance(t, Tag) else Tag.parse(t) for t in row.tags]
 
 
 class PairParts(PairPage):
