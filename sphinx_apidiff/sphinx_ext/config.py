@@ -13,8 +13,9 @@ from sphinx.config import Config
 from sphinx.util import logging
 
 from sphinx_apidiff.analysis.params import DEFAULT_IGNORED
-from sphinx_apidiff.execution.engine import MODES, Engine
+from sphinx_apidiff.execution.engine import Engine
 from sphinx_apidiff.execution.store import Store
+from sphinx_apidiff.model.vocabulary import Mode
 
 logger = logging.getLogger(__name__)
 
@@ -126,7 +127,7 @@ class ApidiffConfig:
         metadata={"check": _is_frameworks, "help": "Label and doc URL template per framework."},
     )
     execution_mode: str = field(
-        default="auto", metadata={"check": _one_of(*MODES), "help": "auto, force, cache or off."}
+        default="auto", metadata={"check": _one_of(*Mode), "help": "auto, force, cache or off."}
     )
     execution_timeout: float = field(
         default=60.0,

@@ -19,6 +19,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from sphinx_apidiff.execution.results import Reply
+
 WORKER_SCRIPT = Path(__file__).with_name("worker.py")
 IMPORT_TIMEOUT = 300.0
 
@@ -242,19 +244,21 @@ class Runtime:
             self.worker = Worker(self.python)
             self.starts += 1
             try:
-                reply = self.worker.request(
-                    {"op": "import", "framework": self.framework}, timeout=IMPORT_TIMEOUT
+                reply = Reply.parse(
+                    self.worker.request(
+                        {"op": "import", "framework": self.framework}, timeout=IMPORT_TIMEOUT
+                    )
                 )
             except WorkerTimeout:
                 self.worker = None
                 raise RuntimeUnavailable(
                     f"importing {self.framework} took more than {IMPORT_TIMEOUT:g} s"
                 ) from None
-            if not reply.get("ok"):
-                self.import_error = reply.get("error", "unknown error")
+            if not reply.ok:
+                self.import_error = reply.error or "unknown error"
             else:
-                self.version = reply.get("version")
-                self.factory = reply.get("factory")
+                self.version = reply.version
+                self.factory = reply.factory
         return self.worker
 
     def imported(self) -> bool:
@@ -267,33 +271,20 @@ class Runtime:
             return False
         return self.import_error is None
 
-    def call(self, message: dict[str, Any], timeout: float | None = None) -> dict[str, Any]:
-        """Send one request; a timeout or a dead worker becomes an error reply."""
+    def call(self, message: dict[str, Any], timeout: float | None = None) -> Reply:
+        """Send one request; a timeout or a dead worker becomes a failure reply."""
         try:
             worker = self._ensure()
-            return worker.request(message, timeout=timeout)
+            return Reply.parse(worker.request(message, timeout=timeout))
         except WorkerTimeout:
             self.worker = None
-            return {
-                "ok": False,
-                "error": f"timed out after {timeout:g} s (the worker was stopped)",
-                "frames": [],
-                "stdout": "",
-                "crashed": True,
-            }
+            return Reply.failure(f"timed out after {timeout:g} s (the worker was stopped)")
         except WorkerDied as exc:
             self.worker = None
-            return {
-                "ok": False,
-                "error": str(exc),
-                "stderr": exc.stderr,
-                "frames": [],
-                "stdout": "",
-                "crashed": True,
-            }
+            return Reply.failure(str(exc), stderr=exc.stderr)
         except (RuntimeUnavailable, OSError) as exc:
             self.worker = None
-            return {"ok": False, "error": str(exc), "frames": [], "stdout": "", "crashed": True}
+            return Reply.failure(str(exc))
 
     def close(self) -> None:
         if self.worker is not None:

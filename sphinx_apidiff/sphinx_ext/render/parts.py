@@ -14,8 +14,8 @@ from docutils import nodes
 from sphinx.errors import SphinxWarning
 from sphinx.transforms.post_transforms import SphinxPostTransform
 
-from sphinx_apidiff.analysis import values as compare
 from sphinx_apidiff.analysis.pair import Resolved
+from sphinx_apidiff.execution import inputs as compare
 from sphinx_apidiff.model.schema import CATEGORIES
 from sphinx_apidiff.sphinx_ext.config import ApidiffConfig
 from sphinx_apidiff.sphinx_ext.i18n import _, category_label, status_label, tag_label
