@@ -23,8 +23,9 @@ No Sphinx imports here.
 
 from __future__ import annotations
 
+import re
 import time
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import Future
 from dataclasses import dataclass, replace
 from typing import Any, Generic, Protocol, TypeVar
@@ -190,6 +191,39 @@ def example_result(job: ExampleJob, replies: dict[str, Reply], key: str | None) 
     return result
 
 
+_INDEX = re.compile(r"\[(\d+)\]")
+
+
+def _in_order(data: dict[str, T], order: Sequence[str]) -> dict[str, T]:
+    """``data`` with the keys of ``order`` first, in that order; the others after, as they were."""
+    return {k: data[k] for k in order if k in data} | {
+        k: v for k, v in data.items() if k not in order
+    }
+
+
+def in_job_order(result: ExampleResult, job: ExampleJob) -> ExampleResult:
+    """A result read back from JSON with sorted keys, in the order a live run gives:
+    compared values in ``compare`` order (``y[2]`` before ``y[10]``), frameworks in the job's."""
+    compare = job.example.compare
+
+    def rank(name: str) -> tuple[int, tuple[int, ...]]:
+        base = name.split("[", 1)[0]
+        where = compare.index(base) if base in compare else len(compare)
+        return where, tuple(int(i) for i in _INDEX.findall(name))
+
+    fws = job.frameworks
+    results = {}
+    for name in sorted(result.results, key=rank):
+        comp = result.results[name]
+        results[name] = replace(
+            comp, shapes=_in_order(comp.shapes, fws), dtypes=_in_order(comp.dtypes, fws)
+        )
+    result.results = results
+    result.sides = _in_order(result.sides, fws)
+    result.versions = _in_order(result.versions, fws)
+    return result
+
+
 class StoreSource(Source):
     """The committed results store: read where nothing runs, refreshed from this run."""
 
@@ -209,7 +243,7 @@ class StoreSource(Source):
         stored = self.store.example(job.pair_id, job.index)
         if not stored:
             return None
-        result = ExampleResult.from_json(stored["result"])
+        result = in_job_order(ExampleResult.from_json(stored["result"]), job)
         result.from_store = True
         reasons = []
         if stored.get("content") != content_key(job):
