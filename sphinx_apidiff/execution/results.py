@@ -79,6 +79,7 @@ class SignatureResult:
     version: str | None = None
 
     def to_json(self) -> dict[str, Any]:
+        """As the cache and the store keep it."""
         return {
             "framework": self.framework,
             "api": self.api,
@@ -90,6 +91,7 @@ class SignatureResult:
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> SignatureResult:
+        """From :meth:`to_json`'s form."""
         sig = data.get("signature")
         return cls(
             framework=data["framework"],
@@ -125,6 +127,7 @@ class SideResult:
         )
 
     def to_json(self) -> dict[str, Any]:
+        """As the cache and the store keep it."""
         return {
             "ok": self.ok,
             "stdout": self.stdout,
@@ -136,6 +139,7 @@ class SideResult:
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> SideResult:
+        """From :meth:`to_json`'s form."""
         return cls(
             **{k: data[k] for k in ("ok", "stdout", "error", "frames", "elapsed", "crashed")}
         )
@@ -169,10 +173,12 @@ class ExampleResult:
 
     @property
     def max_abs(self) -> float | None:
+        """The largest absolute deviation of the compared values, if any has one."""
         values = [r.max_abs for r in self.results.values() if r.max_abs is not None]
         return max(values) if values else None
 
     def to_json(self) -> dict[str, Any]:
+        """As the cache and the store keep it (the store drops timings and the key)."""
         return {
             "status": self.status,
             "results": {name: r.to_json() for name, r in self.results.items()},
@@ -184,6 +190,7 @@ class ExampleResult:
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> ExampleResult:
+        """From :meth:`to_json`'s form, in the order it was written."""
         return cls(
             status=Status(data["status"]),
             results={n: Comparison.from_json(r) for n, r in data["results"].items()},
@@ -226,6 +233,7 @@ class Stats:
         self.statuses[result.status] += 1
 
     def summary(self) -> str:
+        """One line for the build's log: how many ran, came cached, matched, and so on."""
         s = self.statuses
         return (
             f"{self.run} run, {self.cached} cached, {s[Status.MATCH]} matched, "

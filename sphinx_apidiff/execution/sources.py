@@ -67,11 +67,14 @@ class Scheduler(Protocol):
     timeout: float
     unavailable: dict[str, str]
 
-    def fingerprint(self, framework: str) -> Fingerprint | None: ...
+    def fingerprint(self, framework: str) -> Fingerprint | None:
+        """The runtime's versions; None where it cannot be probed."""
 
-    def submit(self, framework: str, task: Callable[[Runtime], T]) -> Future[T]: ...
+    def submit(self, framework: str, task: Callable[[Runtime], T]) -> Future[T]:
+        """Queue ``task`` on the framework's own thread."""
 
-    def unimportable(self, runtime: Runtime) -> str | None: ...
+    def unimportable(self, runtime: Runtime) -> str | None:
+        """Why the framework cannot be imported in its runtime, or None."""
 
 
 def timeout_for(example: ExampleSpec, default: float) -> float:

@@ -209,6 +209,7 @@ class Store:
     def record_signature(
         self, pair_id: str, apis: dict[str, str], framework: str, value: dict[str, Any]
     ) -> None:
+        """Record an introspected signature (``SignatureResult.to_json()``) of a pair."""
         self._pair(pair_id, apis)["signatures"][framework] = value
         self._signatures[(framework, value["api"])] = value
 

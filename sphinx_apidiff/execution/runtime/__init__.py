@@ -56,6 +56,8 @@ class RuntimeUnavailable(Exception):
 
 @dataclass(frozen=True)
 class Fingerprint:
+    """What a runtime is: its interpreter and the versions of Python, numpy and the framework."""
+
     framework: str
     python_path: str
     executable: str
@@ -66,6 +68,7 @@ class Fingerprint:
     mtime: int | None
 
     def key(self) -> dict[str, Any]:
+        """The part that decides results (for cache keys)."""
         return {
             "executable": self.executable,
             "python": self.python,
@@ -106,13 +109,15 @@ def probe(framework: str, python: str, timeout: float = 60.0) -> Fingerprint:
 
 
 class WorkerDied(Exception):
+    """The worker process ended; ``stderr`` is the tail of what it wrote there."""
+
     def __init__(self, message: str, stderr: str = "") -> None:
         super().__init__(message)
         self.stderr = stderr
 
 
 class WorkerTimeout(Exception):
-    pass
+    """The worker did not answer in time (it has been killed)."""
 
 
 def _signal_name(code: int | None) -> str:
@@ -156,9 +161,11 @@ class Worker:
 
     @property
     def stderr_tail(self) -> str:
+        """The last lines the worker wrote to its stderr."""
         return "\n".join(self._stderr)
 
     def request(self, message: dict[str, Any], timeout: float | None = None) -> dict[str, Any]:
+        """Send one request and read its reply, the wire dict; raises on a timeout or death."""
         assert self.process.stdin is not None and self.process.stdout is not None
         data = json.dumps(message).encode("utf-8")
         try:
@@ -197,6 +204,7 @@ class Worker:
         return WorkerDied(f"the worker process died ({_signal_name(code)})", self.stderr_tail)
 
     def kill(self) -> None:
+        """Kill the worker's process group, and wait for it."""
         if self.process.poll() is None:
             try:
                 os.killpg(self.process.pid, signal.SIGKILL)
@@ -287,6 +295,7 @@ class Runtime:
             return Reply.failure(str(exc))
 
     def close(self) -> None:
+        """Stop the worker, if one runs."""
         if self.worker is not None:
             self.worker.close()
             self.worker = None
