@@ -15,13 +15,14 @@ No Sphinx imports here.
 
 from __future__ import annotations
 
-import contextlib
 import json
 import math
 import os
-import tempfile
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+from sphinx_apidiff.files import atomic_write
 
 STORE_VERSION = 2  # 2: deviations rounded to SIGNIFICANT_DIGITS
 READABLE_VERSIONS = (1, 2)  # a version-1 file is read as is, and rewritten by a refresh
@@ -92,7 +93,7 @@ def disagreement(stored: Any, live: Any, atol: float, rtol: float, path: str = "
     ``max_rel``) must agree to :data:`SIGNIFICANT_DIGITS` significant digits,
     unless both comparisons are within the example's tolerance (``max_abs <=
     atol`` or ``max_rel <= rtol``). Timings are ignored. Works on a store entry,
-    an :class:`~sphinx_apidiff.execute.ExampleResult` as JSON, or an example of
+    an :class:`~sphinx_apidiff.execution.results.ExampleResult` as JSON, or an example of
     the build report; ``path`` prefixes the key named in the answer.
     """
     if isinstance(stored, dict) and isinstance(live, dict):
@@ -130,7 +131,17 @@ def _rounded(entry: dict[str, Any]) -> dict[str, Any]:
     return {**entry, "result": {**entry["result"], "results": rounded}} if results else entry
 
 
+@dataclass(frozen=True)
+class StoreChanges:
+    """What a refresh did to the results store's files."""
+
+    written: list[Path] = field(default_factory=list)
+    removed: list[Path] = field(default_factory=list)
+
+
 class Store:
+    """The results store's files: read at start, recorded into, written by :meth:`flush`."""
+
     def __init__(self, path: str | os.PathLike[str], update: bool = False) -> None:
         self.path = Path(path)
         self.update = update
@@ -198,6 +209,7 @@ class Store:
     def record_signature(
         self, pair_id: str, apis: dict[str, str], framework: str, value: dict[str, Any]
     ) -> None:
+        """Record an introspected signature (``SignatureResult.to_json()``) of a pair."""
         self._pair(pair_id, apis)["signatures"][framework] = value
         self._signatures[(framework, value["api"])] = value
 
@@ -241,16 +253,7 @@ class Store:
             if self._pairs[pair_id] == self._loaded.get(pair_id) and file.is_file():
                 continue  # every result agrees with the stored one: the file stays as it is
             text = json.dumps(self._pairs[pair_id], indent=1, sort_keys=True, ensure_ascii=False)
-            fd, tmp = tempfile.mkstemp(prefix=".store-", suffix=".tmp", dir=self.path)
-            try:
-                with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                    handle.write(text + "\n")
-                os.replace(tmp, file)
-            except OSError:
-                with contextlib.suppress(OSError):
-                    os.unlink(tmp)
-                raise
-            written.append(file)
+            written.append(atomic_write(file, text + "\n"))
             self._loaded[pair_id] = self._pairs[pair_id]
         self._dirty.clear()
         return written

@@ -6,7 +6,7 @@ from typing import Any
 
 from docutils import nodes
 
-from sphinx_apidiff.analysis import values as compare
+from sphinx_apidiff.execution.inputs import prelude
 from sphinx_apidiff.model.vocabulary import Status, Verdict, verdict
 from sphinx_apidiff.sphinx_ext.i18n import _, status_label
 from sphinx_apidiff.sphinx_ext.render.base import (
@@ -65,7 +65,7 @@ class ExampleParts(PairPage):
 
     def _code_card(self, example: Any, result: Any, fw: str, code: Any) -> nodes.container:
         factory = self.r.factories.get(fw)
-        pre = compare.prelude(example.inputs, example.seed, fw, factory)
+        pre = prelude(example.inputs, example.seed, fw, factory)
         text = f"{pre}\n\n{code.text.rstrip()}"
         first = pre.count("\n") + 3
         hl = list(range(first, first + code.text.rstrip().count("\n") + 1))
