@@ -9,16 +9,16 @@ import numpy as np
 import pytest
 
 from sphinx_apidiff.analysis import params as diff
-from sphinx_apidiff.analysis import values as compare
-from sphinx_apidiff.analysis.signature import (
+from sphinx_apidiff.execution import comparison as compare
+from sphinx_apidiff.execution.inputs import make_inputs, prelude
+from sphinx_apidiff.model import schema, spec
+from sphinx_apidiff.model.signature import (
     KEYWORD_ONLY,
     Param,
     Signature,
     parse_signature_text,
     signature_from_docstring,
 )
-from sphinx_apidiff.execution.inputs import make_inputs, prelude
-from sphinx_apidiff.model import schema, spec
 
 PAIR = """\
 id: instance-norm
@@ -51,7 +51,7 @@ def test_core_imports_no_sphinx():
 
     code = (
         "import sys; import sphinx_apidiff.model.spec, sphinx_apidiff.analysis.params, sphinx_apidiff.execution.engine, "
-        "sphinx_apidiff.analysis.values, sphinx_apidiff.model.schema, sphinx_apidiff.execution.store, "
+        "sphinx_apidiff.execution.comparison, sphinx_apidiff.model.schema, sphinx_apidiff.execution.store, "
         "sphinx_apidiff.analysis.pair, sphinx_apidiff.authoring.draft, sphinx_apidiff.authoring.legacy.importer; "
         "sys.exit(any(m == 'sphinx' or m.startswith(('sphinx.', 'docutils')) for m in sys.modules))"
     )

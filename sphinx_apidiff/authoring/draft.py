@@ -15,10 +15,10 @@ import difflib
 from collections.abc import Iterable
 
 from sphinx_apidiff.analysis.params import DEFAULT_IGNORED
-from sphinx_apidiff.analysis.signature import VAR_POSITIONAL, Signature
 from sphinx_apidiff.authoring.yamltext import Flow, Mapping, Sequence
 from sphinx_apidiff.execution.engine import Engine
 from sphinx_apidiff.model.schema import SCHEMA_ID
+from sphinx_apidiff.model.signature import VAR_POSITIONAL, Signature
 from sphinx_apidiff.model.spec import id_for_api, parse_pair
 from sphinx_apidiff.model.vocabulary import DEFAULT_DTYPE, Status
 from sphinx_apidiff.pipeline import run_pairs

@@ -8,14 +8,14 @@ from __future__ import annotations
 import difflib
 from collections.abc import Callable
 
-from sphinx_apidiff.analysis.signature import (
+from sphinx_apidiff.execution.results import Reply, SignatureResult
+from sphinx_apidiff.execution.runtime import Runtime
+from sphinx_apidiff.model.signature import (
     VAR_KEYWORD,
     VAR_POSITIONAL,
     Signature,
     signature_from_docstring,
 )
-from sphinx_apidiff.execution.results import Reply, SignatureResult
-from sphinx_apidiff.execution.runtime import Runtime
 
 #: Why a runtime's framework cannot be imported, or None when it is (and a worker runs).
 Unimportable = Callable[[Runtime], "str | None"]

@@ -14,8 +14,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from sphinx_apidiff.analysis.signature import Signature
-from sphinx_apidiff.analysis.values import Comparison
+from sphinx_apidiff.execution.comparison import Comparison
+from sphinx_apidiff.model.signature import Signature
 from sphinx_apidiff.model.spec import ExampleSpec
 from sphinx_apidiff.model.vocabulary import Status
 

@@ -30,8 +30,8 @@ from concurrent.futures import Future
 from dataclasses import dataclass, replace
 from typing import Any, Generic, Protocol, TypeVar
 
-from sphinx_apidiff.analysis.values import compare_values
 from sphinx_apidiff.execution.cache import ResultCache, content_key, example_key, signature_key
+from sphinx_apidiff.execution.comparison import compare_values
 from sphinx_apidiff.execution.inputs import decode_value, encode_inputs
 from sphinx_apidiff.execution.introspect import introspect
 from sphinx_apidiff.execution.results import (

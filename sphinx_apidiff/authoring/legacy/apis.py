@@ -17,10 +17,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Protocol
 
-from sphinx_apidiff.analysis.signature import Signature
 from sphinx_apidiff.authoring.legacy.calls import parse_call
 from sphinx_apidiff.authoring.legacy.page import LegacyPage, Panel, norm, title_names
 from sphinx_apidiff.execution.engine import SignatureResult
+from sphinx_apidiff.model.signature import Signature
 
 
 class SignatureSource(Protocol):
