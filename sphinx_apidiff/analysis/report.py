@@ -31,7 +31,13 @@ def pair_report(
                 "expect": example.expect,
                 "status": result.status if result else Status.NOT_RUN,
                 "stale": result.stale if result else None,
-                "results": {n: c.to_json() for n, c in result.results.items()} if result else {},
+                "dtype": example.dtype,
+                "results": {
+                    name: {**comparison.to_json(), "dtype_equal": comparison.dtype_equal}
+                    for name, comparison in result.results.items()
+                }
+                if result
+                else {},
             }
         )
     return {
@@ -43,6 +49,7 @@ def pair_report(
         "apis": spec.apis,
         "versions": analysis.versions if analysis else {},
         "category": analysis.category if analysis else spec.category,
+        "kinds": [str(kind) for kind in analysis.kinds] if analysis else [],
         "params": [row.to_json() for row in analysis.rows] if analysis else [],
         "examples": examples,
     }

@@ -97,6 +97,11 @@ class Comparison:
     passed: bool = True
     note: str | None = None
 
+    @property
+    def dtype_equal(self) -> bool:
+        """Every framework gave this value the same dtype (numpy's names, for all of them)."""
+        return len(set(self.dtypes.values())) <= 1
+
     def to_json(self) -> dict[str, Any]:
         data: dict[str, Any] = {
             "shapes": self.shapes,
