@@ -62,7 +62,7 @@ class PairAnalysis:
 
 def dtype_equal(result: ExampleResult) -> bool:
     """Every compared value has the same dtype in every framework."""
-    return all(comparison.dtype_equal for comparison in result.results.values())
+    return all(comparison.dtype_equal is not False for comparison in result.results.values())
 
 
 def example_verdict(example: ExampleSpec, result: ExampleResult) -> Verdict:
@@ -117,6 +117,10 @@ def analyse(
         analysis.examples.append(outcome)
         diags += _example_problems(example, outcome, repr(example_title(example, index, language)))
     analysis.kinds = pair_kinds(spec, analysis)
+    if any(result.status == Status.DIFFER for result in analysis.examples):
+        # a measured difference is the headline, never "only names differ"
+        analysis.computed_category = Category.BEHAVIOUR
+    analysis.category = spec.category or analysis.computed_category
     return analysis, diags
 
 
@@ -211,7 +215,7 @@ def explain_dtypes(example: ExampleSpec, result: ExampleResult) -> str:
     differing = [
         f"{name}: {' vs '.join(str(d) for d in comparison.dtypes.values())}"
         for name, comparison in result.results.items()
-        if not comparison.dtype_equal
+        if comparison.dtype_equal is False
     ]
     if example.dtype == DtypeExpect.DIFFERS:
         return "'dtype: differs', but every compared value has the same dtype everywhere"

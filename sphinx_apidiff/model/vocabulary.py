@@ -106,13 +106,14 @@ class Tag:
 
 
 class Category(StrEnum):
-    """The headline of a page. The first five are computed; the others an author sets."""
+    """The headline of a page. The first six are computed; the others an author sets."""
 
     IDENTICAL = "identical"
     RENAMED = "renamed"
     EXTRA_PARAMS = "extra-params"  # more parameters in the other framework
     DEFAULTS = "defaults"
     MISSING_PARAMS = "missing-params"  # more parameters in the reference
+    BEHAVIOUR = "behaviour"  # an example's results differ: above what signatures say
     USAGE = "usage"
     TYPES = "types"
     RETURNS = "returns"
@@ -132,6 +133,7 @@ COMPUTED_CATEGORIES = (
     Category.EXTRA_PARAMS,
     Category.DEFAULTS,
     Category.MISSING_PARAMS,
+    Category.BEHAVIOUR,
 )
 #: What ``category:`` accepts.
 AUTHOR_CATEGORIES = tuple(c for c in Category if c is not Category.UNKNOWN)
