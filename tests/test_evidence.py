@@ -86,3 +86,28 @@ def test_a_dtype_difference_must_be_stated_and_true(app):
     assert "argmax.yaml:18" in unstated and "i: int64 vs int32" in unstated
     assert "say 'dtype: differs'" in unstated
     assert "argmax.yaml:27" in wrong and "every compared value has the same dtype" in wrong
+
+
+def _pair(app, pair_id):
+    pairs = json.loads((app.outdir / "apidiff.json").read_text("utf-8"))["pairs"]
+    return next(p for p in pairs if p["id"] == pair_id)
+
+
+@pytest.mark.megengine
+def test_a_recipe_runs_and_is_reported(app):
+    works, fails, reason, missing = _pair(app, "std")["examples"]
+    assert works["status"] == "differ"
+    assert works["recipe"]["status"] == "match"
+    assert works["recipe"]["results"]["y"]["max_abs"] < 1e-6
+    assert fails["recipe"]["status"] == "differ"
+    assert reason["recipe_reason"] == "The two constants are different on purpose."
+    assert "recipe" not in reason and "recipe" not in missing and "recipe_reason" not in missing
+
+
+@pytest.mark.megengine
+def test_a_failing_or_missing_recipe_is_a_located_warning(app):
+    warnings = [w for w in warnings_of(app) if "[apidiff.recipe]" in w]
+    assert len(warnings) == 2, warnings
+    fails, missing = warnings
+    assert "std.yaml:28" in fails and "its recipe does not get the same result (differ)" in fails
+    assert "std.yaml:44" in missing and "needs a recipe" in missing

@@ -18,6 +18,7 @@ from sphinx_apidiff.model.spec import Diagnostic, ExampleSpec, PairSpec, prose_t
 from sphinx_apidiff.model.vocabulary import (
     Category,
     DtypeExpect,
+    Expect,
     Status,
     Tag,
     TagKind,
@@ -51,6 +52,7 @@ class PairAnalysis:
     fingerprints: dict[str, Any] = field(default_factory=dict)
 
     kinds: list[Tag] = field(default_factory=list)  # every kind of difference the pair has
+    recipes: dict[int, ExampleResult] = field(default_factory=dict)  # example index -> its run
 
     def verdicts(self, spec: PairSpec) -> list[Verdict]:
         """Each example's result judged against what its author expects."""
@@ -86,11 +88,14 @@ def analyse(
     results: list[ExampleResult],
     runtimes: dict[str, RuntimeInfo],
     *,
+    recipes: dict[int, ExampleResult] | None = None,
     labels: Callable[[str], str] = str,
     ignore: Iterable[str] = DEFAULT_IGNORED,
     language: str | None = None,
 ) -> tuple[PairAnalysis, list[Diagnostic]]:
-    """Signatures, parameter rows, category and example verdicts, with diagnostics."""
+    """Signatures, parameter rows, category and example verdicts, with diagnostics.
+
+    ``recipes`` are the runs of the examples' recipes, by example index."""
     diags: list[Diagnostic] = []
     analysis = PairAnalysis()
     for fw, api in spec.apis.items():
@@ -115,7 +120,12 @@ def analyse(
     for index, example in enumerate(spec.examples):
         outcome = results[index] if index < len(results) else ExampleResult()
         analysis.examples.append(outcome)
-        diags += _example_problems(example, outcome, repr(example_title(example, index, language)))
+        title = repr(example_title(example, index, language))
+        diags += _example_problems(example, outcome, title)
+        recipe = (recipes or {}).get(index)
+        if recipe is not None:
+            analysis.recipes[index] = recipe
+        diags += _recipe_problems(example, recipe, title)
     analysis.kinds = pair_kinds(spec, analysis)
     if any(result.status == Status.DIFFER for result in analysis.examples):
         # a measured difference is the headline, never "only names differ"
@@ -208,6 +218,33 @@ def _example_problems(example: ExampleSpec, outcome: ExampleResult, title: str) 
             )
         diags.append(Diagnostic("exec", message, example.line))
     return diags
+
+
+def _recipe_problems(
+    example: ExampleSpec, recipe: ExampleResult | None, title: str
+) -> list[Diagnostic]:
+    """A documented difference says how to get the same result, and that recipe works."""
+    if example.recipe is None:
+        if example.expect != Expect.DIFFER:
+            return []
+        message = (
+            f"example {title}: a documented difference needs a recipe (per framework, the "
+            "code that gets the same result) or 'recipe: {none: why no code does}'"
+        )
+        return [Diagnostic("recipe", message, example.line)]
+    if example.recipe.reason is not None or recipe is None:
+        return []
+    line = example.recipe.line
+    if recipe.stale:
+        message = f"example {title}: the stored result of its recipe is stale ({recipe.stale})"
+        return [Diagnostic("stale", message, line)]
+    if recipe.status in (Status.MATCH, Status.NOT_RUN):
+        return []
+    message = (
+        f"example {title}: its recipe does not get the same result ({recipe.status}): "
+        f"{explain(example, recipe)}"
+    )
+    return [Diagnostic("recipe", message, line)]
 
 
 def explain_dtypes(example: ExampleSpec, result: ExampleResult) -> str:

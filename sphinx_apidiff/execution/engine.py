@@ -164,6 +164,7 @@ class ExampleJob:
     label: str = ""
     pair_id: str = ""
     index: int = 0
+    variant: str = ""  # "" the example itself; "recipe" its recipe
 
 
 @dataclass
