@@ -110,4 +110,4 @@ def test_a_failing_or_missing_recipe_is_a_located_warning(app):
     assert len(warnings) == 2, warnings
     fails, missing = warnings
     assert "std.yaml:28" in fails and "its recipe does not get the same result (differ)" in fails
-    assert "std.yaml:44" in missing and "needs a recipe" in missing
+    assert "std.yaml:43" in missing and "needs a recipe" in missing
