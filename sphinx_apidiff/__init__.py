@@ -13,12 +13,11 @@ ENV_VERSION = 2
 
 def setup(app: Any) -> dict[str, Any]:
     """Register the directives, nodes, options and events; see docs/configuration.rst."""
-    from sphinx_apidiff.sphinx_ext import collector, events, i18n, report
+    from sphinx_apidiff.sphinx_ext import collector, events, i18n, render, report
     from sphinx_apidiff.sphinx_ext.collector import ApiDiffCollector
     from sphinx_apidiff.sphinx_ext.config import ApidiffConfig
     from sphinx_apidiff.sphinx_ext.directives import ApiDiffDirective, ApiDiffTableDirective
     from sphinx_apidiff.sphinx_ext.nodes import apidiff_part, apidiff_table
-    from sphinx_apidiff.sphinx_ext.render import parts as render
 
     app.setup_extension("sphinx_design")
     ApidiffConfig.register(app)

@@ -123,16 +123,16 @@ def run_pairs(
             outcomes.append(PairOutcome(spec, None, [problem]))
             continue
         outcomes.append(PairOutcome(spec, analysis, diags))
-        engine.record(spec.id, spec.apis, analysis.signatures, own, analysis.examples)
 
+    # a pair whose analysis failed keeps its stored results: it is not recorded
+    analysed = {o.spec.id: o.spec.apis for o in outcomes if o.analysis is not None}
+    changes = engine.finish(analysed, keep_ids)
     outcome = PipelineResult(outcomes, _runtime_problems(specs, engine), stats=engine.stats)
     if engine.store is not None:
         outcome.store_problems = list(engine.store.problems)
-        outcome.store_refreshed = engine.store.update
-        if engine.store.update:
-            outcome.written = engine.store.flush()
-            if keep_ids is not None:
-                outcome.removed = engine.store.prune(keep_ids)
+    if changes is not None:
+        outcome.store_refreshed = True
+        outcome.written, outcome.removed = changes.written, changes.removed
     return outcome
 
 

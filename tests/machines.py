@@ -143,3 +143,15 @@ _DEVIATION_CELL = re.compile(r"<td><p>(?:0|[0-9.]+e[-+][0-9]+|[0-9]*\.[0-9]+|[0-
 def without_deviations(html: str) -> str:
     """A page with its deviation cells blanked (the numbers that differ across CPUs)."""
     return _DEVIATION_CELL.sub("<td><p>#</p></td>", html)
+
+
+_RESULTS_TABLE = re.compile(r'<table class="apidiff-results.*?</table>', re.S)
+_VALUE_CELL = re.compile(r'<tr class="row-(?:even|odd)"><td><p><code[^>]*>(.*?)</code>', re.S)
+
+
+def result_rows(html: str) -> list[list[str]]:
+    """The names of the compared values, table by table, in the order a page lists them."""
+    return [
+        [re.sub(r"<[^>]+>", "", cell) for cell in _VALUE_CELL.findall(table)]
+        for table in _RESULTS_TABLE.findall(html)
+    ]

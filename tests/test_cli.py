@@ -496,6 +496,18 @@ def test_new_takes_the_id_from_the_output_file(project):
     assert "\nid: instance-norm2d\n" in stdout.stdout
 
 
+@pytest.mark.megengine
+def test_new_quotes_an_id_that_yaml_would_read_as_a_boolean(project):
+    out = project / "pairs" / "yes.yaml"  # the id of pairs/yes.yaml is 'yes'
+    proc = cli("new", "torch.nn.ReLU", "megengine.module.ReLU", "-o", out, cwd=project)
+    assert proc.returncode == 0, proc.stderr
+    assert '\nid: "yes"\n' in out.read_text(encoding="utf-8")
+    from sphinx_apidiff.model import spec
+
+    pair, diags = spec.read_pair_file(out)
+    assert diags == [] and pair is not None and pair.id == "yes"
+
+
 def test_new_names_each_missing_api_and_asks_for_signatures(project):
     both = cli("new", "torch.nn.Relu", "megengine.module.Relu", cwd=project)
     assert both.returncode == 1 and "Traceback" not in both.stderr

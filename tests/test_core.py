@@ -9,15 +9,16 @@ import numpy as np
 import pytest
 
 from sphinx_apidiff.analysis import params as diff
-from sphinx_apidiff.analysis import values as compare
-from sphinx_apidiff.analysis.signature import (
+from sphinx_apidiff.execution import comparison as compare
+from sphinx_apidiff.execution.inputs import make_inputs, prelude
+from sphinx_apidiff.model import schema, spec
+from sphinx_apidiff.model.signature import (
     KEYWORD_ONLY,
     Param,
     Signature,
     parse_signature_text,
     signature_from_docstring,
 )
-from sphinx_apidiff.model import schema, spec
 
 PAIR = """\
 id: instance-norm
@@ -50,7 +51,7 @@ def test_core_imports_no_sphinx():
 
     code = (
         "import sys; import sphinx_apidiff.model.spec, sphinx_apidiff.analysis.params, sphinx_apidiff.execution.engine, "
-        "sphinx_apidiff.analysis.values, sphinx_apidiff.model.schema, sphinx_apidiff.execution.store, "
+        "sphinx_apidiff.execution.comparison, sphinx_apidiff.model.schema, sphinx_apidiff.execution.store, "
         "sphinx_apidiff.analysis.pair, sphinx_apidiff.authoring.draft, sphinx_apidiff.authoring.legacy.importer; "
         "sys.exit(any(m == 'sphinx' or m.startswith(('sphinx.', 'docutils')) for m in sys.modules))"
     )
@@ -213,18 +214,18 @@ def test_unknown_parameter_suggestion():
 def test_inputs_are_seeded_and_typed():
     pair, _ = spec.parse_pair(PAIR, "p.yaml")
     inputs = pair.examples[0].inputs
-    a = compare.make_inputs(inputs, 0)
-    b = compare.make_inputs(inputs, 0)
+    a = make_inputs(inputs, 0)
+    b = make_inputs(inputs, 0)
     assert sorted(a) == sorted(b) == ["b", "i", "x"]
     assert all(np.array_equal(a[k], b[k]) for k in a)
     # the seed decides the numbers: another seed draws others
-    assert not np.array_equal(compare.make_inputs(inputs, 1)["x"], a["x"])
+    assert not np.array_equal(make_inputs(inputs, 1)["x"], a["x"])
     assert a["x"].dtype == np.float32 and a["x"].shape == (2, 3)
     assert a["i"].dtype == np.int64 and set(np.unique(a["i"])) <= {3, 4}
     assert a["b"].tolist() == [True, False]
     # the prelude rebuilds exactly the same arrays
     namespace = {}
-    exec(compare.prelude(inputs, 0, "numpy", "asarray"), namespace)
+    exec(prelude(inputs, 0, "numpy", "asarray"), namespace)
     assert all(np.array_equal(namespace[k], a[k]) for k in a)
 
 

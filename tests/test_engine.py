@@ -1,4 +1,4 @@
-"""The execution engine on its own (no Sphinx), on the real torch and MegEngine."""
+"""The execution engine on its own (no Sphinx): its sources, its replies, the real frameworks."""
 
 from __future__ import annotations
 
@@ -6,12 +6,16 @@ import json
 
 import pytest
 
+from sphinx_apidiff.execution.cache import content_key
 from sphinx_apidiff.execution.engine import Engine, ExampleJob
+from sphinx_apidiff.execution.results import Reply
+from sphinx_apidiff.execution.runtime import Runtime
+from sphinx_apidiff.execution.sources import CacheSource, LiveSource, StoreSource
+from sphinx_apidiff.execution.store import STORE_VERSION, Store
 from sphinx_apidiff.model.spec import parse_pair
+from sphinx_apidiff.model.vocabulary import Mode, Status
 
 from .conftest import MEGENGINE_PYTHON
-
-pytestmark = pytest.mark.megengine  # every test here runs the real MegEngine
 
 
 def jobs(yaml_text):
@@ -56,6 +60,7 @@ DRAW_TWICE = """\
 """
 
 
+@pytest.mark.megengine
 def test_fresh_namespace_and_random_state_per_example(engine):
     results = engine.run(
         jobs(
@@ -85,6 +90,7 @@ def test_fresh_namespace_and_random_state_per_example(engine):
     assert third.status == "error"
 
 
+@pytest.mark.megengine
 def test_one_worker_per_runtime_for_many_examples(engine):
     example = """\
   - inputs:
@@ -99,6 +105,7 @@ def test_one_worker_per_runtime_for_many_examples(engine):
     assert engine.worker_starts == 2  # one start per runtime, ever, for this module's engine
 
 
+@pytest.mark.megengine
 def test_protocol_survives_what_snippets_do_to_stdio(engine):
     [result] = engine.run(
         jobs(
@@ -122,3 +129,150 @@ def test_protocol_survives_what_snippets_do_to_stdio(engine):
     )
     assert result.status == "match"
     assert result.sides["torch"].stdout == "captured\nno stdin\n"
+
+
+# -- where results come from ----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("mode", "signatures", "examples"),
+    [
+        (Mode.AUTO, [CacheSource, LiveSource, StoreSource], [CacheSource, LiveSource, StoreSource]),
+        (Mode.FORCE, [CacheSource, LiveSource, StoreSource], [LiveSource, StoreSource]),
+        (Mode.CACHE, [CacheSource, StoreSource], [CacheSource, StoreSource]),
+        (Mode.OFF, [CacheSource, LiveSource, StoreSource], []),
+    ],
+)
+def test_each_mode_chooses_its_sources_once(tmp_path, mode, signatures, examples):
+    eng = Engine(mode=mode, store=Store(tmp_path))
+    assert [type(s) for s in eng.sources.signature_chain.sources] == signatures
+    assert [type(s) for s in eng.sources.example_chain.sources] == examples
+    assert [type(s) for s in Engine(mode=mode).sources.example_chain.sources] == [
+        s for s in examples if s is not StoreSource
+    ]
+
+
+def test_a_failure_reply_is_made_in_one_place():
+    assert Reply.failure("gone") == Reply(ok=False, error="gone", crashed=True)
+    reply = Runtime("torch", "/nonexistent/python3").call({"op": "hello"}, timeout=1)
+    assert reply == Reply.failure("interpreter /nonexistent/python3 does not exist")
+    parsed = Reply.parse(
+        {"ok": True, "stdout": "hi\n", "values": {"y": {"t": "none"}}, "elapsed": 1}
+    )
+    assert parsed.ok and not parsed.crashed and parsed.elapsed == 1.0 and parsed.frames == []
+    assert parsed.values == {"y": {"t": "none"}} and parsed.stdout == "hi\n"
+
+
+ORDERED = (
+    HEAD
+    + """\
+  - inputs:
+      a: {shape: [2, 3]}
+      b: {shape: [2, 9]}
+    code:
+      torch: |
+        y = torch.cat([a, b], dim=1)
+        parts = torch.split(y, 1, dim=1)
+      megengine: |
+        y = megengine.functional.concat([a, b], axis=1)
+        parts = megengine.functional.split(y, 12, axis=1)
+    compare: [y, b, a, parts]
+"""
+)
+#: What a live run gives: the compare order, and the pieces of a tuple by index.
+IN_COMPARE_ORDER = ["y", "b", "a", *(f"parts[{i}]" for i in range(12))]
+
+
+def _store_one(folder, job, names):
+    """A results store as the store writes it (sorted keys) with one result for ``job``."""
+    comparison = {
+        "shapes": {"torch": [2, 1], "megengine": [2, 1]},
+        "dtypes": {"torch": "float32", "megengine": "float32"},
+        "max_abs": 0.0,
+        "max_rel": 0.0,
+        "passed": True,
+    }
+    side = {"ok": True, "stdout": "", "error": None, "frames": [], "elapsed": 0.0, "crashed": False}
+    versions = {"torch": "2.13.0+cpu", "megengine": "1.13.0"}
+    entry = {
+        "title": "t",
+        "content": content_key(job),
+        "versions": versions,
+        "result": {
+            "status": "match",
+            "results": dict.fromkeys(names, comparison),
+            "sides": {"torch": side, "megengine": side},
+            "versions": versions,
+            "key": None,
+            "reason": None,
+        },
+    }
+    data = {"version": STORE_VERSION, "id": job.pair_id, "apis": {}, "signatures": {}}
+    data["examples"] = [entry]
+    folder.mkdir()
+    text = json.dumps(data, indent=1, sort_keys=True)
+    (folder / f"{job.pair_id}.json").write_text(text + "\n", encoding="utf-8")
+
+
+def test_a_stored_result_comes_back_in_the_order_of_a_live_run(tmp_path):
+    """The store writes sorted keys (a, b, parts[0], parts[10], ..., y; megengine before torch);
+    a result read from it is in compare order, y[2] before y[10], frameworks as the job has them."""
+    [job] = jobs(ORDERED)
+    _store_one(tmp_path / "store", job, IN_COMPARE_ORDER)
+    stored = json.loads((tmp_path / "store" / f"{job.pair_id}.json").read_text(encoding="utf-8"))
+    assert list(stored["examples"][0]["result"]["results"]) == sorted(IN_COMPARE_ORDER)
+    with Engine(mode="cache", store=Store(tmp_path / "store")) as eng:
+        [result] = eng.run([job])
+    assert result.from_store and result.stale is None and result.status == Status.MATCH
+    assert list(result.results) == IN_COMPARE_ORDER
+    for comparison in result.results.values():
+        assert list(comparison.shapes) == list(comparison.dtypes) == ["torch", "megengine"]
+    assert list(result.sides) == list(result.versions) == ["torch", "megengine"]
+
+
+HOST_ONLY = """\
+apis:
+  torch: torch.abs
+  numpy: numpy.abs
+examples:
+  - inputs:
+      x: {shape: [3]}
+    code:
+      torch: y = torch.abs(x)
+      numpy: y = numpy.abs(x)
+    compare: [y]
+"""
+HOST_APIS = {"torch": "torch.abs", "numpy": "numpy.abs"}  # both in the interpreter running us
+
+
+def _refresh(store_dir, cache_dir, keep):
+    """A run that refreshes the store at ``store_dir`` and ends with Engine.finish."""
+    [job] = jobs(HOST_ONLY)
+    with Engine(cache_path=cache_dir, store=Store(store_dir, update=True)) as eng:
+        eng.signatures(HOST_APIS.items())
+        [result] = eng.run([job])
+        assert result.status == Status.MATCH
+        return eng.finish({job.pair_id: HOST_APIS}, keep)
+
+
+def test_finish_records_writes_and_prunes_the_store(tmp_path):
+    [job] = jobs(HOST_ONLY)
+    name = f"{job.pair_id}.json"
+    for keep, gone in (({job.pair_id}, True), (None, False)):
+        store = tmp_path / f"store-{gone}"
+        store.mkdir()
+        (store / "gone.json").write_text("{}", encoding="utf-8")  # a pair that no longer exists
+        changes = _refresh(store, tmp_path / "cache", keep)
+        assert changes is not None and changes.written == [store / name]
+        assert changes.removed == ([store / "gone.json"] if gone else [])
+        assert (store / "gone.json").exists() is not gone
+        data = json.loads((store / name).read_text(encoding="utf-8"))
+        assert data["signatures"]["torch"]["api"] == "torch.abs"
+        assert [e["result"]["status"] for e in data["examples"]] == ["match"]
+    with Engine(cache_path=tmp_path / "cache") as eng:  # no store: nothing to finish
+        assert eng.finish({job.pair_id: HOST_APIS}) is None
+    again = _refresh(store, tmp_path / "cache", None)  # the same results: nothing to write
+    assert again is not None and again.written == [] and again.removed == []
+    with Engine(store=Store(store)) as eng:  # a store that is not being refreshed
+        assert eng.finish({job.pair_id: HOST_APIS}, keep=set()) is None
+    assert (store / name).exists()

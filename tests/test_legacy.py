@@ -13,7 +13,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from sphinx_apidiff.authoring.legacy.importer import NotAComparisonPage, import_legacy, parse_legacy
+from sphinx_apidiff.authoring import yamltext
+from sphinx_apidiff.authoring.draft import draft_pair
+from sphinx_apidiff.authoring.legacy import NotAComparisonPage, import_legacy, parse_legacy
 from sphinx_apidiff.execution.engine import Engine
 from sphinx_apidiff.model import spec
 from sphinx_apidiff.model.schema import SCHEMA_ID
@@ -232,13 +234,39 @@ def test_every_legacy_page(engine):
     assert refused == ["_index_comparison.rst"]
 
 
-def test_legacy_imports_no_sphinx():
+def test_legacy_and_draft_import_no_sphinx():
     import subprocess
     import sys
 
     code = (
-        "import sys, sphinx_apidiff.authoring.legacy.importer; "
+        "import sys, sphinx_apidiff.authoring.legacy, sphinx_apidiff.authoring.draft; "
         "sys.exit(any(m == 'sphinx' or m.startswith(('sphinx.', 'docutils')) "
         "for m in sys.modules))"
     )
     assert subprocess.run([sys.executable, "-c", code], check=False).returncode == 0
+
+
+@pytest.mark.megengine
+def test_draft_and_import_write_through_one_yaml_writer(engine, monkeypatch):
+    """`new` and `import` both write their YAML with yamltext: an id that YAML would read as
+    a boolean ('yes', from a file pairs/yes.yaml or a label comparison-yes) is quoted the
+    same way by both, and both documents are the writer's."""
+    written: list[str] = []
+    document = yamltext.Mapping.document
+
+    def spy(self: yamltext.Mapping) -> str:
+        written.append(document(self))
+        return written[-1]
+
+    monkeypatch.setattr(yamltext.Mapping, "document", spy)
+    drafted, _ = draft_pair(
+        {"torch": "torch.nn.ReLU", "megengine": "megengine.module.ReLU"}, engine, "yes"
+    )
+    page = read("dropout_en.rst").replace(".. _comparison-dropout-en:", ".. _comparison-yes:")
+    imported = import_legacy(page, engine).yaml_text
+    assert written == [drafted, imported]
+    line = f"id: {yamltext.scalar('yes')}"
+    assert line == 'id: "yes"'
+    for text in (drafted, imported):
+        assert line in text.splitlines()
+        assert load(text).id == "yes"

@@ -18,7 +18,7 @@ import pytest
 from sphinx_apidiff.execution.store import STORE_VERSION, Store, disagreement, round_deviation
 
 from .conftest import build_root, status_of, warnings_of
-from .machines import perturb_store, report_disagreements, without_deviations
+from .machines import perturb_store, report_disagreements, result_rows, without_deviations
 
 pytestmark = pytest.mark.megengine  # every test here runs the real MegEngine
 
@@ -128,6 +128,39 @@ def test_store_refresh_is_deterministic_and_prunes(rootdir, tmp_path):
     assert "relu-inline.json" not in after
     assert after == {k: v for k, v in before.items() if k != "relu-inline.json"}
     assert warnings_of(again) == []
+
+
+def test_a_page_from_the_store_lists_the_results_in_compare_order(rootdir, tmp_path):
+    """The store writes sorted keys; a page built from it lists the compared values as a live
+    build does: in compare order, a tuple's pieces by index, each framework's in its column."""
+    src = tmp_path / "live" / "basic"
+    shutil.copytree(rootdir / "test-basic", src)
+    pair = src / "pairs" / "cat.yaml"
+    pair.write_text(
+        pair.read_text(encoding="utf-8")
+        .replace("b: {shape: [2, 4]}", "b: {shape: [2, 9]}")
+        .replace("dim=1)\n", "dim=1)\n        parts = torch.split(y, 1, dim=1)\n")
+        .replace(
+            "axis=1)\n", "axis=1)\n        parts = megengine.functional.split(y, 12, axis=1)\n"
+        )
+        .replace("compare: [y]", "compare: [y, b, a, parts]"),
+        encoding="utf-8",
+    )
+    live = _live_with_store(rootdir, tmp_path)
+    names = ["y", "b", "a", *(f"parts[{i}]" for i in range(12))]  # sorted: a, b, parts[0], ...
+    assert result_rows((live.outdir / "cat.html").read_text(encoding="utf-8")) == [names]
+    stored = json.loads((src / "_apidiff_store" / "cat.json").read_text(encoding="utf-8"))
+    assert list(stored["examples"][0]["result"]["results"]) == sorted(names)
+
+    out = tmp_path / "hosted"
+    proc = _build_without_frameworks(live.srcdir, out)
+    assert proc.returncode == 0, proc.stderr
+    assert result_rows((out / "cat.html").read_text(encoding="utf-8")) == [names]
+    assert body(out / "cat.html") == body(live.outdir / "cat.html")
+    report = json.loads((out / "apidiff.json").read_text(encoding="utf-8"))
+    [example] = next(p for p in report["pairs"] if p["id"] == "cat")["examples"]
+    assert list(example["results"]) == names
+    assert {tuple(c["shapes"]) for c in example["results"].values()} == {("torch", "megengine")}
 
 
 # -- the agreement rule -------------------------------------------------------------------

@@ -12,8 +12,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sphinx_apidiff.analysis.params import DEFAULT_IGNORED, Row, build_rows, categorize
-from sphinx_apidiff.analysis.signature import Signature, parse_signature_text
 from sphinx_apidiff.execution.engine import ExampleResult, SignatureResult
+from sphinx_apidiff.model.signature import Signature, parse_signature_text
 from sphinx_apidiff.model.spec import Diagnostic, ExampleSpec, PairSpec, prose_text
 from sphinx_apidiff.model.vocabulary import (
     Category,

@@ -9,8 +9,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from sphinx_apidiff.analysis.signature import Signature
 from sphinx_apidiff.model.schema import suggest
+from sphinx_apidiff.model.signature import Signature
 from sphinx_apidiff.model.spec import Diagnostic, ParamRowSpec, Prose
 from sphinx_apidiff.model.vocabulary import Category, Tag, TagKind
 

@@ -12,14 +12,16 @@ No Sphinx imports here.
 from __future__ import annotations
 
 import difflib
-import json
 from collections.abc import Iterable
 
 from sphinx_apidiff.analysis.params import DEFAULT_IGNORED
-from sphinx_apidiff.analysis.signature import VAR_POSITIONAL, Signature
-from sphinx_apidiff.execution.engine import Engine, ExampleJob
+from sphinx_apidiff.authoring.yamltext import Flow, Mapping, Sequence
+from sphinx_apidiff.execution.engine import Engine
 from sphinx_apidiff.model.schema import SCHEMA_ID
+from sphinx_apidiff.model.signature import VAR_POSITIONAL, Signature
 from sphinx_apidiff.model.spec import id_for_api, parse_pair
+from sphinx_apidiff.model.vocabulary import DEFAULT_DTYPE, Status
+from sphinx_apidiff.pipeline import run_pairs
 
 SYNONYMS = [
     {"dim", "axis", "axes"},
@@ -68,6 +70,7 @@ def _synonyms(a: str, b: str) -> bool:
 
 
 def name_similarity(a: str, b: str) -> float:
+    """How alike two parameter names are, from 0 to 1 (synonyms count as the same)."""
     if a == b or _synonyms(a, b):
         return 1.0
     ratio = difflib.SequenceMatcher(None, a, b).ratio()
@@ -148,7 +151,7 @@ def draft_pair(
 ) -> tuple[str, list[str]]:
     """The YAML text of a draft pair, and messages for the author.
 
-    ``pair_id`` defaults to :func:`~sphinx_apidiff.spec.id_for_api` of the reference API.
+    ``pair_id`` defaults to :func:`~sphinx_apidiff.model.spec.id_for_api` of the reference API.
     """
     frameworks = list(apis)
     ref_fw, other_fw = frameworks[0], frameworks[1]
@@ -180,49 +183,31 @@ def draft_pair(
     versions = f"{ref_fw} {sigs[(ref_fw, apis[ref_fw])].version} and {other_fw} " + str(
         sigs[(other_fw, apis[other_fw])].version
     )
-    lines = [
-        f"# yaml-language-server: $schema={SCHEMA_ID}",
-        f"# Draft by `sphinx-apidiff new` from {versions}.",
-        "# Review the rows marked 'review', write summary/usage, then build.",
-        f"id: {pair_id or id_for_api(apis[ref_fw])}",
-        f"title: {apis[ref_fw].rsplit('.', 1)[-1]}",
-        "apis:",
-        *[f"  {fw}: {api}" for fw, api in apis.items()],
-    ]
+    doc = Mapping()
+    doc.comment(
+        f"yaml-language-server: $schema={SCHEMA_ID}",
+        f"Draft by `sphinx-apidiff new` from {versions}.",
+        "Review the rows marked 'review', write summary/usage, then build.",
+    )
+    doc.add("id", pair_id or id_for_api(apis[ref_fw]))
+    doc.add("title", apis[ref_fw].rsplit(".", 1)[-1])
+    doc.add("apis", dict(apis))
     unknown = [fw for fw in frameworks if fw not in signatures]
     if unknown:
-        lines.append("# signatures:  # the parameters, as in a def; then uncomment")
-        lines += [f'#   {fw}: "(...)"  # {apis[fw]}: none introspectable' for fw in unknown]
-    lines += ["# summary: {en: ..., zh_CN: ...}", "# usage: {en: ..., zh_CN: ...}"]
+        doc.comment(
+            "signatures:  # the parameters, as in a def; then uncomment",
+            *[f'  {fw}: "(...)"  # {apis[fw]}: none introspectable' for fw in unknown],
+        )
+    doc.comment("summary: {en: ..., zh_CN: ...}", "usage: {en: ..., zh_CN: ...}")
     if unknown:
         messages.append("no parameter rows and no example skeleton until the signatures are given")
-        return _checked("\n".join(lines) + "\n", engine, frameworks, messages)
+        return _checked(doc.document(), engine, messages)
 
     ref, other = signatures[ref_fw], signatures[other_fw]
     renames = pair_params(ref, other)
-    rows: list[str] = []
-    for a, b, score in renames:
-        rows += [
-            f"  - {ref_fw}: {a}  # review: paired by similarity ({score:.2f})",
-            f"    {other_fw}: {b}",
-        ]
-    paired_a = {a for a, _, _ in renames}
-    paired_b = {b for _, b, _ in renames}
-    for name in ref.names():
-        pa, pb = ref.get(name), other.get(name)
-        if pb is not None and pa is not None and pa.default != pb.default:
-            rows += [
-                f"  - {ref_fw}: {name}  # defaults differ: {pa.default} vs {pb.default}",
-                f"    {other_fw}: {name}",
-                "    note: {en: Defaults differ., zh_CN: 默认值不同。}",
-            ]
-        elif pb is None and name not in paired_a:
-            rows.append(f"  - {ref_fw}: {name}  # no counterpart in {other_fw}")
-    for name in other.names():
-        if ref.get(name) is None and name not in paired_b:
-            rows.append(f"  - {other_fw}: {name}  # no counterpart in {ref_fw}")
-    if rows:
-        lines += ["params:", *rows]
+    rows = _rows(ref, other, renames, ref_fw, other_fw)
+    if rows.data():
+        doc.add("params", rows)
 
     example = _example(apis, signatures, kinds, renames, ref_fw, other_fw)
     if example is None:
@@ -231,24 +216,59 @@ def draft_pair(
             "write the example by hand"
         )
     else:
-        lines += example
+        doc.add("examples", Sequence().append(example))
     for a, b, score in renames:
         messages.append(f"paired {ref_fw}.{a} with {other_fw}.{b} (similarity {score:.2f})")
-    return _checked("\n".join(lines) + "\n", engine, frameworks, messages)
+    return _checked(doc.document(), engine, messages)
 
 
-def _checked(
-    text: str, engine: Engine, frameworks: list[str], messages: list[str]
-) -> tuple[str, list[str]]:
+def _rows(
+    ref: Signature,
+    other: Signature,
+    renames: list[tuple[str, str, float]],
+    ref_fw: str,
+    other_fw: str,
+) -> Sequence:
+    """The parameter rows: likely renames, differing defaults, and the unmatched ones."""
+    rows = Sequence()
+    for a, b, score in renames:
+        rows.append(
+            Mapping()
+            .add(ref_fw, a, comment=f"review: paired by similarity ({score:.2f})")
+            .add(other_fw, b)
+        )
+    paired_a = {a for a, _, _ in renames}
+    paired_b = {b for _, b, _ in renames}
+    for name in ref.names():
+        pa, pb = ref.get(name), other.get(name)
+        if pb is not None and pa is not None and pa.default != pb.default:
+            rows.append(
+                Mapping()
+                .add(ref_fw, name, comment=f"defaults differ: {pa.default} vs {pb.default}")
+                .add(other_fw, name)
+                .add("note", Flow({"en": "Defaults differ.", "zh_CN": "默认值不同。"}))
+            )
+        elif pb is None and name not in paired_a:
+            rows.append(Mapping().add(ref_fw, name, comment=f"no counterpart in {other_fw}"))
+    for name in other.names():
+        if ref.get(name) is None and name not in paired_b:
+            rows.append(Mapping().add(other_fw, name, comment=f"no counterpart in {ref_fw}"))
+    return rows
+
+
+def _checked(text: str, engine: Engine, messages: list[str]) -> tuple[str, list[str]]:
     """The draft, once it is known to parse and its example skeleton has run."""
     spec, diags = parse_pair(text, "draft.yaml")
     if diags or spec is None:  # a bug of ours, not the author's
         raise RuntimeError(f"the draft does not parse: {diags}")
-    if spec.examples:
-        job = ExampleJob(spec.examples[0], frameworks, "draft", pair_id=spec.id)
-        [outcome] = engine.run([job])
-        if outcome.status != "match":
-            messages.insert(0, f"the example skeleton gives '{outcome.status}': review it")
+    [outcome] = run_pairs([spec], engine).pairs  # what the build and `check` will say
+    for diag in outcome.diagnostics:
+        if diag.subtype != "exec":  # said below, in a draft's words
+            messages.append(f"the draft, line {diag.line}: {diag.message}")
+    if outcome.analysis is not None and outcome.analysis.examples:
+        status = outcome.analysis.examples[0].status
+        if status != Status.MATCH:
+            messages.insert(0, f"the example skeleton gives '{status}': review it")
     return text, messages
 
 
@@ -259,7 +279,8 @@ def _example(
     renames: list[tuple[str, str, float]],
     ref_fw: str,
     other_fw: str,
-) -> list[str] | None:
+) -> Mapping | None:
+    """The example skeleton: a first call of each API, comparing its output (or shape)."""
     values: dict[str, dict[str, str]] = {ref_fw: {}, other_fw: {}}
     for a, b, _ in renames:
         if {a, b} <= {"dim", "axis", "axes"}:
@@ -278,18 +299,14 @@ def _example(
             code[fw] = [f"y = {expr}"]
             uses_input = uses_input or takes_x
     compare = "shape" if "class" in kinds.values() else "y"
-    lines = ["examples:", "  - title: {en: A first call, zh_CN: 基本调用}"]
+    example = Mapping().add("title", Flow({"en": "A first call", "zh_CN": "基本调用"}))
     if uses_input:
         shape = _input_shape(signatures[ref_fw])
-        lines += ["    inputs:", f"      x: {{shape: {json.dumps(shape)}, dtype: float32}}"]
-    lines.append("    code:")
-    for fw, body in code.items():
-        lines.append(f"      {fw}: |")
-        lines += [f"        {line}" for line in body]
-    lines.append(f"    compare: [{compare}]")
+        example.add("inputs", {"x": Flow({"shape": shape, "dtype": DEFAULT_DTYPE})})
+    example.add("code", {fw: "\n".join(body) + "\n" for fw, body in code.items()})
+    example.add("compare", Flow([compare]))
     if compare == "shape":
-        lines.append(
-            "    # compares output shapes: share the weights between the two sides "
-            "to compare the values"
+        example.comment(
+            "compares output shapes: share the weights between the two sides to compare the values"
         )
-    return lines
+    return example

@@ -15,13 +15,14 @@ No Sphinx imports here.
 
 from __future__ import annotations
 
-import contextlib
 import json
 import math
 import os
-import tempfile
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+from sphinx_apidiff.files import atomic_write
 
 STORE_VERSION = 2  # 2: deviations rounded to SIGNIFICANT_DIGITS
 READABLE_VERSIONS = (1, 2)  # a version-1 file is read as is, and rewritten by a refresh
@@ -30,6 +31,10 @@ READABLE_VERSIONS = (1, 2)  # a version-1 file is read as is, and rewritten by a
 SIGNIFICANT_DIGITS = 3
 
 DEVIATIONS = ("max_abs", "max_rel")
+
+#: The lists of a pair's file: the examples' results, and their recipes' (by example index).
+EXAMPLES = "examples"
+RECIPES = "recipes"
 
 
 def round_deviation(value: float | None) -> float | None:
@@ -92,7 +97,7 @@ def disagreement(stored: Any, live: Any, atol: float, rtol: float, path: str = "
     ``max_rel``) must agree to :data:`SIGNIFICANT_DIGITS` significant digits,
     unless both comparisons are within the example's tolerance (``max_abs <=
     atol`` or ``max_rel <= rtol``). Timings are ignored. Works on a store entry,
-    an :class:`~sphinx_apidiff.execute.ExampleResult` as JSON, or an example of
+    an :class:`~sphinx_apidiff.execution.results.ExampleResult` as JSON, or an example of
     the build report; ``path`` prefixes the key named in the answer.
     """
     if isinstance(stored, dict) and isinstance(live, dict):
@@ -130,7 +135,17 @@ def _rounded(entry: dict[str, Any]) -> dict[str, Any]:
     return {**entry, "result": {**entry["result"], "results": rounded}} if results else entry
 
 
+@dataclass(frozen=True)
+class StoreChanges:
+    """What a refresh did to the results store's files."""
+
+    written: list[Path] = field(default_factory=list)
+    removed: list[Path] = field(default_factory=list)
+
+
 class Store:
+    """The results store's files: read at start, recorded into, written by :meth:`flush`."""
+
     def __init__(self, path: str | os.PathLike[str], update: bool = False) -> None:
         self.path = Path(path)
         self.update = update
@@ -174,9 +189,10 @@ class Store:
         """``{"api", "version", "signature", "error", "suggestions"}`` or None."""
         return self._signatures.get((framework, api))
 
-    def example(self, pair_id: str, index: int) -> dict[str, Any] | None:
-        """``{"title", "content", "versions", "result"}`` or None."""
-        examples = self._pairs.get(pair_id, {}).get("examples", [])
+    def example(self, pair_id: str, index: int, section: str = EXAMPLES) -> dict[str, Any] | None:
+        """``{"title", "content", "versions", "result"}`` or None; ``section`` is
+        :data:`EXAMPLES` or :data:`RECIPES` (the runs of the examples' recipes)."""
+        examples = self._pairs.get(pair_id, {}).get(section, [])
         return examples[index] if index < len(examples) else None
 
     # -- writing ----------------------------------------------------------------------
@@ -198,6 +214,7 @@ class Store:
     def record_signature(
         self, pair_id: str, apis: dict[str, str], framework: str, value: dict[str, Any]
     ) -> None:
+        """Record an introspected signature (``SignatureResult.to_json()``) of a pair."""
         self._pair(pair_id, apis)["signatures"][framework] = value
         self._signatures[(framework, value["api"])] = value
 
@@ -209,12 +226,13 @@ class Store:
         value: dict[str, Any],
         atol: float = 0.0,
         rtol: float = 0.0,
+        section: str = EXAMPLES,
     ) -> None:
         """Record a live result; the stored one stays, as it is, when it agrees with it."""
-        examples = self._pair(pair_id, apis)["examples"]
+        examples = self._pair(pair_id, apis).setdefault(section, [])
         while len(examples) <= index:
             examples.append(None)
-        old = self._loaded.get(pair_id, {}).get("examples", [])
+        old = self._loaded.get(pair_id, {}).get(section, [])
         previous = old[index] if index < len(old) else None
         if isinstance(previous, dict) and disagreement(previous, value, atol, rtol) is None:
             current = self._loaded[pair_id].get("version") == STORE_VERSION
@@ -222,12 +240,14 @@ class Store:
         else:
             examples[index] = _rounded(value)
 
-    def keep_example(self, pair_id: str, apis: dict[str, str], index: int) -> None:
+    def keep_example(
+        self, pair_id: str, apis: dict[str, str], index: int, section: str = EXAMPLES
+    ) -> None:
         """Keep the stored result of an example that did not run in this refresh."""
-        examples = self._pair(pair_id, apis)["examples"]
+        examples = self._pair(pair_id, apis).setdefault(section, [])
         while len(examples) <= index:
             examples.append(None)
-        old = self._loaded.get(pair_id, {}).get("examples", [])
+        old = self._loaded.get(pair_id, {}).get(section, [])
         examples[index] = old[index] if index < len(old) else None
 
     def flush(self) -> list[Path]:
@@ -241,16 +261,7 @@ class Store:
             if self._pairs[pair_id] == self._loaded.get(pair_id) and file.is_file():
                 continue  # every result agrees with the stored one: the file stays as it is
             text = json.dumps(self._pairs[pair_id], indent=1, sort_keys=True, ensure_ascii=False)
-            fd, tmp = tempfile.mkstemp(prefix=".store-", suffix=".tmp", dir=self.path)
-            try:
-                with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                    handle.write(text + "\n")
-                os.replace(tmp, file)
-            except OSError:
-                with contextlib.suppress(OSError):
-                    os.unlink(tmp)
-                raise
-            written.append(file)
+            written.append(atomic_write(file, text + "\n"))
             self._loaded[pair_id] = self._pairs[pair_id]
         self._dirty.clear()
         return written

@@ -6,6 +6,8 @@ from pathlib import Path
 
 from sphinx.locale import get_translation
 
+from sphinx_apidiff.model.vocabulary import Category, Status, Tag, TagKind
+
 CATALOG = "sphinx_apidiff"
 LOCALE_DIR = Path(__file__).parent.parent / "locale"
 
@@ -17,36 +19,41 @@ def category_label(category: str, labels: dict[str, str]) -> str:
     names = list(labels.values())
     reference = names[0] if names else ""
     others = ", ".join(names[1:])
-    return {
-        "identical": _("Identical parameters"),
-        "renamed": _("Only parameter names differ"),
-        "extra-params": _("More parameters in {framework}").format(framework=others),
-        "defaults": _("Default values differ"),
-        "missing-params": _("More parameters in {framework}").format(framework=reference),
-        "usage": _("Input usage differs"),
-        "types": _("Input types differ"),
-        "returns": _("Return types differ"),
-        "composite": _("Composite implementation"),
-        "unsupported": _("Unsupported"),
-        "unknown": _("Unknown (a signature is missing)"),
-    }.get(category, category)
+    texts: dict[str, str] = {
+        Category.IDENTICAL: _("Identical parameters"),
+        Category.RENAMED: _("Only parameter names differ"),
+        Category.EXTRA_PARAMS: _("More parameters in {framework}").format(framework=others),
+        Category.DEFAULTS: _("Default values differ"),
+        Category.MISSING_PARAMS: _("More parameters in {framework}").format(framework=reference),
+        Category.USAGE: _("Input usage differs"),
+        Category.TYPES: _("Input types differ"),
+        Category.RETURNS: _("Return types differ"),
+        Category.COMPOSITE: _("Composite implementation"),
+        Category.UNSUPPORTED: _("Unsupported"),
+        Category.UNKNOWN: _("Unknown (a signature is missing)"),
+    }
+    return texts.get(category, category)
 
 
-def tag_label(tag: str, labels: dict[str, str]) -> str:
-    kind, _sep, framework = tag.partition(":")
+def tag_label(tag: Tag, labels: dict[str, str]) -> str:
+    """Human name of a parameter row's difference; ``labels`` maps framework -> display name."""
+    framework = tag.framework or ""
     label = labels.get(framework, framework)
-    return {
-        "renamed": _("renamed"),
-        "default": _("default differs"),
-        "missing": _("not in {framework}").format(framework=label),
-        "unknown": _("not in the signature of {framework}").format(framework=label),
-    }.get(kind, tag)
+    texts = {
+        TagKind.RENAMED: _("renamed"),
+        TagKind.DEFAULT: _("default differs"),
+        TagKind.MISSING: _("not in {framework}").format(framework=label),
+        TagKind.UNKNOWN: _("not in the signature of {framework}").format(framework=label),
+    }
+    return texts[tag.kind]
 
 
 def status_label(status: str) -> str:
-    return {
-        "match": _("match"),
-        "differ": _("differ"),
-        "error": _("error"),
-        "not-run": _("not run"),
-    }.get(status, status)
+    """Human name of an example's status (or of what its author expects)."""
+    texts: dict[str, str] = {
+        Status.MATCH: _("match"),
+        Status.DIFFER: _("differ"),
+        Status.ERROR: _("error"),
+        Status.NOT_RUN: _("not run"),
+    }
+    return texts.get(status, status)

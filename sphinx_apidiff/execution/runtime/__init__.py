@@ -19,6 +19,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from sphinx_apidiff.execution.results import Reply
+
 WORKER_SCRIPT = Path(__file__).with_name("worker.py")
 IMPORT_TIMEOUT = 300.0
 
@@ -54,6 +56,8 @@ class RuntimeUnavailable(Exception):
 
 @dataclass(frozen=True)
 class Fingerprint:
+    """What a runtime is: its interpreter and the versions of Python, numpy and the framework."""
+
     framework: str
     python_path: str
     executable: str
@@ -64,6 +68,7 @@ class Fingerprint:
     mtime: int | None
 
     def key(self) -> dict[str, Any]:
+        """The part that decides results (for cache keys)."""
         return {
             "executable": self.executable,
             "python": self.python,
@@ -104,13 +109,15 @@ def probe(framework: str, python: str, timeout: float = 60.0) -> Fingerprint:
 
 
 class WorkerDied(Exception):
+    """The worker process ended; ``stderr`` is the tail of what it wrote there."""
+
     def __init__(self, message: str, stderr: str = "") -> None:
         super().__init__(message)
         self.stderr = stderr
 
 
 class WorkerTimeout(Exception):
-    pass
+    """The worker did not answer in time (it has been killed)."""
 
 
 def _signal_name(code: int | None) -> str:
@@ -154,9 +161,11 @@ class Worker:
 
     @property
     def stderr_tail(self) -> str:
+        """The last lines the worker wrote to its stderr."""
         return "\n".join(self._stderr)
 
     def request(self, message: dict[str, Any], timeout: float | None = None) -> dict[str, Any]:
+        """Send one request and read its reply, the wire dict; raises on a timeout or death."""
         assert self.process.stdin is not None and self.process.stdout is not None
         data = json.dumps(message).encode("utf-8")
         try:
@@ -195,6 +204,7 @@ class Worker:
         return WorkerDied(f"the worker process died ({_signal_name(code)})", self.stderr_tail)
 
     def kill(self) -> None:
+        """Kill the worker's process group, and wait for it."""
         if self.process.poll() is None:
             try:
                 os.killpg(self.process.pid, signal.SIGKILL)
@@ -242,19 +252,21 @@ class Runtime:
             self.worker = Worker(self.python)
             self.starts += 1
             try:
-                reply = self.worker.request(
-                    {"op": "import", "framework": self.framework}, timeout=IMPORT_TIMEOUT
+                reply = Reply.parse(
+                    self.worker.request(
+                        {"op": "import", "framework": self.framework}, timeout=IMPORT_TIMEOUT
+                    )
                 )
             except WorkerTimeout:
                 self.worker = None
                 raise RuntimeUnavailable(
                     f"importing {self.framework} took more than {IMPORT_TIMEOUT:g} s"
                 ) from None
-            if not reply.get("ok"):
-                self.import_error = reply.get("error", "unknown error")
+            if not reply.ok:
+                self.import_error = reply.error or "unknown error"
             else:
-                self.version = reply.get("version")
-                self.factory = reply.get("factory")
+                self.version = reply.version
+                self.factory = reply.factory
         return self.worker
 
     def imported(self) -> bool:
@@ -267,35 +279,23 @@ class Runtime:
             return False
         return self.import_error is None
 
-    def call(self, message: dict[str, Any], timeout: float | None = None) -> dict[str, Any]:
-        """Send one request; a timeout or a dead worker becomes an error reply."""
+    def call(self, message: dict[str, Any], timeout: float | None = None) -> Reply:
+        """Send one request; a timeout or a dead worker becomes a failure reply."""
         try:
             worker = self._ensure()
-            return worker.request(message, timeout=timeout)
+            return Reply.parse(worker.request(message, timeout=timeout))
         except WorkerTimeout:
             self.worker = None
-            return {
-                "ok": False,
-                "error": f"timed out after {timeout:g} s (the worker was stopped)",
-                "frames": [],
-                "stdout": "",
-                "crashed": True,
-            }
+            return Reply.failure(f"timed out after {timeout:g} s (the worker was stopped)")
         except WorkerDied as exc:
             self.worker = None
-            return {
-                "ok": False,
-                "error": str(exc),
-                "stderr": exc.stderr,
-                "frames": [],
-                "stdout": "",
-                "crashed": True,
-            }
+            return Reply.failure(str(exc), stderr=exc.stderr)
         except (RuntimeUnavailable, OSError) as exc:
             self.worker = None
-            return {"ok": False, "error": str(exc), "frames": [], "stdout": "", "crashed": True}
+            return Reply.failure(str(exc))
 
     def close(self) -> None:
+        """Stop the worker, if one runs."""
         if self.worker is not None:
             self.worker.close()
             self.worker = None

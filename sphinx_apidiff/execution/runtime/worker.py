@@ -62,7 +62,7 @@ def decode_array(text):
     return _np().load(io.BytesIO(base64.b64decode(text)), allow_pickle=False)
 
 
-def _resolve_attr(root, dotted):
+def _get_dotted(root, dotted):
     obj = root
     for part in dotted.split("."):
         obj = getattr(obj, part)
@@ -74,7 +74,7 @@ def tensor_factory(framework):
     names = [TENSOR_FACTORIES[framework]] if framework in TENSOR_FACTORIES else []
     for name in names + list(FACTORY_CANDIDATES):
         try:
-            factory = _resolve_attr(module, name)
+            factory = _get_dotted(module, name)
         except AttributeError:
             continue
         if callable(factory):

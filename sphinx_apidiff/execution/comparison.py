@@ -1,4 +1,6 @@
-"""Inputs made once, and outputs compared across frameworks: pure numpy.
+"""Outputs compared across frameworks: pure numpy.
+
+The inputs and the wire format are the execution's (:mod:`sphinx_apidiff.execution.inputs`).
 
 No Sphinx imports here.
 """
@@ -10,73 +12,7 @@ from typing import Any
 
 import numpy as np
 
-# The wire format is the worker's own: one definition for both ends of the pipe.
-from sphinx_apidiff.execution.runtime.worker import decode_array, encode_array
-from sphinx_apidiff.model.spec import InputSpec
-from sphinx_apidiff.model.vocabulary import FLOAT_DTYPES, INT_DTYPES
-
-__all__ = [
-    "Comparison",
-    "compare_arrays",
-    "compare_values",
-    "decode_value",
-    "encode_array",
-    "make_inputs",
-    "prelude",
-]
-
-
-def make_inputs(inputs: list[InputSpec], seed: int) -> dict[str, np.ndarray]:
-    """The arrays every framework receives, drawn in order from one seeded generator."""
-    rng = np.random.default_rng(seed)
-    arrays: dict[str, np.ndarray] = {}
-    for spec in inputs:
-        if spec.value is not None:
-            arrays[spec.name] = np.array(spec.value, dtype=spec.dtype)
-        elif spec.dtype in FLOAT_DTYPES:
-            arrays[spec.name] = rng.standard_normal(tuple(spec.shape)).astype(spec.dtype)
-        elif spec.dtype in INT_DTYPES:
-            low = 0 if spec.low is None else spec.low
-            high = 10 if spec.high is None else spec.high
-            arrays[spec.name] = rng.integers(low, high, size=tuple(spec.shape)).astype(spec.dtype)
-        else:  # bool
-            arrays[spec.name] = rng.integers(0, 2, size=tuple(spec.shape)).astype(bool)
-    return arrays
-
-
-def prelude(inputs: list[InputSpec], seed: int, framework: str, factory: str | None) -> str:
-    """Code that rebuilds the inputs exactly, so a reader can paste and run the snippet."""
-    top = framework.split(".", maxsplit=1)[0]
-    lines = ["import numpy as np", f"import {top}"]
-    if any(spec.value is None for spec in inputs):
-        lines.append(f"rng = np.random.default_rng({seed})")
-    for spec in inputs:
-        shape = tuple(spec.shape)
-        if spec.value is not None:
-            expr = f"np.array({spec.value!r}, dtype={spec.dtype!r})"
-        elif spec.dtype in FLOAT_DTYPES:
-            expr = f"rng.standard_normal({shape!r}).astype({spec.dtype!r})"
-        elif spec.dtype in INT_DTYPES:
-            low = 0 if spec.low is None else spec.low
-            high = 10 if spec.high is None else spec.high
-            expr = f"rng.integers({low}, {high}, size={shape!r}).astype({spec.dtype!r})"
-        else:
-            expr = f"rng.integers(0, 2, size={shape!r}).astype(bool)"
-        if not spec.as_numpy:
-            expr = f"{top}.{factory or 'tensor'}({expr})"
-        lines.append(f"{spec.name} = {expr}")
-    return "\n".join(lines)
-
-
-def decode_value(encoded: dict[str, Any]) -> Any:
-    kind = encoded.get("t")
-    if kind == "array":
-        return decode_array(encoded["npy"])
-    if kind == "seq":
-        return [decode_value(item) for item in encoded["items"]]
-    if kind == "none":
-        return None
-    return Opaque(encoded.get("repr", "?"))
+__all__ = ["Comparison", "Opaque", "compare_arrays", "compare_values"]
 
 
 @dataclass(frozen=True)

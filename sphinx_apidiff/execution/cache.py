@@ -1,0 +1,107 @@
+"""The execution cache: results by content, one JSON file per entry, written atomically.
+
+A key is the digest of everything that decides a result: the code, the inputs,
+the comparison settings, and the interpreter and versions of Python, numpy and
+the framework (:func:`signature_key`, :func:`example_key`). The results store
+keys its entries by what the example is, wherever it runs (:func:`content_key`).
+
+No Sphinx imports here.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from sphinx_apidiff.execution.results import ExampleJob
+from sphinx_apidiff.execution.runtime import Fingerprint
+from sphinx_apidiff.files import atomic_write
+
+ENGINE_VERSION = 1
+
+
+def digest(data: Any) -> str:
+    """The SHA-256 of ``data`` as canonical JSON."""
+    text = json.dumps(data, sort_keys=True, separators=(",", ":"), default=str)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def signature_key(api: str, fingerprint: Fingerprint) -> str:
+    """The cache key of introspecting ``api`` in the runtime of ``fingerprint``."""
+    return digest({"v": ENGINE_VERSION, "kind": "signature", "api": api, "fp": fingerprint.key()})
+
+
+def example_key(job: ExampleJob, fingerprints: Mapping[str, Fingerprint], timeout: float) -> str:
+    """The cache key of running ``job`` in these runtimes (one per framework of the job)."""
+    ex = job.example
+    return digest(
+        {
+            "v": ENGINE_VERSION,
+            "kind": "example",
+            "code": {fw: ex.code[fw].text for fw in job.frameworks},
+            "order": job.frameworks,
+            "inputs": [spec.canonical() for spec in ex.inputs],
+            "seed": ex.seed,
+            "compare": ex.compare,
+            "atol": ex.atol,
+            "rtol": ex.rtol,
+            "timeout": timeout,
+            "runtimes": {fw: fp.key() for fw, fp in fingerprints.items()},
+            "host_numpy": np.__version__,
+        }
+    )
+
+
+def content_key(job: ExampleJob) -> str:
+    """What the example is, independent of where it runs (for the results store)."""
+    ex = job.example
+    return digest(
+        {
+            "code": {fw: ex.code[fw].text for fw in job.frameworks},
+            "inputs": [spec.canonical() for spec in ex.inputs],
+            "seed": ex.seed,
+            "compare": ex.compare,
+            "atol": ex.atol,
+            "rtol": ex.rtol,
+        }
+    )
+
+
+class ResultCache:
+    """One JSON file per entry, written atomically; unreadable entries are misses."""
+
+    def __init__(self, path: str | os.PathLike[str] | None) -> None:
+        self.path = Path(path) if path else None
+
+    def _file(self, kind: str, key: str) -> Path | None:
+        return None if self.path is None else self.path / f"{kind}-{key[:40]}.json"
+
+    def get(self, kind: str, key: str) -> dict[str, Any] | None:
+        """The value stored under ``key``, or None."""
+        file = self._file(kind, key)
+        if file is None:
+            return None
+        try:
+            data = json.loads(file.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return None
+        if not isinstance(data, dict) or data.get("key") != key or "value" not in data:
+            return None
+        value: dict[str, Any] = data["value"]
+        return value
+
+    def put(self, kind: str, key: str, value: dict[str, Any]) -> None:
+        """Keep ``value`` under ``key``; a cache that cannot be written is no cache."""
+        file = self._file(kind, key)
+        if file is None:
+            return
+        file.parent.mkdir(parents=True, exist_ok=True)
+        with contextlib.suppress(OSError):
+            atomic_write(file, json.dumps({"key": key, "value": value}))

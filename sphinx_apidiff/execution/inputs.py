@@ -1,0 +1,91 @@
+"""What a snippet receives and gives back: inputs drawn once, and values off the wire.
+
+Every framework receives the same arrays, drawn in order from one seeded
+generator (:func:`make_inputs`); :func:`prelude` is the code that rebuilds them,
+shown on the page so that a reader can paste and run a snippet. The wire format
+is the worker's own, one definition for both ends of the pipe.
+
+No Sphinx imports here.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from sphinx_apidiff.execution.comparison import Opaque
+from sphinx_apidiff.execution.runtime.worker import decode_array, encode_array
+from sphinx_apidiff.model.spec import InputSpec
+from sphinx_apidiff.model.vocabulary import DEFAULT_HIGH, DEFAULT_LOW, FLOAT_DTYPES, INT_DTYPES
+
+
+def _bounds(spec: InputSpec) -> tuple[int, int]:
+    """An integer input's ``[low, high)``, the defaults filled in."""
+    low = DEFAULT_LOW if spec.low is None else spec.low
+    high = DEFAULT_HIGH if spec.high is None else spec.high
+    return low, high
+
+
+def make_inputs(inputs: list[InputSpec], seed: int) -> dict[str, np.ndarray]:
+    """The arrays every framework receives, drawn in order from one seeded generator."""
+    rng = np.random.default_rng(seed)
+    arrays: dict[str, np.ndarray] = {}
+    for spec in inputs:
+        if spec.value is not None:
+            arrays[spec.name] = np.array(spec.value, dtype=spec.dtype)
+        elif spec.dtype in FLOAT_DTYPES:
+            arrays[spec.name] = rng.standard_normal(tuple(spec.shape)).astype(spec.dtype)
+        elif spec.dtype in INT_DTYPES:
+            low, high = _bounds(spec)
+            arrays[spec.name] = rng.integers(low, high, size=tuple(spec.shape)).astype(spec.dtype)
+        else:  # bool
+            arrays[spec.name] = rng.integers(0, 2, size=tuple(spec.shape)).astype(bool)
+    return arrays
+
+
+def prelude(inputs: list[InputSpec], seed: int, framework: str, factory: str | None) -> str:
+    """Code that rebuilds the inputs exactly, so a reader can paste and run the snippet."""
+    top = framework.split(".", maxsplit=1)[0]
+    lines = ["import numpy as np", f"import {top}"]
+    if any(spec.value is None for spec in inputs):
+        lines.append(f"rng = np.random.default_rng({seed})")
+    for spec in inputs:
+        shape = tuple(spec.shape)
+        if spec.value is not None:
+            expr = f"np.array({spec.value!r}, dtype={spec.dtype!r})"
+        elif spec.dtype in FLOAT_DTYPES:
+            expr = f"rng.standard_normal({shape!r}).astype({spec.dtype!r})"
+        elif spec.dtype in INT_DTYPES:
+            low, high = _bounds(spec)
+            expr = f"rng.integers({low}, {high}, size={shape!r}).astype({spec.dtype!r})"
+        else:
+            expr = f"rng.integers(0, 2, size={shape!r}).astype(bool)"
+        if not spec.as_numpy:
+            expr = f"{top}.{factory or 'tensor'}({expr})"
+        lines.append(f"{spec.name} = {expr}")
+    return "\n".join(lines)
+
+
+def encode_inputs(inputs: list[InputSpec], seed: int) -> dict[str, dict[str, str]]:
+    """The inputs as a run request carries them: ``.npy`` bytes, and tensor or numpy."""
+    arrays = make_inputs(inputs, seed)
+    return {
+        spec.name: {
+            "npy": encode_array(arrays[spec.name]),
+            "as": "numpy" if spec.as_numpy else "tensor",
+        }
+        for spec in inputs
+    }
+
+
+def decode_value(encoded: dict[str, Any]) -> Any:
+    """A value a worker sent: an array, a list of values, None, or an :class:`Opaque`."""
+    kind = encoded.get("t")
+    if kind == "array":
+        return decode_array(encoded["npy"])
+    if kind == "seq":
+        return [decode_value(item) for item in encoded["items"]]
+    if kind == "none":
+        return None
+    return Opaque(encoded.get("repr", "?"))

@@ -1,0 +1,243 @@
+"""Typed results: what a worker replied, and what introspection and examples gave.
+
+A worker's wire dict becomes a :class:`Reply` once, where it arrives; a failure
+that never reached a worker (a timeout, a dead worker, a framework that does
+not import) is made by :meth:`Reply.failure`, the one place that says what a
+failure reply holds. The other classes are what the engine hands back and the
+cache and the results store keep (``to_json``/``from_json``).
+
+No Sphinx imports here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from sphinx_apidiff.execution.comparison import Comparison
+from sphinx_apidiff.model.signature import Signature
+from sphinx_apidiff.model.spec import ExampleSpec
+from sphinx_apidiff.model.vocabulary import Status
+
+
+@dataclass(frozen=True)
+class Reply:
+    """A worker's answer to one request (any op), parsed once from the wire."""
+
+    ok: bool
+    error: str | None = None
+    crashed: bool = False  # no answer from the snippet: a timeout, a dead or missing worker
+    stdout: str = ""
+    stderr: str = ""  # the worker's stderr tail, when it died
+    frames: list[list[Any]] = field(default_factory=list)  # [line in snippet, function, text]
+    elapsed: float | None = None
+    values: dict[str, Any] = field(default_factory=dict)  # run: encoded values by name
+    params: list[dict[str, Any]] | None = None  # signature: the inspect parameters
+    doc: str = ""  # signature: the head of the docstring
+    parent: str | None = None  # signature, failed: the object that lacks the attribute
+    candidates: list[str] = field(default_factory=list)  # ... and its public names
+    version: str | None = None  # the framework's version (import; set by the engine on run)
+    factory: str | None = None  # import: the tensor factory's name
+
+    @classmethod
+    def parse(cls, data: dict[str, Any]) -> Reply:
+        """The reply a worker wrote (a JSON object)."""
+        elapsed = data.get("elapsed")
+        return cls(
+            ok=bool(data.get("ok")),
+            error=data.get("error"),
+            crashed=bool(data.get("crashed")),
+            stdout=data.get("stdout", ""),
+            stderr=data.get("stderr", ""),
+            frames=data.get("frames", []),
+            elapsed=None if elapsed is None else float(elapsed),
+            values=data.get("values", {}),
+            params=data.get("params"),
+            doc=data.get("doc") or "",
+            parent=data.get("parent"),
+            candidates=data.get("candidates", []),
+            version=data.get("version"),
+            factory=data.get("factory"),
+        )
+
+    @classmethod
+    def failure(cls, error: str, *, crashed: bool = True, stderr: str = "") -> Reply:
+        """A request that got no answer from a snippet: the one failure reply."""
+        return cls(ok=False, error=error, crashed=crashed, stderr=stderr)
+
+
+@dataclass
+class SignatureResult:
+    """What introspecting one API in one framework gave."""
+
+    framework: str
+    api: str
+    signature: Signature | None = None
+    error: str | None = None  # the API does not exist
+    suggestions: list[str] = field(default_factory=list)
+    unavailable: str | None = None  # the runtime cannot introspect at all
+    version: str | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        """As the cache and the store keep it."""
+        return {
+            "framework": self.framework,
+            "api": self.api,
+            "signature": self.signature.to_json() if self.signature else None,
+            "error": self.error,
+            "suggestions": self.suggestions,
+            "version": self.version,
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> SignatureResult:
+        """From :meth:`to_json`'s form."""
+        sig = data.get("signature")
+        return cls(
+            framework=data["framework"],
+            api=data["api"],
+            signature=Signature.from_json(sig) if sig else None,
+            error=data.get("error"),
+            suggestions=data.get("suggestions", []),
+            version=data.get("version"),
+        )
+
+
+@dataclass
+class SideResult:
+    """What one framework's snippet did."""
+
+    ok: bool
+    stdout: str = ""
+    error: str | None = None
+    frames: list[list[Any]] = field(default_factory=list)  # [line in snippet, function, text]
+    elapsed: float = 0.0
+    crashed: bool = False
+
+    @classmethod
+    def from_reply(cls, reply: Reply) -> SideResult:
+        """The side of a live run, from its worker's reply."""
+        return cls(
+            ok=reply.ok,
+            stdout=reply.stdout,
+            error=reply.error,
+            frames=reply.frames,
+            elapsed=reply.elapsed or 0.0,
+            crashed=reply.crashed,
+        )
+
+    def to_json(self) -> dict[str, Any]:
+        """As the cache and the store keep it."""
+        return {
+            "ok": self.ok,
+            "stdout": self.stdout,
+            "error": self.error,
+            "frames": self.frames,
+            "elapsed": self.elapsed,
+            "crashed": self.crashed,
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> SideResult:
+        """From :meth:`to_json`'s form."""
+        return cls(
+            **{k: data[k] for k in ("ok", "stdout", "error", "frames", "elapsed", "crashed")}
+        )
+
+    def traceback(self, filename: str, first_line: int) -> str:
+        """The error as a traceback whose lines point into the YAML file."""
+        lines = []
+        if self.frames:
+            lines.append("Traceback (most recent call last):")
+            for lineno, name, text in self.frames:
+                lines.append(f'  File "{filename}", line {lineno + first_line - 1}, in {name}')
+                if text:
+                    lines.append(f"    {text}")
+        lines.append(self.error or "unknown error")
+        return "\n".join(lines)
+
+
+@dataclass
+class ExampleResult:
+    """What one example gave, and where that came from (a live run, the cache, the store)."""
+
+    status: Status = Status.NOT_RUN
+    results: dict[str, Comparison] = field(default_factory=dict)  # in compare order
+    sides: dict[str, SideResult] = field(default_factory=dict)
+    versions: dict[str, str | None] = field(default_factory=dict)
+    key: str | None = None
+    cached: bool = False
+    reason: str | None = None  # why it did not run
+    stale: str | None = None  # why a stored result no longer matches its example
+    from_store: bool = False
+
+    @property
+    def max_abs(self) -> float | None:
+        """The largest absolute deviation of the compared values, if any has one."""
+        values = [r.max_abs for r in self.results.values() if r.max_abs is not None]
+        return max(values) if values else None
+
+    def to_json(self) -> dict[str, Any]:
+        """As the cache and the store keep it (the store drops timings and the key)."""
+        return {
+            "status": self.status,
+            "results": {name: r.to_json() for name, r in self.results.items()},
+            "sides": {fw: s.to_json() for fw, s in self.sides.items()},
+            "versions": self.versions,
+            "key": self.key,
+            "reason": self.reason,
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> ExampleResult:
+        """From :meth:`to_json`'s form, in the order it was written."""
+        return cls(
+            status=Status(data["status"]),
+            results={n: Comparison.from_json(r) for n, r in data["results"].items()},
+            sides={fw: SideResult.from_json(s) for fw, s in data["sides"].items()},
+            versions=data.get("versions", {}),
+            key=data.get("key"),
+            reason=data.get("reason"),
+        )
+
+
+@dataclass
+class ExampleJob:
+    """An example to run, and the frameworks whose code it has (reference first)."""
+
+    example: ExampleSpec
+    frameworks: list[str]
+    label: str = ""
+    pair_id: str = ""
+    index: int = 0
+    variant: str = ""  # "" the example itself; "recipe" its recipe
+
+
+@dataclass
+class Stats:
+    """How a run's examples got their results, and what they were."""
+
+    run: int = 0
+    cached: int = 0  # from the cache or the results store
+    not_run: int = 0
+    statuses: dict[Status, int] = field(default_factory=lambda: dict.fromkeys(Status, 0))
+    worker_starts: int = 0
+
+    def count(self, result: ExampleResult, live: bool) -> None:
+        """Count one example's result; ``live``: it ran in this run."""
+        if live:
+            self.run += 1
+        elif result.cached or result.from_store:
+            self.cached += 1
+        else:
+            self.not_run += 1
+        self.statuses[result.status] += 1
+
+    def summary(self) -> str:
+        """One line for the build's log: how many ran, came cached, matched, and so on."""
+        s = self.statuses
+        return (
+            f"{self.run} run, {self.cached} cached, {s[Status.MATCH]} matched, "
+            f"{s[Status.DIFFER]} differed, {s[Status.ERROR]} errored"
+            + (f", {s[Status.NOT_RUN]} not run" if s[Status.NOT_RUN] else "")
+        )

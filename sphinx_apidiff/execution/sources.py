@@ -1,0 +1,467 @@
+"""Where results come from: a live run, the cache, the results store, chosen once per mode.
+
+:func:`create_sources` picks, once, the chain of sources that signatures and
+examples are asked of (as MyST-NB's ``create_client`` picks one client per
+execution mode). A source answers a lookup, or passes it on (None):
+
+=======  ==================  ==================
+mode     signatures          examples
+=======  ==================  ==================
+auto     cache, live, store  cache, live, store
+force    cache, live, store  live, store
+cache    cache, store        cache, store
+off      cache, live, store  (none: nothing runs, nothing is looked up)
+=======  ==================  ==================
+
+The live source answers whenever every runtime of a lookup can be used, so in
+``auto`` and ``force`` the store answers only where one cannot. The live source
+writes what it ran into the cache; the store source, when the store is being
+refreshed, notes every result and writes this run's pairs in :meth:`Sources.finish`.
+
+No Sphinx imports here.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from concurrent.futures import Future
+from dataclasses import dataclass, replace
+from typing import Any, Generic, Protocol, TypeVar
+
+from sphinx_apidiff.execution.cache import ResultCache, content_key, example_key, signature_key
+from sphinx_apidiff.execution.comparison import compare_values
+from sphinx_apidiff.execution.inputs import decode_value, encode_inputs
+from sphinx_apidiff.execution.introspect import introspect
+from sphinx_apidiff.execution.results import (
+    ExampleJob,
+    ExampleResult,
+    Reply,
+    SideResult,
+    SignatureResult,
+    Stats,
+)
+from sphinx_apidiff.execution.runtime import Fingerprint, Runtime
+from sphinx_apidiff.execution.store import EXAMPLES, RECIPES, Store, StoreChanges
+from sphinx_apidiff.model.spec import ExampleSpec
+from sphinx_apidiff.model.vocabulary import Mode, Status
+
+T = TypeVar("T")
+
+
+class Pending(Generic[T]):
+    """A result on its way from the workers: :meth:`wait` blocks until it is there."""
+
+    def __init__(self, wait: Callable[[], T]) -> None:
+        self.wait = wait
+
+
+SignatureAnswer = SignatureResult | Pending[SignatureResult] | None
+ExampleAnswer = ExampleResult | Pending[ExampleResult] | None
+
+
+class Scheduler(Protocol):
+    """What the sources need of the engine: fingerprints, and a thread per runtime."""
+
+    timeout: float
+    unavailable: dict[str, str]
+
+    def fingerprint(self, framework: str) -> Fingerprint | None:
+        """The runtime's versions; None where it cannot be probed."""
+
+    def submit(self, framework: str, task: Callable[[Runtime], T]) -> Future[T]:
+        """Queue ``task`` on the framework's own thread."""
+
+    def unimportable(self, runtime: Runtime) -> str | None:
+        """Why the framework cannot be imported in its runtime, or None."""
+
+
+def timeout_for(example: ExampleSpec, default: float) -> float:
+    """The example's own timeout, else the build's."""
+    return example.timeout if example.timeout is not None else default
+
+
+class Source:
+    """One place results may come from. ``key`` is None where a runtime cannot be used."""
+
+    def signature(self, framework: str, api: str, key: str | None) -> SignatureAnswer:
+        """The signature of ``api``, or None to pass the lookup on."""
+        return None
+
+    def example(self, job: ExampleJob, key: str | None) -> ExampleAnswer:
+        """The result of ``job``, or None to pass the lookup on."""
+        return None
+
+
+class CacheSource(Source):
+    """The execution cache: results of this machine's earlier runs."""
+
+    def __init__(self, cache: ResultCache) -> None:
+        self.cache = cache
+
+    def signature(self, framework: str, api: str, key: str | None) -> SignatureAnswer:
+        hit = self.cache.get("sig", key) if key is not None else None
+        return SignatureResult.from_json(hit) if hit is not None else None
+
+    def example(self, job: ExampleJob, key: str | None) -> ExampleAnswer:
+        hit = self.cache.get("ex", key) if key is not None else None
+        if hit is None:
+            return None
+        result = ExampleResult.from_json(hit)
+        result.cached = True
+        return result
+
+
+class LiveSource(Source):
+    """A live run on the framework's worker, remembered in the cache."""
+
+    def __init__(self, cache: ResultCache, scheduler: Scheduler) -> None:
+        self.cache = cache
+        self.scheduler = scheduler
+
+    def signature(self, framework: str, api: str, key: str | None) -> SignatureAnswer:
+        if key is None:
+            return None
+        task = introspect(api, self.scheduler.timeout, self.scheduler.unimportable)
+        future = self.scheduler.submit(framework, task)
+
+        def wait() -> SignatureResult:
+            result = future.result()
+            if result.unavailable is None:
+                self.cache.put("sig", key, result.to_json())
+            return result
+
+        return Pending(wait)
+
+    def example(self, job: ExampleJob, key: str | None) -> ExampleAnswer:
+        if key is None:
+            return None
+        ex = job.example
+        inputs = encode_inputs(ex.inputs, ex.seed)
+        futures = {
+            fw: self.scheduler.submit(fw, self._side(fw, ex, inputs)) for fw in job.frameworks
+        }
+
+        def wait() -> ExampleResult:
+            result = example_result(job, {fw: f.result() for fw, f in futures.items()}, key)
+            self.cache.put("ex", key, result.to_json())
+            return result
+
+        return Pending(wait)
+
+    def _side(
+        self, framework: str, example: ExampleSpec, inputs: dict[str, Any]
+    ) -> Callable[[Runtime], Reply]:
+        timeout = timeout_for(example, self.scheduler.timeout)
+
+        def task(runtime: Runtime) -> Reply:
+            why = self.scheduler.unimportable(runtime)
+            if why is not None:
+                return Reply.failure(why)
+            request = {
+                "op": "run",
+                "framework": framework,
+                "code": example.code[framework].text,
+                "inputs": inputs,
+                "compare": example.compare,
+            }
+            started = time.perf_counter()
+            reply = runtime.call(request, timeout=timeout)
+            elapsed = time.perf_counter() - started if reply.elapsed is None else reply.elapsed
+            return replace(reply, elapsed=elapsed, version=runtime.version)
+
+        return task
+
+
+def example_result(job: ExampleJob, replies: dict[str, Reply], key: str | None) -> ExampleResult:
+    """What the workers' replies to a job's run say: an error, or the compared values."""
+    ex = job.example
+    result = ExampleResult(key=key)
+    for fw, reply in replies.items():
+        result.versions[fw] = reply.version
+        result.sides[fw] = SideResult.from_reply(reply)
+    if not all(side.ok for side in result.sides.values()):
+        result.status = Status.ERROR
+        return result
+    values = {
+        fw: {name: decode_value(v) for name, v in replies[fw].values.items()}
+        for fw in job.frameworks
+    }
+    result.results = compare_values(values, job.frameworks, ex.compare, ex.atol, ex.rtol)
+    passed = all(r.passed for r in result.results.values())
+    result.status = Status.MATCH if passed else Status.DIFFER
+    return result
+
+
+_INDEX = re.compile(r"\[(\d+)\]")
+
+
+def _in_order(data: dict[str, T], order: Sequence[str]) -> dict[str, T]:
+    """``data`` with the keys of ``order`` first, in that order; the others after, as they were."""
+    return {k: data[k] for k in order if k in data} | {
+        k: v for k, v in data.items() if k not in order
+    }
+
+
+def in_job_order(result: ExampleResult, job: ExampleJob) -> ExampleResult:
+    """A result read back from JSON with sorted keys, in the order a live run gives:
+    compared values in ``compare`` order (``y[2]`` before ``y[10]``), frameworks in the job's."""
+    compare = job.example.compare
+
+    def rank(name: str) -> tuple[int, tuple[int, ...]]:
+        base = name.split("[", 1)[0]
+        where = compare.index(base) if base in compare else len(compare)
+        return where, tuple(int(i) for i in _INDEX.findall(name))
+
+    fws = job.frameworks
+    results = {}
+    for name in sorted(result.results, key=rank):
+        comp = result.results[name]
+        results[name] = replace(
+            comp, shapes=_in_order(comp.shapes, fws), dtypes=_in_order(comp.dtypes, fws)
+        )
+    result.results = results
+    result.sides = _in_order(result.sides, fws)
+    result.versions = _in_order(result.versions, fws)
+    return result
+
+
+def section_of(job: ExampleJob) -> str:
+    """Where the store keeps a job's result: with the examples, or with their recipes."""
+    return RECIPES if job.variant else EXAMPLES
+
+
+class StoreSource(Source):
+    """The committed results store: read where nothing runs, refreshed from this run."""
+
+    def __init__(self, store: Store, fingerprint: Callable[[str], Fingerprint | None]) -> None:
+        self.store = store
+        self._fingerprint = fingerprint
+        self._signatures: dict[tuple[str, str], SignatureResult] = {}  # noted in a refresh
+        self._examples: dict[tuple[str, int, str], tuple[ExampleJob, ExampleResult]] = {}
+
+    def signature(self, framework: str, api: str, key: str | None) -> SignatureAnswer:
+        stored = self.store.signature(framework, api)
+        if stored is None:
+            return None
+        return SignatureResult.from_json({**stored, "framework": framework, "api": api})
+
+    def example(self, job: ExampleJob, key: str | None) -> ExampleAnswer:
+        stored = self.store.example(job.pair_id, job.index, section_of(job))
+        if not stored:
+            return None
+        result = in_job_order(ExampleResult.from_json(stored["result"]), job)
+        result.from_store = True
+        reasons = []
+        if stored.get("content") != content_key(job):
+            reasons.append("the example changed since its result was stored")
+        for fw, version in sorted(stored.get("versions", {}).items()):
+            fp = self._fingerprint(fw)
+            if fp is not None and fp.found and fp.version != version:
+                reasons.append(f"{fw} {version} when stored, {fp.version} installed")
+        result.stale = "; ".join(reasons) or None
+        return result
+
+    # -- a refresh ------------------------------------------------------------------
+
+    def note_signature(self, result: SignatureResult) -> None:
+        """Remember a signature of this run, for :meth:`finish`."""
+        if self.store.update:
+            self._signatures[(result.framework, result.api)] = result
+
+    def note_example(self, job: ExampleJob, result: ExampleResult) -> None:
+        """Remember an example's result of this run, for :meth:`finish`."""
+        if self.store.update:
+            self._examples[(job.pair_id, job.index, job.variant)] = (job, result)
+
+    def finish(
+        self, pairs: Mapping[str, Mapping[str, str]], keep: Iterable[str] | None
+    ) -> StoreChanges:
+        """Record what this run found of ``pairs`` (id: apis), write, and remove the files of
+        pairs not in ``keep`` (None: remove nothing). Nothing changes unless the store is
+        being refreshed."""
+        if not self.store.update:
+            return StoreChanges()
+        for pair_id, apis in pairs.items():
+            sigs = {
+                fw: self._signatures[(fw, api)]
+                for fw, api in apis.items()
+                if (fw, api) in self._signatures
+            }
+            own = sorted(
+                (noted for (pid, _, _), noted in self._examples.items() if pid == pair_id),
+                key=lambda noted: (noted[0].index, noted[0].variant),
+            )
+            self.record(pair_id, apis, sigs, [j for j, _ in own], [r for _, r in own])
+        removed = self.store.prune(set(keep)) if keep is not None else []
+        return StoreChanges(self.store.flush(), removed)
+
+    def record(
+        self,
+        pair_id: str,
+        apis: Mapping[str, str],
+        signatures: Mapping[str, SignatureResult],
+        jobs: list[ExampleJob],
+        results: list[ExampleResult],
+    ) -> None:
+        """Put a pair's results into the store (when it is being refreshed)."""
+        store = self.store
+        if not store.update:
+            return
+        for fw, sig in signatures.items():
+            if sig.unavailable is None:
+                store.record_signature(pair_id, dict(apis), fw, sig.to_json())
+        for job, result in zip(jobs, results, strict=True):
+            if result.from_store or result.status == Status.NOT_RUN:
+                # no news is not a change
+                store.keep_example(pair_id, dict(apis), job.index, section_of(job))
+                continue
+            data = result.to_json()
+            for side in data["sides"].values():
+                side["elapsed"] = 0.0  # timings would make every refresh a diff
+            data["key"] = None
+            entry = {
+                "title": job.label,
+                "content": content_key(job),
+                "versions": result.versions,
+                "result": data,
+            }
+            store.record_example(
+                pair_id,
+                dict(apis),
+                job.index,
+                entry,
+                atol=job.example.atol,
+                rtol=job.example.rtol,
+                section=section_of(job),
+            )
+
+
+@dataclass(frozen=True)
+class Chain:
+    """The sources a lookup asks, in order, and why nothing answered where every runtime
+    of the lookup could be used (the lookup says why not, where one could not)."""
+
+    sources: tuple[Source, ...]
+    missing: str | None = None
+
+
+class Sources:
+    """A mode's chains of sources, for signatures and for examples; see :func:`create_sources`."""
+
+    def __init__(
+        self,
+        scheduler: Scheduler,
+        stats: Stats,
+        signatures: Chain,
+        examples: Chain,
+        store: StoreSource | None = None,
+    ) -> None:
+        self.scheduler = scheduler
+        self.stats = stats
+        self.signature_chain = signatures
+        self.example_chain = examples
+        self.store = store
+
+    def signatures(
+        self, requests: Iterable[tuple[str, str]]
+    ) -> Callable[[], dict[tuple[str, str], SignatureResult]]:
+        """Look every ``(framework, api)`` up now; the returned function waits for them."""
+        results: dict[tuple[str, str], SignatureResult] = {}
+        pending: dict[tuple[str, str], Pending[SignatureResult]] = {}
+        for framework, api in dict.fromkeys(requests):
+            found = self._signature(framework, api)
+            if isinstance(found, Pending):
+                pending[(framework, api)] = found
+            else:
+                results[(framework, api)] = found
+
+        def collect() -> dict[tuple[str, str], SignatureResult]:
+            for request, waiting in pending.items():
+                results[request] = waiting.wait()
+            if self.store is not None:
+                for result in results.values():
+                    self.store.note_signature(result)
+            return results
+
+        return collect
+
+    def _signature(self, framework: str, api: str) -> SignatureResult | Pending[SignatureResult]:
+        fp = self.scheduler.fingerprint(framework)
+        key = signature_key(api, fp) if fp is not None and fp.found else None
+        for source in self.signature_chain.sources:
+            found = source.signature(framework, api, key)
+            if found is not None:
+                return found
+        if key is None:
+            why = self.scheduler.unavailable.get(framework)
+            return SignatureResult(framework, api, unavailable=why)
+        return SignatureResult(framework, api, unavailable=self.signature_chain.missing)
+
+    def examples(self, jobs: list[ExampleJob]) -> Iterator[tuple[ExampleJob, ExampleResult]]:
+        """Look every job up now (live runs start); results come in the order of ``jobs``."""
+        return self._collect([(job, self._example(job)) for job in jobs])
+
+    def _example(self, job: ExampleJob) -> ExampleResult | Pending[ExampleResult]:
+        chain = self.example_chain
+        if not chain.sources:
+            return ExampleResult(reason=chain.missing)
+        key = self._key(job)
+        for source in chain.sources:
+            found = source.example(job, key)
+            if found is not None:
+                return found
+        if key is not None:
+            return ExampleResult(key=key, reason=chain.missing)
+        unavailable = self.scheduler.unavailable
+        why = [unavailable[fw] for fw in job.frameworks if fw in unavailable]
+        return ExampleResult(reason="; ".join(why) or "runtime unavailable")
+
+    def _key(self, job: ExampleJob) -> str | None:
+        """The job's cache key; None when one of its runtimes cannot be used."""
+        fps = {fw: self.scheduler.fingerprint(fw) for fw in job.frameworks}
+        found = {fw: fp for fw, fp in fps.items() if fp is not None and fp.found}
+        if len(found) < len(fps):
+            return None
+        return example_key(job, found, timeout_for(job.example, self.scheduler.timeout))
+
+    def _collect(
+        self, planned: list[tuple[ExampleJob, ExampleResult | Pending[ExampleResult]]]
+    ) -> Iterator[tuple[ExampleJob, ExampleResult]]:
+        for job, found in planned:
+            live = isinstance(found, Pending)
+            result = found.wait() if isinstance(found, Pending) else found
+            self.stats.count(result, live)
+            if self.store is not None:
+                self.store.note_example(job, result)
+            yield job, result
+
+    def finish(
+        self, pairs: Mapping[str, Mapping[str, str]], keep: Iterable[str] | None
+    ) -> StoreChanges | None:
+        """The end of a run: a refreshed store records ``pairs``, writes and prunes."""
+        if self.store is None or not self.store.store.update:
+            return None
+        return self.store.finish(pairs, keep)
+
+
+def create_sources(
+    mode: Mode, scheduler: Scheduler, cache: ResultCache, store: Store | None, stats: Stats
+) -> Sources:
+    """The chains of sources of ``mode``, chosen once for a run (see the module's table)."""
+    cached, live = CacheSource(cache), LiveSource(cache, scheduler)
+    stored = StoreSource(store, scheduler.fingerprint) if store is not None else None
+    tail: tuple[Source, ...] = (stored,) if stored is not None else ()
+    signatures = Chain((cached, live, *tail))
+    match mode:
+        case Mode.AUTO:
+            examples = Chain((cached, live, *tail))
+        case Mode.FORCE:
+            examples = Chain((live, *tail))
+        case Mode.CACHE:
+            signatures = Chain((cached, *tail), "execution mode is 'cache' and no stored signature")
+            examples = Chain((cached, *tail), "no stored result (execution mode 'cache')")
+        case Mode.OFF:
+            examples = Chain((), "execution is off")
+    return Sources(scheduler, stats, signatures, examples, stored)

@@ -1,0 +1,153 @@
+"""HTML only: the semantic containers and badges become sphinx-design's grid, cards and badges.
+
+sphinx-design decides its markup (classes, ``is_div``, ``design_component``) in
+its directives and helpers, not in anything we could copy safely. So the layout
+runs its own directives (``grid``, ``grid-item-card``, ``card-header``,
+``card-footer``) over the nodes :class:`~.fill.FillParts` built, through
+:class:`DirectiveHost`: a stand-in for the parser, which hands each directive
+our nodes where it would parse its content. Badges take their classes from
+``create_bdg_classes`` and become ``sd_badge`` nodes. Whatever a sphinx-design
+release writes, our pages write too; if it needs more of the parser than we
+give, the page keeps its generic layout and the build says so.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, cast
+
+from docutils import nodes
+from docutils.statemachine import StringList
+from sphinx.transforms.post_transforms import SphinxPostTransform
+from sphinx_design.badges_buttons import create_bdg_classes, sd_badge
+from sphinx_design.cards import CardFooterDirective, CardHeaderDirective
+from sphinx_design.grids import GridDirective, GridItemCardDirective, gutter_option
+from sphinx_design.shared import SEMANTIC_COLORS
+
+from sphinx_apidiff.sphinx_ext.located import internal
+
+#: Cards per row from the ``md`` breakpoint on (one per row below it).
+MAX_COLUMNS = 3
+GUTTER = "3"
+
+
+@dataclass
+class Call:
+    """One directive to run: what its markup would say, and the nodes of its content."""
+
+    directive: type[Any]
+    name: str
+    content: list[nodes.Node | Call]
+    arguments: list[str] = field(default_factory=list)
+    options: dict[str, Any] = field(default_factory=dict)
+
+
+class DirectiveHost:
+    """The little of a parser state and state machine that sphinx-design's directives use.
+
+    ``nested_parse`` puts a :class:`Call`'s content into the node, running the
+    calls in it, with ``node`` set as the parser would (directives check their parent).
+    """
+
+    def __init__(self, document: nodes.document, where: nodes.Element) -> None:
+        self.document = document
+        self.reporter = document.reporter
+        self.node: nodes.Element = where  # the state machine's node: what is being parsed into
+        self.where = (where.source, where.line)
+        self.contents: list[list[nodes.Node | Call]] = []
+
+    def run(self, call: Call) -> list[nodes.Node]:
+        """The nodes ``call.directive`` writes for ``call``."""
+        content = StringList([f"apidiff-content {len(self.contents)}"], "<apidiff>")
+        self.contents.append(call.content)
+        host = cast(Any, self)  # as state and state machine
+        args = (call.name, call.arguments, call.options, content, 0, 0, "", host, host)
+        result: list[nodes.Node] = call.directive(*args).run()
+        return result
+
+    def nested_parse(self, block: StringList, offset: int, node: nodes.Element, **_: Any) -> None:
+        """Instead of parsing ``block``: the content it stands for, into ``node``."""
+        index = int(block[0].rpartition(" ")[2])
+        parent, self.node = self.node, node
+        try:
+            for child in self.contents[index]:
+                node.extend(self.run(child) if isinstance(child, Call) else [child])
+        finally:
+            self.node = parent
+
+    def get_source_and_line(self, lineno: int | None = None) -> tuple[str | None, int | None]:
+        """Where the nodes come from: the placeholder's place in the page."""
+        return self.where
+
+
+def card_call(card: nodes.container) -> Call:
+    """A ``grid-item-card`` holding the card's own header, body and footer."""
+    slots = {c.get("apidiff"): c for c in card.children if isinstance(c, nodes.Element)}
+    header, body, footer = (slots.get(role) for role in ("card-header", "card-body", "card-footer"))
+    content: list[nodes.Node | Call] = []
+    if header is not None:
+        options = {"class": header["classes"]}
+        content.append(
+            Call(CardHeaderDirective, "card-header", header.children[:], options=options)
+        )
+    if body is not None:
+        content += body.children
+    if footer is not None:
+        options = {"class": footer["classes"]}
+        content.append(
+            Call(CardFooterDirective, "card-footer", footer.children[:], options=options)
+        )
+    options = {"class-card": card["classes"], "class-body": body["classes"] if body else []}
+    return Call(GridItemCardDirective, "grid-item-card", content, options=options)
+
+
+def grid_call(grid: nodes.container) -> Call:
+    """A ``grid`` of the grid's cards: one column on small screens, up to three from ``md``."""
+    cards = [card_call(c) for c in grid.children if isinstance(c, nodes.container)]
+    n = min(max(len(cards), 1), MAX_COLUMNS)
+    options = {"gutter": gutter_option(GUTTER), "class-container": grid["classes"]}
+    return Call(GridDirective, "grid", list(cards), arguments=[f"1 1 {n} {n}"], options=options)
+
+
+def ours_first(node: nodes.Element) -> None:
+    """Our classes before sphinx-design's on each component, as they were before."""
+    for component in node.findall(nodes.Element):
+        if component.get("design_component"):
+            component["classes"].sort(key=lambda name: not name.startswith("apidiff-"))
+
+
+class DesignLayout(SphinxPostTransform):
+    """HTML: semantic containers -> sphinx-design grid, cards and badges."""
+
+    default_priority = 200
+    formats = ("html",)
+
+    def run(self, **kwargs: Any) -> None:
+        for grid in list(self.document.findall(nodes.container)):
+            if grid.get("apidiff") == "grid":
+                self.lay_out(grid)
+        for node in list(self.document.findall(nodes.inline)):
+            if "apidiff-badge" in node["classes"] and not isinstance(node, sd_badge):
+                self.badge(node)
+
+    def lay_out(self, grid: nodes.container) -> None:
+        """Replace ``grid`` with what sphinx-design's directives write for it."""
+        try:
+            [layout] = DirectiveHost(self.document, grid).run(grid_call(grid))
+        except Exception as exc:  # a sphinx-design we do not know: the generic layout stays
+            internal(exc, "laying out its cards with sphinx-design", grid)
+            return
+        ours_first(layout)
+        grid.replace_self(layout)
+
+    def badge(self, node: nodes.inline) -> None:
+        """Replace ``node`` with a sphinx-design badge of its colour."""
+        color = node.get("apidiff_color", "secondary")
+        if color not in SEMANTIC_COLORS:
+            error = ValueError(
+                f"sphinx-design has no colour {color!r} ({', '.join(SEMANTIC_COLORS)})"
+            )
+            internal(error, "colouring a badge", node)
+            color = None
+        classes = [*node["classes"], *create_bdg_classes(color, outline=False)]
+        node.replace_self(sd_badge(node.rawsource, "", *node.children, classes=classes))

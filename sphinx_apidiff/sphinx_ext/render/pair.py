@@ -1,0 +1,172 @@
+"""The parts of a pair's page that come from the signatures: panels, category, parameters."""
+
+from __future__ import annotations
+
+from docutils import nodes
+
+from sphinx_apidiff.model.vocabulary import Tag, TagKind
+from sphinx_apidiff.sphinx_ext.i18n import _, category_label, tag_label
+from sphinx_apidiff.sphinx_ext.nodes import apidiff_part
+from sphinx_apidiff.sphinx_ext.render.base import (
+    BadgeKind,
+    PairPage,
+    badge,
+    code_block,
+    container,
+    para,
+    simple_table,
+)
+
+
+class PairParts(PairPage):
+    """Builds the signature panels, the category line, the parameter table and its rows."""
+
+    def panels(self) -> nodes.container:
+        """One card per framework: its API, version, signature and documentation link."""
+        grid = container("grid", classes=["apidiff-panels"])
+        for fw, api in self.spec.apis.items():
+            card = container(
+                "card",
+                self._panel_header(fw),
+                self._panel_body(fw, api),
+                classes=[f"apidiff-fw-{fw}"],
+            )
+            url = self.cfg.doc_url(fw, api, self.language)
+            if url:
+                text = _("{framework} documentation").format(framework=self.labels[fw])
+                card += container(
+                    "card-footer", para(nodes.reference(text, text, refuri=url, internal=False))
+                )
+            grid += card
+        return grid
+
+    def _panel_header(self, fw: str) -> nodes.container:
+        version = self.r.versions.get(fw)
+        return container(
+            "card-header",
+            para(
+                nodes.strong(self.labels[fw], self.labels[fw]),
+                " ",
+                nodes.inline(
+                    version or "", version or _("not installed"), classes=["apidiff-version"]
+                ),
+            ),
+        )
+
+    def _panel_body(self, fw: str, api: str) -> nodes.container:
+        result = self.r.signatures.get(fw)
+        body = container("card-body", para(nodes.literal(api, api), classes=["apidiff-api"]))
+        signature = self.r.page_signatures.get(fw)
+        if result is not None and result.error:
+            body += para(
+                nodes.emphasis(
+                    "",
+                    _("{api} does not exist in the installed {framework}.").format(
+                        api=api, framework=self.labels[fw]
+                    ),
+                ),
+                classes=["apidiff-problem"],
+            )
+        if signature is not None:
+            body += code_block(signature.format(api))
+            if signature.source != "inspect":
+                note = (
+                    _("Signature from the docstring.")
+                    if signature.source == "docstring"
+                    else _("Signature given in the YAML file.")
+                )
+                body += para(nodes.emphasis(note, note), classes=["apidiff-sig-source"])
+        elif result is None or not result.error:
+            text = _("Signature not available.")
+            body += para(nodes.emphasis(text, text), classes=["apidiff-problem"])
+        return body
+
+    def category(self) -> nodes.paragraph:
+        """The category badge, and what the signatures alone say when an author overrode it."""
+        label = category_label(self.r.category, self.labels)
+        node = para(
+            nodes.strong("", _("Category:")),
+            " ",
+            badge(label, BadgeKind.CATEGORY),
+            classes=["apidiff-category", f"apidiff-category-{self.r.category}"],
+        )
+        if self.r.category != self.r.computed_category:
+            computed = category_label(self.r.computed_category, self.labels)
+            node += nodes.Text(" ")
+            node += nodes.emphasis(
+                "",
+                _("(set by the author; the signatures alone say: {category})").format(
+                    category=computed
+                ),
+            )
+        return node
+
+    def params(self, node: apidiff_part) -> nodes.Node:
+        """The parameter table: names and defaults per framework, differences, notes."""
+        notes = {
+            child["row"]: child
+            for child in node.children
+            if isinstance(child, nodes.container) and "row" in child
+        }
+        fws = list(self.spec.apis)
+        header = []
+        for fw in fws:
+            header += [self.labels[fw], _("Default")]
+        header += [_("Differences"), _("Note")]
+        rows = []
+        for row in self.r.rows:
+            tags = row.tags
+            cells: list[nodes.Node] = []
+            for fw in fws:
+                name = row.names.get(fw)
+                default = row.defaults.get(fw)
+                cells.append(para(nodes.literal(name, name)) if name else para("—"))
+                if not name or Tag(TagKind.UNKNOWN, fw) in tags:
+                    cells.append(para(""))
+                elif default is None:
+                    cells.append(para(nodes.emphasis(_("required"), _("required"))))
+                else:
+                    cells.append(para(nodes.literal(default, default)))
+            badges = para(classes=["apidiff-tags"])
+            for tag in tags:
+                badges += badge(tag_label(tag, self.labels), tag.kind)
+                badges += nodes.Text(" ")
+            if row.ignored:
+                badges += badge(_("not counted"), BadgeKind.IGNORED)
+            cells.append(badges)
+            note = notes.get(row.spec_index) if row.spec_index is not None else None
+            cells.append(self._note_cell(note))
+            rows.append(cells)
+        return simple_table(header, rows, ["apidiff-params"], widths=[2, 2] * len(fws) + [2, 4])
+
+    def _note_cell(self, note: nodes.container | None) -> nodes.Node:
+        if note is None or not note.children:
+            return para("")
+        first = note.children[0].deepcopy()
+        if len(note.children) > 1 and isinstance(first, nodes.paragraph):
+            first += nodes.Text(" …")
+        return first if isinstance(first, nodes.paragraph) else para(first.astext())
+
+    def row(self, index: int) -> list[nodes.Node]:
+        """The facts of one YAML parameter row, beside its note: each framework's name=default."""
+        row = next((r for r in self.r.rows if r.spec_index == index), None)
+        if row is None:
+            return []
+        items = nodes.bullet_list(classes=["apidiff-row-facts"])
+        for fw in self.spec.apis:
+            name = row.names.get(fw)
+            default = row.defaults.get(fw)
+            if not name:
+                value: nodes.Node = nodes.emphasis("", _("no counterpart"))
+            else:
+                text = name if default is None else f"{name}={default}"
+                value = nodes.literal(text, text)
+            items += nodes.list_item(
+                "",
+                para(
+                    nodes.strong("", _("{framework}:").format(framework=self.labels[fw])),
+                    " ",
+                    value,
+                ),
+            )
+        return [items]
