@@ -432,7 +432,7 @@ class Sources:
         for job, found in planned:
             live = isinstance(found, Pending)
             result = found.wait() if isinstance(found, Pending) else found
-            self.stats.count(result, live)
+            self.stats.count(result, live, recipe=bool(job.variant))
             if self.store is not None:
                 self.store.note_example(job, result)
             yield job, result
