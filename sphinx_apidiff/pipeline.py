@@ -91,20 +91,26 @@ def run_pairs(
     stream = engine.run_iter([job for _, job in jobs])
     signatures = collect()
     finished = progress(stream, len(jobs)) if progress is not None else stream
-    results: dict[tuple[int, int], ExampleResult] = {}
+    results: dict[tuple[int, int, str], ExampleResult] = {}
     for (position, job), item in zip(jobs, finished, strict=True):
-        results[(position, job.index)] = item[1]  # type: ignore[index]
+        results[(position, job.index, job.variant)] = item[1]  # type: ignore[index]
 
     runtimes = {fw: runtime_info(engine, fw) for spec in specs for fw in spec.apis}
     outcomes = []
     for position, spec in enumerate(specs):
-        own = [job for p, job in jobs if p == position]
+        own = [job for p, job in jobs if p == position and not job.variant]
+        recipes = {
+            job.index: results[(position, job.index, job.variant)]
+            for p, job in jobs
+            if p == position and job.variant == RECIPE
+        }
         try:
             analysis, diags = analyse(
                 spec,
                 signatures,
-                [results[(position, job.index)] for job in own],
+                [results[(position, job.index, "")] for job in own],
                 runtimes,
+                recipes=recipes,
                 labels=labels,
                 ignore=ignore,
                 language=language,
@@ -130,18 +136,25 @@ def run_pairs(
     return outcome
 
 
+#: The variant of a job that runs an example's recipe.
+RECIPE = "recipe"
+
+
 def jobs_for(spec: PairSpec, language: str | None, prefix: str = "") -> list[ExampleJob]:
-    """The examples of a pair as jobs, each with the frameworks it has code for."""
-    return [
-        ExampleJob(
-            example,
-            [fw for fw in spec.apis if fw in example.code],
-            f"{prefix}{example_title(example, index, language)}",
-            pair_id=spec.id,
-            index=index,
-        )
-        for index, example in enumerate(spec.examples)
-    ]
+    """The examples of a pair as jobs, each with the frameworks it has code for, and
+    after each example with a recipe, the recipe's run (the same inputs, some code replaced)."""
+    jobs = []
+    for index, example in enumerate(spec.examples):
+        frameworks = [fw for fw in spec.apis if fw in example.code]
+        label = f"{prefix}{example_title(example, index, language)}"
+        jobs.append(ExampleJob(example, frameworks, label, pair_id=spec.id, index=index))
+        if example.recipe is not None and example.recipe.code:
+            recipe = example.with_code(example.recipe.code)
+            frameworks = [fw for fw in spec.apis if fw in recipe.code]
+            jobs.append(
+                ExampleJob(recipe, frameworks, f"{label} (recipe)", spec.id, index, variant=RECIPE)
+            )
+    return jobs
 
 
 def runtime_info(engine: Engine, framework: str) -> RuntimeInfo:

@@ -15,7 +15,16 @@ from sphinx_apidiff.analysis.params import DEFAULT_IGNORED, Row, build_rows, cat
 from sphinx_apidiff.execution.engine import ExampleResult, SignatureResult
 from sphinx_apidiff.model.signature import Signature, parse_signature_text
 from sphinx_apidiff.model.spec import Diagnostic, ExampleSpec, PairSpec, prose_text
-from sphinx_apidiff.model.vocabulary import Category, Status, Verdict, verdict
+from sphinx_apidiff.model.vocabulary import (
+    Category,
+    DtypeExpect,
+    Expect,
+    Status,
+    Tag,
+    TagKind,
+    Verdict,
+    verdict,
+)
 
 
 @dataclass(frozen=True)
@@ -42,12 +51,30 @@ class PairAnalysis:
     factories: dict[str, str] = field(default_factory=dict)
     fingerprints: dict[str, Any] = field(default_factory=dict)
 
+    kinds: list[Tag] = field(default_factory=list)  # every kind of difference the pair has
+    recipes: dict[int, ExampleResult] = field(default_factory=dict)  # example index -> its run
+
     def verdicts(self, spec: PairSpec) -> list[Verdict]:
-        """Each example's status judged against its ``expect``."""
+        """Each example's result judged against what its author expects."""
         return [
-            verdict(example.expect, result.status)
+            example_verdict(example, result)
             for example, result in zip(spec.examples, self.examples, strict=False)
         ]
+
+
+def dtype_equal(result: ExampleResult) -> bool:
+    """Every compared value has the same dtype in every framework."""
+    return all(comparison.dtype_equal is not False for comparison in result.results.values())
+
+
+def example_verdict(example: ExampleSpec, result: ExampleResult) -> Verdict:
+    """An example's result judged against its ``expect`` and ``dtype``."""
+    return verdict(
+        example.expect,
+        result.status,
+        dtype_expect=example.dtype,
+        dtype_equal=dtype_equal(result),
+    )
 
 
 def example_title(example: ExampleSpec, index: int, language: str | None) -> str:
@@ -61,11 +88,14 @@ def analyse(
     results: list[ExampleResult],
     runtimes: dict[str, RuntimeInfo],
     *,
+    recipes: dict[int, ExampleResult] | None = None,
     labels: Callable[[str], str] = str,
     ignore: Iterable[str] = DEFAULT_IGNORED,
     language: str | None = None,
 ) -> tuple[PairAnalysis, list[Diagnostic]]:
-    """Signatures, parameter rows, category and example verdicts, with diagnostics."""
+    """Signatures, parameter rows, category and example verdicts, with diagnostics.
+
+    ``recipes`` are the runs of the examples' recipes, by example index."""
     diags: list[Diagnostic] = []
     analysis = PairAnalysis()
     for fw, api in spec.apis.items():
@@ -90,8 +120,48 @@ def analyse(
     for index, example in enumerate(spec.examples):
         outcome = results[index] if index < len(results) else ExampleResult()
         analysis.examples.append(outcome)
-        diags += _example_problems(example, outcome, repr(example_title(example, index, language)))
+        title = repr(example_title(example, index, language))
+        diags += _example_problems(example, outcome, title)
+        recipe = (recipes or {}).get(index)
+        if recipe is not None:
+            analysis.recipes[index] = recipe
+        diags += _recipe_problems(example, recipe, title)
+    analysis.kinds = pair_kinds(spec, analysis)
+    if any(result.status == Status.DIFFER for result in analysis.examples):
+        # a measured difference is the headline, never "only names differ"
+        analysis.computed_category = Category.BEHAVIOUR
+    analysis.category = spec.category or analysis.computed_category
     return analysis, diags
+
+
+#: The kinds a pair has when its author sets one of these categories.
+_AUTHOR_KINDS = {
+    Category.USAGE: TagKind.USAGE,
+    Category.TYPES: TagKind.TYPES,
+    Category.RETURNS: TagKind.RETURNS,
+    Category.COMPOSITE: TagKind.COMPOSITE,
+    Category.UNSUPPORTED: TagKind.UNSUPPORTED,
+}
+
+
+def pair_kinds(spec: PairSpec, analysis: PairAnalysis) -> list[Tag]:
+    """Every kind of difference of a pair, none hidden by another: from its parameter
+    rows, the category its author sets, and what its examples measured."""
+    kinds: set[Tag] = set()
+    for row in analysis.rows:
+        if not row.ignored:
+            kinds.update(tag for tag in row.tags if tag.kind is not TagKind.UNKNOWN)
+    if spec.category in _AUTHOR_KINDS:
+        kinds.add(Tag(_AUTHOR_KINDS[Category(spec.category)]))
+    for result in analysis.examples:
+        if result.status == Status.DIFFER:
+            kinds.add(Tag(TagKind.VALUES))
+        elif result.status == Status.ERROR:
+            kinds.add(Tag(TagKind.ERROR))
+        if result.results and not dtype_equal(result):
+            kinds.add(Tag(TagKind.DTYPE))
+    order = list(TagKind)
+    return sorted(kinds, key=lambda tag: (order.index(tag.kind), tag.framework or ""))
 
 
 def _given_signature(spec: PairSpec, fw: str) -> tuple[Signature | None, list[Diagnostic]]:
@@ -138,13 +208,58 @@ def _example_problems(example: ExampleSpec, outcome: ExampleResult, title: str) 
     if outcome.stale:
         message = f"example {title}: stored result is stale ({outcome.stale})"
         diags.append(Diagnostic("stale", message, example.line))
-    if verdict(example.expect, outcome.status) is Verdict.UNEXPECTED:
-        message = (
-            f"example {title}: expected {example.expect}, got {outcome.status}: "
-            f"{explain(example, outcome)}"
-        )
+    if example_verdict(example, outcome) is Verdict.UNEXPECTED:
+        if outcome.status == example.expect:  # as expected but for the dtypes
+            message = f"example {title}: {explain_dtypes(example, outcome)}"
+        else:
+            message = (
+                f"example {title}: expected {example.expect}, got {outcome.status}: "
+                f"{explain(example, outcome)}"
+            )
         diags.append(Diagnostic("exec", message, example.line))
     return diags
+
+
+def _recipe_problems(
+    example: ExampleSpec, recipe: ExampleResult | None, title: str
+) -> list[Diagnostic]:
+    """A documented difference says how to get the same result, and that recipe works."""
+    if example.recipe is None:
+        if example.expect != Expect.DIFFER:
+            return []
+        message = (
+            f"example {title}: a documented difference needs a recipe (per framework, the "
+            "code that gets the same result) or 'recipe: {none: why no code does}'"
+        )
+        return [Diagnostic("recipe", message, example.line)]
+    if example.recipe.reason is not None or recipe is None:
+        return []
+    line = example.recipe.line
+    if recipe.stale:
+        message = f"example {title}: the stored result of its recipe is stale ({recipe.stale})"
+        return [Diagnostic("stale", message, line)]
+    if recipe.status in (Status.MATCH, Status.NOT_RUN):
+        return []
+    message = (
+        f"example {title}: its recipe does not get the same result ({recipe.status}): "
+        f"{explain(example, recipe)}"
+    )
+    return [Diagnostic("recipe", message, line)]
+
+
+def explain_dtypes(example: ExampleSpec, result: ExampleResult) -> str:
+    """Why the dtypes of an example are not as its author says."""
+    differing = [
+        f"{name}: {' vs '.join(str(d) for d in comparison.dtypes.values())}"
+        for name, comparison in result.results.items()
+        if comparison.dtype_equal is False
+    ]
+    if example.dtype == DtypeExpect.DIFFERS:
+        return "'dtype: differs', but every compared value has the same dtype everywhere"
+    return (
+        f"the dtypes differ ({'; '.join(differing)}): say 'dtype: differs' if that is "
+        "what the page documents"
+    )
 
 
 def explain(example: ExampleSpec, result: ExampleResult) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from sphinx_apidiff.analysis.pair import PairAnalysis
+from sphinx_apidiff.execution.engine import ExampleResult
 from sphinx_apidiff.model.spec import PairSpec, prose_text
 from sphinx_apidiff.model.vocabulary import Status
 
@@ -24,16 +25,24 @@ def pair_report(
     examples = []
     for index, example in enumerate(spec.examples):
         result = analysis.examples[index] if analysis and index < len(analysis.examples) else None
-        examples.append(
-            {
-                "title": prose_text(example.title, language),
-                "line": example.line,
-                "expect": example.expect,
-                "status": result.status if result else Status.NOT_RUN,
-                "stale": result.stale if result else None,
-                "results": {n: c.to_json() for n, c in result.results.items()} if result else {},
+        entry = {
+            "title": prose_text(example.title, language),
+            "line": example.line,
+            "expect": example.expect,
+            "status": result.status if result else Status.NOT_RUN,
+            "stale": result.stale if result else None,
+            "dtype": example.dtype,
+            "results": _results(result) if result else {},
+        }
+        if example.recipe is not None and example.recipe.reason is not None:
+            entry["recipe_reason"] = prose_text(example.recipe.reason, language)
+        elif example.recipe is not None:
+            run = analysis.recipes.get(index) if analysis else None
+            entry["recipe"] = {
+                "status": run.status if run else Status.NOT_RUN,
+                "results": _results(run) if run else {},
             }
-        )
+        examples.append(entry)
     return {
         "id": spec.id,
         "title": prose_text(spec.title, language),
@@ -43,8 +52,17 @@ def pair_report(
         "apis": spec.apis,
         "versions": analysis.versions if analysis else {},
         "category": analysis.category if analysis else spec.category,
+        "kinds": [str(kind) for kind in analysis.kinds] if analysis else [],
         "params": [row.to_json() for row in analysis.rows] if analysis else [],
         "examples": examples,
+    }
+
+
+def _results(result: ExampleResult) -> dict[str, Any]:
+    """The compared values of a run, each with whether its dtypes agree."""
+    return {
+        name: {**comparison.to_json(), "dtype_equal": comparison.dtype_equal}
+        for name, comparison in result.results.items()
     }
 
 

@@ -33,6 +33,14 @@ class Comparison:
     passed: bool = True
     note: str | None = None
 
+    @property
+    def dtype_equal(self) -> bool | None:
+        """Every framework gave this array the same dtype (numpy's names, for all of them);
+        None when a side is no array (the value's structure differs, not its dtype)."""
+        if any(shape is None for shape in self.shapes.values()):
+            return None
+        return len(set(self.dtypes.values())) <= 1
+
     def to_json(self) -> dict[str, Any]:
         data: dict[str, Any] = {
             "shapes": self.shapes,

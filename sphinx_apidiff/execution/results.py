@@ -210,6 +210,7 @@ class ExampleJob:
     label: str = ""
     pair_id: str = ""
     index: int = 0
+    variant: str = ""  # "" the example itself; "recipe" its recipe
 
 
 @dataclass
@@ -221,9 +222,14 @@ class Stats:
     not_run: int = 0
     statuses: dict[Status, int] = field(default_factory=lambda: dict.fromkeys(Status, 0))
     worker_starts: int = 0
+    recipes: dict[Status, int] = field(default_factory=lambda: dict.fromkeys(Status, 0))
 
-    def count(self, result: ExampleResult, live: bool) -> None:
-        """Count one example's result; ``live``: it ran in this run."""
+    def count(self, result: ExampleResult, live: bool, recipe: bool = False) -> None:
+        """Count one example's result; ``live``: it ran in this run. A recipe's run is
+        counted apart, by status only (the other counts are the examples')."""
+        if recipe:
+            self.recipes[result.status] += 1
+            return
         if live:
             self.run += 1
         elif result.cached or result.from_store:
@@ -235,8 +241,13 @@ class Stats:
     def summary(self) -> str:
         """One line for the build's log: how many ran, came cached, matched, and so on."""
         s = self.statuses
-        return (
+        line = (
             f"{self.run} run, {self.cached} cached, {s[Status.MATCH]} matched, "
             f"{s[Status.DIFFER]} differed, {s[Status.ERROR]} errored"
             + (f", {s[Status.NOT_RUN]} not run" if s[Status.NOT_RUN] else "")
         )
+        recipes = {status: n for status, n in self.recipes.items() if n}
+        if recipes:
+            counts = ", ".join(f"{n} {status}" for status, n in recipes.items())
+            line += f"; recipes: {counts}"
+        return line

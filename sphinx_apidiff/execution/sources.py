@@ -43,7 +43,7 @@ from sphinx_apidiff.execution.results import (
     Stats,
 )
 from sphinx_apidiff.execution.runtime import Fingerprint, Runtime
-from sphinx_apidiff.execution.store import Store, StoreChanges
+from sphinx_apidiff.execution.store import EXAMPLES, RECIPES, Store, StoreChanges
 from sphinx_apidiff.model.spec import ExampleSpec
 from sphinx_apidiff.model.vocabulary import Mode, Status
 
@@ -227,6 +227,11 @@ def in_job_order(result: ExampleResult, job: ExampleJob) -> ExampleResult:
     return result
 
 
+def section_of(job: ExampleJob) -> str:
+    """Where the store keeps a job's result: with the examples, or with their recipes."""
+    return RECIPES if job.variant else EXAMPLES
+
+
 class StoreSource(Source):
     """The committed results store: read where nothing runs, refreshed from this run."""
 
@@ -234,7 +239,7 @@ class StoreSource(Source):
         self.store = store
         self._fingerprint = fingerprint
         self._signatures: dict[tuple[str, str], SignatureResult] = {}  # noted in a refresh
-        self._examples: dict[tuple[str, int], tuple[ExampleJob, ExampleResult]] = {}
+        self._examples: dict[tuple[str, int, str], tuple[ExampleJob, ExampleResult]] = {}
 
     def signature(self, framework: str, api: str, key: str | None) -> SignatureAnswer:
         stored = self.store.signature(framework, api)
@@ -243,7 +248,7 @@ class StoreSource(Source):
         return SignatureResult.from_json({**stored, "framework": framework, "api": api})
 
     def example(self, job: ExampleJob, key: str | None) -> ExampleAnswer:
-        stored = self.store.example(job.pair_id, job.index)
+        stored = self.store.example(job.pair_id, job.index, section_of(job))
         if not stored:
             return None
         result = in_job_order(ExampleResult.from_json(stored["result"]), job)
@@ -268,7 +273,7 @@ class StoreSource(Source):
     def note_example(self, job: ExampleJob, result: ExampleResult) -> None:
         """Remember an example's result of this run, for :meth:`finish`."""
         if self.store.update:
-            self._examples[(job.pair_id, job.index)] = (job, result)
+            self._examples[(job.pair_id, job.index, job.variant)] = (job, result)
 
     def finish(
         self, pairs: Mapping[str, Mapping[str, str]], keep: Iterable[str] | None
@@ -285,8 +290,8 @@ class StoreSource(Source):
                 if (fw, api) in self._signatures
             }
             own = sorted(
-                (noted for (pid, _), noted in self._examples.items() if pid == pair_id),
-                key=lambda noted: noted[0].index,
+                (noted for (pid, _, _), noted in self._examples.items() if pid == pair_id),
+                key=lambda noted: (noted[0].index, noted[0].variant),
             )
             self.record(pair_id, apis, sigs, [j for j, _ in own], [r for _, r in own])
         removed = self.store.prune(set(keep)) if keep is not None else []
@@ -309,7 +314,8 @@ class StoreSource(Source):
                 store.record_signature(pair_id, dict(apis), fw, sig.to_json())
         for job, result in zip(jobs, results, strict=True):
             if result.from_store or result.status == Status.NOT_RUN:
-                store.keep_example(pair_id, dict(apis), job.index)  # no news is not a change
+                # no news is not a change
+                store.keep_example(pair_id, dict(apis), job.index, section_of(job))
                 continue
             data = result.to_json()
             for side in data["sides"].values():
@@ -322,7 +328,13 @@ class StoreSource(Source):
                 "result": data,
             }
             store.record_example(
-                pair_id, dict(apis), job.index, entry, atol=job.example.atol, rtol=job.example.rtol
+                pair_id,
+                dict(apis),
+                job.index,
+                entry,
+                atol=job.example.atol,
+                rtol=job.example.rtol,
+                section=section_of(job),
             )
 
 
@@ -420,7 +432,7 @@ class Sources:
         for job, found in planned:
             live = isinstance(found, Pending)
             result = found.wait() if isinstance(found, Pending) else found
-            self.stats.count(result, live)
+            self.stats.count(result, live, recipe=bool(job.variant))
             if self.store is not None:
                 self.store.note_example(job, result)
             yield job, result

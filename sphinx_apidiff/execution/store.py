@@ -32,6 +32,10 @@ SIGNIFICANT_DIGITS = 3
 
 DEVIATIONS = ("max_abs", "max_rel")
 
+#: The lists of a pair's file: the examples' results, and their recipes' (by example index).
+EXAMPLES = "examples"
+RECIPES = "recipes"
+
 
 def round_deviation(value: float | None) -> float | None:
     """A deviation as the store writes it: rounded to :data:`SIGNIFICANT_DIGITS` digits."""
@@ -185,9 +189,10 @@ class Store:
         """``{"api", "version", "signature", "error", "suggestions"}`` or None."""
         return self._signatures.get((framework, api))
 
-    def example(self, pair_id: str, index: int) -> dict[str, Any] | None:
-        """``{"title", "content", "versions", "result"}`` or None."""
-        examples = self._pairs.get(pair_id, {}).get("examples", [])
+    def example(self, pair_id: str, index: int, section: str = EXAMPLES) -> dict[str, Any] | None:
+        """``{"title", "content", "versions", "result"}`` or None; ``section`` is
+        :data:`EXAMPLES` or :data:`RECIPES` (the runs of the examples' recipes)."""
+        examples = self._pairs.get(pair_id, {}).get(section, [])
         return examples[index] if index < len(examples) else None
 
     # -- writing ----------------------------------------------------------------------
@@ -221,12 +226,13 @@ class Store:
         value: dict[str, Any],
         atol: float = 0.0,
         rtol: float = 0.0,
+        section: str = EXAMPLES,
     ) -> None:
         """Record a live result; the stored one stays, as it is, when it agrees with it."""
-        examples = self._pair(pair_id, apis)["examples"]
+        examples = self._pair(pair_id, apis).setdefault(section, [])
         while len(examples) <= index:
             examples.append(None)
-        old = self._loaded.get(pair_id, {}).get("examples", [])
+        old = self._loaded.get(pair_id, {}).get(section, [])
         previous = old[index] if index < len(old) else None
         if isinstance(previous, dict) and disagreement(previous, value, atol, rtol) is None:
             current = self._loaded[pair_id].get("version") == STORE_VERSION
@@ -234,12 +240,14 @@ class Store:
         else:
             examples[index] = _rounded(value)
 
-    def keep_example(self, pair_id: str, apis: dict[str, str], index: int) -> None:
+    def keep_example(
+        self, pair_id: str, apis: dict[str, str], index: int, section: str = EXAMPLES
+    ) -> None:
         """Keep the stored result of an example that did not run in this refresh."""
-        examples = self._pair(pair_id, apis)["examples"]
+        examples = self._pair(pair_id, apis).setdefault(section, [])
         while len(examples) <= index:
             examples.append(None)
-        old = self._loaded.get(pair_id, {}).get("examples", [])
+        old = self._loaded.get(pair_id, {}).get(section, [])
         examples[index] = old[index] if index < len(old) else None
 
     def flush(self) -> list[Path]:

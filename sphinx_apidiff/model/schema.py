@@ -26,6 +26,7 @@ from sphinx_apidiff.model.vocabulary import (
     DEFAULT_RTOL,
     DEFAULT_SEED,
     DTYPES,
+    DtypeExpect,
     Expect,
 )
 
@@ -367,6 +368,7 @@ MAX_DIMS = 32
 MAX_TIMEOUT = 86400.0
 
 EXPECT = tuple(e.value for e in Expect)
+DTYPE_EXPECT = tuple(d.value for d in DtypeExpect)
 
 INPUT = Map(
     doc="One input, built once as a numpy array and given to every framework as its tensor.",
@@ -390,6 +392,13 @@ INPUT = Map(
             Enum(("tensor", "numpy"), doc="Give the snippet a tensor (default) or the numpy array.")
         ),
     },
+)
+
+RECIPE = Map(
+    doc="How to get the same result: per framework, code that replaces the example's code "
+    "(the other frameworks keep theirs); or 'none' with the reason no equivalent exists.",
+    keys={"none": Key(Localized(doc="Why no code gets the same result."))},
+    extra=Str(doc="Python code replacing this framework's snippet."),
 )
 
 EXAMPLE = Map(
@@ -419,6 +428,13 @@ EXAMPLE = Map(
         "timeout": Key(
             Number(minimum=0, maximum=MAX_TIMEOUT, doc="Seconds before the example is stopped.")
         ),
+        "dtype": Key(
+            Enum(
+                DTYPE_EXPECT,
+                doc="Whether the compared values' dtypes differ across frameworks (default same).",
+            )
+        ),
+        "recipe": Key(RECIPE),
     },
 )
 

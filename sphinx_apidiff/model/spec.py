@@ -11,6 +11,7 @@ No Sphinx imports here.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import re
 from dataclasses import dataclass, field
@@ -41,6 +42,7 @@ from sphinx_apidiff.model.vocabulary import (
     INT_DTYPES,
     INT_RANGES,
     MAX_ELEMENTS,
+    DtypeExpect,
 )
 
 Prose = str | dict[str, str]
@@ -88,6 +90,21 @@ class ExampleSpec:
     expect: str = "match"
     seed: int = DEFAULT_SEED
     timeout: float | None = None
+    line: int | None = None
+    dtype: str = DtypeExpect.SAME  # do the compared values' dtypes differ?
+    recipe: RecipeSpec | None = None
+
+    def with_code(self, code: dict[str, Code]) -> ExampleSpec:
+        """The same example with some frameworks' code replaced (a recipe's run)."""
+        return dataclasses.replace(self, code={**self.code, **code}, recipe=None)
+
+
+@dataclass
+class RecipeSpec:
+    """How to get the same result as the other framework, or why no code does."""
+
+    code: dict[str, Code] = field(default_factory=dict)
+    reason: Prose | None = None  # ``none:``: no equivalent exists, and why
     line: int | None = None
 
 
@@ -314,8 +331,9 @@ def _example(
         seed=int(get("seed", default=DEFAULT_SEED)),
         timeout=None if timeout is None else float(timeout),
         line=doc.line(base),
+        dtype=get("dtype", default=DtypeExpect.SAME),
     )
-    ok = True
+    ok = _recipe(example, get("recipe"), doc, diags, check_framework, (*base, "recipe"))
     reserved = {"np", "rng"} | {fw.split(".")[0] for fw in frameworks}
     for name, spec in get("inputs", default={}).items():
         path = (*base, "inputs", name)
@@ -354,6 +372,33 @@ def _example(
         )
         ok = False
     return example if ok and code else None
+
+
+def _recipe(
+    example: ExampleSpec,
+    recipe: dict[str, Any] | None,
+    doc: LocatedDocument,
+    diags: list[Diagnostic],
+    check_framework: Any,
+    path: tuple[Any, ...],
+) -> bool:
+    """Read an example's validated ``recipe:`` into it; False if the example is unusable."""
+    if recipe is None:
+        return True
+    line = doc.line(path)
+    if "none" in recipe and len(recipe) > 1:
+        problem = "recipe: 'none' (no equivalent) excludes code for a framework"
+        diags.append(Diagnostic("spec", problem, line))
+        return False
+    spec = RecipeSpec(reason=recipe.get("none"), line=line)
+    for fw, text in recipe.items():
+        if fw != "none" and check_framework(fw, (*path, fw)):
+            code_line = doc.content_lines.get((*path, fw)) or doc.line((*path, fw))
+            spec.code[fw] = Code(text=text, line=code_line)
+    if spec.reason is None and not spec.code:
+        return True  # its only framework was unknown: reported there
+    example.recipe = spec
+    return True
 
 
 def _input_problem(name: str, spec: dict[str, Any], reserved: set[str]) -> str | None:

@@ -30,6 +30,13 @@ class Expect(StrEnum):
     ERROR = "error"
 
 
+class DtypeExpect(StrEnum):
+    """What the author claims of the compared values' dtypes (``dtype:``)."""
+
+    SAME = "same"
+    DIFFERS = "differs"
+
+
 class Verdict(StrEnum):
     """An example's status judged against what its author expects."""
 
@@ -39,12 +46,20 @@ class Verdict(StrEnum):
     NOT_RUN = "not-run"  # no result to judge
 
 
-def verdict(expect: str, status: str) -> Verdict:
-    """The one rule that says whether an example is as expected."""
+def verdict(
+    expect: str, status: str, *, dtype_expect: str = "same", dtype_equal: bool = True
+) -> Verdict:
+    """The one rule that says whether an example is as expected: its status is the one
+    expected, and when values were compared, their dtypes agree or differ as stated."""
     if status == Status.NOT_RUN:
         return Verdict.NOT_RUN
     if status != expect:
         return Verdict.UNEXPECTED
+    if status in (Status.MATCH, Status.DIFFER):
+        if dtype_equal != (dtype_expect == DtypeExpect.SAME):
+            return Verdict.UNEXPECTED
+        if not dtype_equal:
+            return Verdict.DOCUMENTED
     return Verdict.DOCUMENTED if status == Status.DIFFER else Verdict.AS_EXPECTED
 
 
@@ -58,12 +73,20 @@ class Mode(StrEnum):
 
 
 class TagKind(StrEnum):
-    """What a parameter row says of a parameter."""
+    """A kind of difference: of a parameter row (the first four), or of a whole pair."""
 
     RENAMED = "renamed"
     DEFAULT = "default"  # the defaults differ
     MISSING = "missing"  # the framework has no such parameter
     UNKNOWN = "unknown"  # the YAML names one the signature lacks
+    USAGE = "usage"  # the author says: inputs are used differently
+    TYPES = "types"
+    RETURNS = "returns"
+    COMPOSITE = "composite"
+    UNSUPPORTED = "unsupported"
+    VALUES = "values"  # an example's values differ
+    DTYPE = "dtype"  # an example's values have other dtypes
+    ERROR = "error"  # an example fails in a framework (as its author says)
 
 
 @dataclass(frozen=True, order=True)
@@ -83,13 +106,14 @@ class Tag:
 
 
 class Category(StrEnum):
-    """The headline of a page. The first five are computed; the others an author sets."""
+    """The headline of a page. The first six are computed; the others an author sets."""
 
     IDENTICAL = "identical"
     RENAMED = "renamed"
     EXTRA_PARAMS = "extra-params"  # more parameters in the other framework
     DEFAULTS = "defaults"
     MISSING_PARAMS = "missing-params"  # more parameters in the reference
+    BEHAVIOUR = "behaviour"  # an example's results differ: above what signatures say
     USAGE = "usage"
     TYPES = "types"
     RETURNS = "returns"
@@ -109,6 +133,7 @@ COMPUTED_CATEGORIES = (
     Category.EXTRA_PARAMS,
     Category.DEFAULTS,
     Category.MISSING_PARAMS,
+    Category.BEHAVIOUR,
 )
 #: What ``category:`` accepts.
 AUTHOR_CATEGORIES = tuple(c for c in Category if c is not Category.UNKNOWN)

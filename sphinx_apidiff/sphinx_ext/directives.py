@@ -29,6 +29,7 @@ from sphinx_apidiff.model.spec import (
     prose_text,
     read_pair_file,
 )
+from sphinx_apidiff.model.vocabulary import Tag, TagKind
 from sphinx_apidiff.sphinx_ext.i18n import _
 from sphinx_apidiff.sphinx_ext.located import warn
 from sphinx_apidiff.sphinx_ext.nodes import (
@@ -257,6 +258,18 @@ class ApiDiffDirective(SphinxDirective):
 SORT_KEYS = ("page", "id", "reference", "category", "deviation")
 
 
+def _kinds(argument: str) -> list[str]:
+    """``:kind:`` values: kinds of difference, e.g. ``values dtype missing:megengine``."""
+    values = [v.strip() for v in argument.replace(",", " ").split() if v.strip()]
+    for value in values:
+        try:
+            Tag.parse(value)
+        except ValueError:
+            known = ", ".join(kind.value for kind in TagKind)
+            raise ValueError(f"unknown kind {value!r}; use {known} (missing:<framework>)") from None
+    return values
+
+
 def _categories(argument: str) -> list[str]:
     values = [v.strip() for v in argument.replace(",", " ").split() if v.strip()]
     unknown = [v for v in values if v not in CATEGORIES]
@@ -271,6 +284,7 @@ class ApiDiffTableDirective(SphinxDirective):
     has_content = False
     option_spec = {
         "category": _categories,
+        "kind": _kinds,
         "sort": lambda arg: directives.choice(arg, SORT_KEYS),
         "class": directives.class_option,
     }
@@ -278,6 +292,7 @@ class ApiDiffTableDirective(SphinxDirective):
     def run(self) -> list[nodes.Node]:
         node = apidiff_table(
             categories=self.options.get("category", []),
+            kinds=self.options.get("kind", []),
             sort=self.options.get("sort", "page"),
             classes=self.options.get("class", []),
         )

@@ -25,6 +25,7 @@ def category_label(category: str, labels: dict[str, str]) -> str:
         Category.EXTRA_PARAMS: _("More parameters in {framework}").format(framework=others),
         Category.DEFAULTS: _("Default values differ"),
         Category.MISSING_PARAMS: _("More parameters in {framework}").format(framework=reference),
+        Category.BEHAVIOUR: _("Results differ"),
         Category.USAGE: _("Input usage differs"),
         Category.TYPES: _("Input types differ"),
         Category.RETURNS: _("Return types differ"),
@@ -46,6 +47,27 @@ def tag_label(tag: Tag, labels: dict[str, str]) -> str:
         TagKind.UNKNOWN: _("not in the signature of {framework}").format(framework=label),
     }
     return texts[tag.kind]
+
+
+def kind_label(kind: Tag, labels: dict[str, str]) -> str:
+    """Human name of a kind of difference of a whole pair (its badges and overview filter)."""
+    framework = kind.framework or ""
+    texts = {
+        TagKind.RENAMED: _("parameters renamed"),
+        TagKind.DEFAULT: _("defaults differ"),
+        TagKind.MISSING: _("parameters missing in {framework}").format(
+            framework=labels.get(framework, framework)
+        ),
+        TagKind.USAGE: _("usage differs"),
+        TagKind.TYPES: _("input types differ"),
+        TagKind.RETURNS: _("return types differ"),
+        TagKind.COMPOSITE: _("composite implementation"),
+        TagKind.UNSUPPORTED: _("unsupported"),
+        TagKind.VALUES: _("results differ"),
+        TagKind.DTYPE: _("dtypes differ"),
+        TagKind.ERROR: _("fails in one framework"),
+    }
+    return texts.get(kind.kind, str(kind))
 
 
 def status_label(status: str) -> str:

@@ -27,6 +27,7 @@ class BadgeKind(StrEnum):
     STALE = "stale"  # a stored result that no longer matches its example
     PASSED = "passed"  # a value within tolerance
     FAILED = "failed"  # not what the author expects
+    KIND = "kind"  # a kind of difference of the whole pair
 
 
 #: Badge kind -> sphinx-design semantic colour (HTML only).
@@ -36,6 +37,14 @@ BADGE_COLORS: dict[str, str] = {
     TagKind.DEFAULT: "warning",
     TagKind.MISSING: "secondary",
     TagKind.UNKNOWN: "danger",
+    TagKind.VALUES: "warning",
+    TagKind.DTYPE: "warning",
+    TagKind.ERROR: "danger",
+    TagKind.USAGE: "secondary",
+    TagKind.TYPES: "secondary",
+    TagKind.RETURNS: "secondary",
+    TagKind.COMPOSITE: "secondary",
+    TagKind.UNSUPPORTED: "dark",
     BadgeKind.IGNORED: "light",
     Status.MATCH: "success",
     Status.DIFFER: "warning",
@@ -45,6 +54,7 @@ BADGE_COLORS: dict[str, str] = {
     BadgeKind.STALE: "danger",
     BadgeKind.PASSED: "success",
     BadgeKind.FAILED: "danger",
+    BadgeKind.KIND: "secondary",
 }
 
 

@@ -21,6 +21,7 @@ from docutils.statemachine import StringList
 from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx_design.badges_buttons import create_bdg_classes, sd_badge
 from sphinx_design.cards import CardFooterDirective, CardHeaderDirective
+from sphinx_design.dropdown import DropdownDirective
 from sphinx_design.grids import GridDirective, GridItemCardDirective, gutter_option
 from sphinx_design.shared import SEMANTIC_COLORS
 
@@ -75,6 +76,10 @@ class DirectiveHost:
         finally:
             self.node = parent
 
+    def inline_text(self, text: str, lineno: int) -> tuple[list[nodes.Node], list[nodes.Node]]:
+        """A directive's argument as plain text (our titles hold no markup)."""
+        return [nodes.Text(text)], []
+
     def get_source_and_line(self, lineno: int | None = None) -> tuple[str | None, int | None]:
         """Where the nodes come from: the placeholder's place in the page."""
         return self.where
@@ -104,9 +109,18 @@ def card_call(card: nodes.container) -> Call:
 def grid_call(grid: nodes.container) -> Call:
     """A ``grid`` of the grid's cards: one column on small screens, up to three from ``md``."""
     cards = [card_call(c) for c in grid.children if isinstance(c, nodes.container)]
-    n = min(max(len(cards), 1), MAX_COLUMNS)
+    n = min(max(len(cards), 1), MAX_COLUMNS, grid.get("apidiff_columns") or MAX_COLUMNS)
     options = {"gutter": gutter_option(GUTTER), "class-container": grid["classes"]}
     return Call(GridDirective, "grid", list(cards), arguments=[f"1 1 {n} {n}"], options=options)
+
+
+def dropdown(
+    title: str, content: list[nodes.Node], document: nodes.document, where: nodes.Element
+) -> list[nodes.Node]:
+    """A folded block (every builder): what sphinx-design's ``dropdown`` directive writes;
+    its own HTML transform makes it a ``<details>`` element later."""
+    call = Call(DropdownDirective, "dropdown", content, arguments=[title])
+    return DirectiveHost(document, where).run(call)
 
 
 def ours_first(node: nodes.Element) -> None:

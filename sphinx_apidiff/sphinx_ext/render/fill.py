@@ -22,7 +22,7 @@ def build_part(
     """The nodes of one placeholder (panels, category, params, row or example)."""
     part = node["part"]
     if part == "example":
-        return [ExampleParts(transform, cfg, entry).example(node["index"])]
+        return [ExampleParts(transform, cfg, entry).example(node["index"], node)]
     parts = PairParts(transform, cfg, entry)
     if part == "panels":
         return [parts.panels()]

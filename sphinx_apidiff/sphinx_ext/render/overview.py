@@ -7,9 +7,12 @@ from typing import Any
 from docutils import nodes
 from sphinx.transforms.post_transforms import SphinxPostTransform
 
-from sphinx_apidiff.model.vocabulary import AUTHOR_CATEGORIES, Status, Verdict, verdict
+from sphinx_apidiff.analysis.pair import example_verdict
+from sphinx_apidiff.execution.results import ExampleResult
+from sphinx_apidiff.model.spec import ExampleSpec
+from sphinx_apidiff.model.vocabulary import AUTHOR_CATEGORIES, Status, Verdict
 from sphinx_apidiff.sphinx_ext.config import ApidiffConfig
-from sphinx_apidiff.sphinx_ext.i18n import _, category_label, status_label
+from sphinx_apidiff.sphinx_ext.i18n import _, category_label, kind_label, status_label
 from sphinx_apidiff.sphinx_ext.nodes import PairEntry, apidiff_table, get_pairs
 from sphinx_apidiff.sphinx_ext.render.base import (
     BadgeKind,
@@ -24,9 +27,9 @@ from sphinx_apidiff.sphinx_ext.render.base import (
 TELLING = {Verdict.UNEXPECTED: 3, Verdict.DOCUMENTED: 2}
 
 
-def telling(expect: str, status: str) -> int:
+def telling(example: ExampleSpec, result: ExampleResult) -> int:
     """How much an example tells: unexpected, then a documented difference, then a match."""
-    return TELLING.get(verdict(expect, status), 1 if status == Status.MATCH else 0)
+    return TELLING.get(example_verdict(example, result), 1 if result.status == Status.MATCH else 0)
 
 
 def worst(entry: PairEntry) -> tuple[int, float, Any]:
@@ -34,7 +37,7 @@ def worst(entry: PairEntry) -> tuple[int, float, Any]:
     best: tuple[int, float, Any] = (-1, -1.0, None)
     assert entry.analysis is not None
     for example, result in zip(entry.spec.examples, entry.analysis.examples, strict=False):
-        rank = telling(example.expect, result.status)
+        rank = telling(example, result)
         deviation = result.max_abs if result.max_abs is not None else -1.0
         candidate = (rank, deviation, (example, result))
         if candidate[:2] > best[:2]:
@@ -56,6 +59,11 @@ class OverviewTable:
         if node["categories"]:
             entries = [
                 e for e in entries if e.analysis and e.analysis.category in node["categories"]
+            ]
+        if node.get("kinds"):  # a pair with any of the kinds asked for
+            wanted = set(node["kinds"])
+            entries = [
+                e for e in entries if e.analysis and wanted & {str(k) for k in e.analysis.kinds}
             ]
         sort = node["sort"]
         if sort == "id":
@@ -103,7 +111,7 @@ class OverviewTable:
             f"{labels[fw]} {next(iter(seen[fw]))}" if uniform and seen[fw] else labels[fw]
             for fw in frameworks
         ]
-        header += [_("Category"), _("Examples")]
+        header += [_("Category"), _("Differences"), _("Examples")]
         if not uniform:
             header.append(_("Versions"))
         rows = [self._row(entry, frameworks, labels, uniform) for entry in entries]
@@ -120,14 +128,22 @@ class OverviewTable:
             cells.append(para(self.link(entry, api)) if api else para("—"))
         own = {fw: labels[fw] for fw in entry.spec.apis}
         cells.append(para(badge(category_label(resolved.category, own), BadgeKind.CATEGORY)))
+        kinds = para(classes=["apidiff-kinds"])
+        for number, difference in enumerate(resolved.kinds):
+            if number:
+                kinds += nodes.Text(" ")
+            kinds += badge(kind_label(difference, own), difference.kind)
+        cells.append(kinds if resolved.kinds else para("—"))
         _rank, _deviation, pick = worst(entry)
         judged = para()
         if pick is None:
             judged += nodes.Text("—")
         else:
             example, result = pick
-            kind = verdict_badge(verdict(example.expect, result.status), result.status)
-            judged += badge(status_label(result.status), kind)
+            judged += badge(
+                status_label(result.status),
+                verdict_badge(example_verdict(example, result), result.status),
+            )
             if result.max_abs is not None:
                 judged += nodes.Text(
                     " " + _("max abs. {value}").format(value=fmt_number(result.max_abs))

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from docutils import nodes
 
-from sphinx_apidiff.model.vocabulary import Tag, TagKind
-from sphinx_apidiff.sphinx_ext.i18n import _, category_label, tag_label
+from sphinx_apidiff.model.vocabulary import Category, Tag, TagKind
+from sphinx_apidiff.sphinx_ext.i18n import _, category_label, kind_label, tag_label
 from sphinx_apidiff.sphinx_ext.nodes import apidiff_part
 from sphinx_apidiff.sphinx_ext.render.base import (
     BadgeKind,
@@ -92,13 +92,19 @@ class PairParts(PairPage):
         )
         if self.r.category != self.r.computed_category:
             computed = category_label(self.r.computed_category, self.labels)
-            node += nodes.Text(" ")
-            node += nodes.emphasis(
-                "",
-                _("(set by the author; the signatures alone say: {category})").format(
-                    category=computed
-                ),
+            text = (
+                _("(set by the author; the examples measured: {category})")
+                if self.r.computed_category == Category.BEHAVIOUR
+                else _("(set by the author; the signatures alone say: {category})")
             )
+            node += nodes.Text(" ")
+            node += nodes.emphasis("", text.format(category=computed))
+        if self.r.kinds:  # every kind, none hidden behind the headline
+            node += nodes.Text(" ")
+            node += nodes.strong("", _("Differences:"))
+            for kind in self.r.kinds:
+                node += nodes.Text(" ")
+                node += badge(kind_label(kind, self.labels), kind.kind)
         return node
 
     def params(self, node: apidiff_part) -> nodes.Node:

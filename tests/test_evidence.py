@@ -1,0 +1,113 @@
+"""Every claim is evidence: dtype verdicts and the kinds of difference of a pair."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from sphinx_apidiff.model.spec import parse_pair
+from sphinx_apidiff.model.vocabulary import Verdict, verdict
+
+from .conftest import root_fixture, warnings_of
+
+app = root_fixture("evidence")
+
+
+@pytest.mark.parametrize(
+    ("expect", "status", "dtype_expect", "dtype_equal", "expected"),
+    [
+        ("match", "match", "same", True, Verdict.AS_EXPECTED),
+        ("match", "match", "same", False, Verdict.UNEXPECTED),  # a match hiding a dtype
+        ("match", "match", "differs", False, Verdict.DOCUMENTED),
+        ("match", "match", "differs", True, Verdict.UNEXPECTED),
+        ("differ", "differ", "same", True, Verdict.DOCUMENTED),
+        ("differ", "differ", "same", False, Verdict.UNEXPECTED),
+        ("differ", "match", "same", True, Verdict.UNEXPECTED),
+        ("error", "error", "same", True, Verdict.AS_EXPECTED),  # no values: dtypes moot
+        ("match", "not-run", "same", False, Verdict.NOT_RUN),
+    ],
+)
+def test_verdict_rule(expect, status, dtype_expect, dtype_equal, expected):
+    assert verdict(expect, status, dtype_expect=dtype_expect, dtype_equal=dtype_equal) is expected
+
+
+def test_recipe_none_excludes_code():
+    text = (
+        "apis: {torch: torch.abs, megengine: megengine.functional.abs}\n"
+        "examples:\n"
+        "  - code: {torch: 'y = 1', megengine: 'y = 1'}\n"
+        "    expect: differ\n"
+        "    recipe: {none: no equivalent, torch: 'y = 2'}\n"
+    )
+    spec, diags = parse_pair(text, "x.yaml")
+    assert spec is not None and spec.examples == []
+    assert [(d.line, d.message) for d in diags] == [
+        (5, "recipe: 'none' (no equivalent) excludes code for a framework")
+    ]
+
+
+def test_recipe_is_read_with_lines():
+    text = (
+        "apis: {torch: torch.abs, megengine: megengine.functional.abs}\n"
+        "examples:\n"
+        "  - code: {torch: 'y = 1', megengine: 'y = 2'}\n"
+        "    expect: differ\n"
+        "    recipe:\n"
+        "      megengine: |\n"
+        "        y = 1\n"
+    )
+    spec, diags = parse_pair(text, "x.yaml")
+    assert diags == []
+    recipe = spec.examples[0].recipe
+    assert recipe is not None and recipe.code["megengine"].text == "y = 1\n"
+    assert recipe.code["megengine"].line == 7
+    run = spec.examples[0].with_code(recipe.code)
+    assert run.code["megengine"].text == "y = 1\n" and run.code["torch"].text == "y = 1"
+
+
+@pytest.mark.megengine
+def test_int64_and_int32_indices_are_a_dtype_difference(app):
+    pair = json.loads((app.outdir / "apidiff.json").read_text("utf-8"))["pairs"][0]
+    stated, unstated, wrong = pair["examples"]
+    assert stated["status"] == unstated["status"] == "match"  # the values agree
+    comparison = stated["results"]["i"]
+    assert comparison["dtypes"] == {"torch": "int64", "megengine": "int32"}
+    assert comparison["dtype_equal"] is False
+    assert wrong["results"]["y"]["dtype_equal"] is True
+    assert "dtype" in pair["kinds"]
+
+
+@pytest.mark.megengine
+def test_a_dtype_difference_must_be_stated_and_true(app):
+    warnings = [w for w in warnings_of(app) if "[apidiff.exec]" in w]
+    assert len(warnings) == 2, warnings
+    unstated, wrong = warnings
+    assert "argmax.yaml:18" in unstated and "i: int64 vs int32" in unstated
+    assert "say 'dtype: differs'" in unstated
+    assert "argmax.yaml:27" in wrong and "every compared value has the same dtype" in wrong
+
+
+def _pair(app, pair_id):
+    pairs = json.loads((app.outdir / "apidiff.json").read_text("utf-8"))["pairs"]
+    return next(p for p in pairs if p["id"] == pair_id)
+
+
+@pytest.mark.megengine
+def test_a_recipe_runs_and_is_reported(app):
+    works, fails, reason, missing = _pair(app, "std")["examples"]
+    assert works["status"] == "differ"
+    assert works["recipe"]["status"] == "match"
+    assert works["recipe"]["results"]["y"]["max_abs"] < 1e-6
+    assert fails["recipe"]["status"] == "differ"
+    assert reason["recipe_reason"] == "The two constants are different on purpose."
+    assert "recipe" not in reason and "recipe" not in missing and "recipe_reason" not in missing
+
+
+@pytest.mark.megengine
+def test_a_failing_or_missing_recipe_is_a_located_warning(app):
+    warnings = [w for w in warnings_of(app) if "[apidiff.recipe]" in w]
+    assert len(warnings) == 2, warnings
+    fails, missing = warnings
+    assert "std.yaml:28" in fails and "its recipe does not get the same result (differ)" in fails
+    assert "std.yaml:43" in missing and "needs a recipe" in missing
