@@ -47,6 +47,7 @@ class RuntimeProblem:
 
     @property
     def line(self) -> int | None:
+        """The line of the framework in the pair's ``apis``, where the problem is shown."""
         return self.spec.api_lines.get(self.framework)
 
 

@@ -51,6 +51,7 @@ class PageError(Exception):
 
 
 def note(message: str) -> None:
+    """Tell the user something on stderr that is not a problem (the exit code stays)."""
     print(f"sphinx-apidiff: note: {message}", file=sys.stderr)
 
 
@@ -68,6 +69,7 @@ class Project:
 
     @property
     def language(self) -> str | None:
+        """The ``language`` of conf.py (None: not set): it picks the text of localized prose."""
         return self.raw.get("language")
 
 
@@ -184,6 +186,7 @@ class Progress:
         self.names: dict[str, str] = {}  # pair id -> file name, shown before an example's title
 
     def step(self, label: str) -> None:
+        """Count one finished item and redraw the bar, showing ``label``."""
         self.done += 1
         if self.live:
             width = 30
@@ -203,6 +206,7 @@ class Progress:
             yield job, result
 
     def close(self) -> None:
+        """Clear the bar's line, so what is printed next starts clean."""
         if self.live:
             sys.stderr.write("\r" + " " * 100 + "\r")
             sys.stderr.flush()
@@ -247,6 +251,8 @@ def pair_files(paths: Sequence[str], verbose: bool = False) -> tuple[list[Path],
 
 
 def check(args: argparse.Namespace) -> int:
+    """``sphinx-apidiff check``: validate, introspect and run pairs as the build does, print
+    the table (or JSON) and every problem; exit code 1 if there is any."""
     files, named = pair_files(args.paths, args.verbose) if args.paths else ([], False)
     if args.paths and not files and named:
         print("0 pair(s): nothing to check")  # e.g. pre-commit with only other YAML staged
@@ -349,6 +355,8 @@ def duplicate_ids(specs: list[tuple[Path, PairSpec]]) -> list[tuple[Path | None,
 
 
 def print_table(rows: list[tuple[Path, PairSpec, Any]]) -> None:
+    """The text form of ``check``: one line per pair with its category, the statuses of its
+    examples and their largest deviation."""
     header = ("pair", "category", "examples", "status", "max abs dev")
     lines = [header]
     for file, spec, resolved in rows:
@@ -370,6 +378,7 @@ def print_table(rows: list[tuple[Path, PairSpec, Any]]) -> None:
 
 
 def new(args: argparse.Namespace) -> int:
+    """``sphinx-apidiff new``: write a YAML draft for two APIs from their real signatures."""
     from sphinx_apidiff.authoring.draft import DraftError, draft_pair
 
     out = [Path(args.output)] if args.output not in (None, "-") else []
@@ -397,6 +406,7 @@ def new(args: argparse.Namespace) -> int:
 
 
 def import_page(args: argparse.Namespace) -> int:
+    """``sphinx-apidiff import``: convert a legacy hand-written ``.rst`` page into a pair file."""
     from sphinx_apidiff.authoring.legacy.importer import NotAComparisonPage, import_legacy
 
     source = Path(args.legacy)
@@ -423,6 +433,7 @@ def import_page(args: argparse.Namespace) -> int:
 
 
 def print_schema(args: argparse.Namespace) -> int:
+    """``sphinx-apidiff schema``: print the JSON Schema of pair files, for editors."""
     print(json.dumps(schema.json_schema(), indent=2, ensure_ascii=False))
     return 0
 
@@ -431,6 +442,7 @@ def print_schema(args: argparse.Namespace) -> int:
 
 
 def parser() -> argparse.ArgumentParser:
+    """The command line's argument parser: the subcommands and their options."""
     top = argparse.ArgumentParser(
         prog="sphinx-apidiff",
         description="Write, check and import comparison pages without a full build.",
@@ -489,6 +501,7 @@ def parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line and return its exit code; every error is one line on stderr."""
     args = parser().parse_args(argv)
     try:
         return int(args.func(args))

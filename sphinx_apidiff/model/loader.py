@@ -141,13 +141,16 @@ class ValidParts:
         self.blocked = [problem.blocked for problem in problems]
 
     def ok(self, *path: Any) -> bool:
+        """Whether no problem blocks ``path``, an ancestor of it or anything below it."""
         n = len(path)
         return not any(b[:n] == path or path[: len(b)] == b for b in self.blocked)
 
     def has(self, *path: Any) -> bool:
+        """Whether ``path`` may be read and holds a value (not missing, not null)."""
         return self.get(*path) is not None
 
     def get(self, *path: Any, default: Any = None) -> Any:
+        """The value at ``path``, or ``default`` when it is blocked, missing or null."""
         if not self.ok(*path):
             return default
         value: Any = self.data
@@ -193,5 +196,6 @@ def yaml_problem(exc: yaml.YAMLError, text: str, line_offset: int) -> Diagnostic
 
 
 def clip(value: Any, limit: int = 40) -> str:
+    """``value`` as text cut at ``limit`` characters, to quote it in a message."""
     text = str(value)
     return text if len(text) <= limit else f"{text[:limit]}..."

@@ -76,12 +76,17 @@ def describe(value: Any) -> str:
 
 
 class Type:
+    """The type of a YAML value, declared once: it checks a parsed value and exports its
+    JSON Schema; ``doc`` is the description that editors show."""
+
     doc: str = ""
 
     def check(self, value: Any, path: KeyPath) -> Iterator[Problem]:
+        """The problems of ``value``, located at ``path`` and below (none: it is valid)."""
         raise NotImplementedError
 
     def json(self) -> dict[str, Any]:
+        """This type as JSON Schema, for editors (``sphinx-apidiff schema``)."""
         raise NotImplementedError
 
     def _with_doc(self, schema: dict[str, Any]) -> dict[str, Any]:
@@ -92,6 +97,9 @@ class Type:
 
 @dataclass
 class Str(Type):
+    """A string that is not blank (``min_length`` characters once stripped), matching
+    ``pattern`` when given."""
+
     doc: str = ""
     min_length: int = 1
     pattern: str | None = None
@@ -157,6 +165,8 @@ def _short(value: Any) -> str:
 
 @dataclass
 class Bool(Type):
+    """A YAML boolean, ``true`` or ``false``."""
+
     doc: str = ""
 
     def check(self, value: Any, path: KeyPath) -> Iterator[Problem]:
@@ -169,6 +179,8 @@ class Bool(Type):
 
 @dataclass
 class Enum(Type):
+    """One of a fixed set of strings, with a "did you mean" for a near miss."""
+
     values: tuple[str, ...] = ()
     doc: str = ""
 
@@ -184,6 +196,8 @@ class Enum(Type):
 
 @dataclass
 class AnyValue(Type):
+    """Any value at all, checked elsewhere (an input's literal ``value``)."""
+
     doc: str = ""
 
     def check(self, value: Any, path: KeyPath) -> Iterator[Problem]:
@@ -238,6 +252,8 @@ class Localized(Type):
 
 @dataclass
 class List(Type):
+    """A list of ``item`` values, with ``min_items`` to ``max_items`` of them."""
+
     item: Type = field(default_factory=AnyValue)
     doc: str = ""
     min_items: int = 0
@@ -303,6 +319,8 @@ def is_name(key: Any) -> bool:
 
 @dataclass
 class Key:
+    """A key of a :class:`Map`: the type of its value, and whether it must be present."""
+
     type: Type
     required: bool = False
 
@@ -487,4 +505,5 @@ def json_schema() -> dict[str, Any]:
 
 
 def validate(data: Any) -> list[Problem]:
+    """The problems of a parsed pair file against the format (an empty list: valid)."""
     return list(PAIR.check(data, ()))

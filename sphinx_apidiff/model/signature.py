@@ -19,12 +19,15 @@ VAR_KEYWORD = "var_keyword"
 
 @dataclass
 class Param:
+    """One parameter: its name, its kind (as ``inspect`` names it) and the repr of its default."""
+
     name: str
     kind: str = POSITIONAL_OR_KEYWORD
     default: str | None = None  # repr of the default; None: no default
 
     @property
     def has_default(self) -> bool:
+        """Whether the parameter has a default value."""
         return self.default is not None
 
     def to_json(self) -> dict[str, Any]:
@@ -41,6 +44,9 @@ class Param:
 
 @dataclass
 class Signature:
+    """The parameters of an API, and where they were read from (``inspect``, its
+    docstring, or the YAML ``signatures``)."""
+
     params: list[Param] = field(default_factory=list)
     source: str = "inspect"  # inspect | docstring | yaml
 
@@ -50,12 +56,16 @@ class Signature:
         return [p for p in self.params if p.name != "self" and p.kind != VAR_KEYWORD]
 
     def names(self) -> list[str]:
+        """The names of the shown parameters, in order."""
         return [p.name for p in self.shown]
 
     def get(self, name: str) -> Param | None:
+        """The shown parameter called ``name``, or None."""
         return next((p for p in self.shown if p.name == name), None)
 
     def position(self, name: str) -> int:
+        """The place of ``name`` among the shown parameters (after them all if it is not
+        one), to order the rows of the parameter table."""
         names = self.names()
         return names.index(name) if name in names else len(names)
 

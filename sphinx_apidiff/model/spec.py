@@ -50,12 +50,17 @@ Prose = str | dict[str, str]
 
 @dataclass
 class Code:
+    """A snippet of one framework, with the file line it starts at (for its tracebacks)."""
+
     text: str
     line: int  # file line of the first line of ``text``
 
 
 @dataclass
 class InputSpec:
+    """One input of an example: a generated or literal numpy array, given to every
+    framework's snippet as its tensor (or as the array itself, with ``as: numpy``)."""
+
     name: str
     shape: list[int] = field(default_factory=list)
     dtype: str = DEFAULT_DTYPE
@@ -80,6 +85,9 @@ class InputSpec:
 
 @dataclass
 class ExampleSpec:
+    """One entry of ``examples``: the code run in each framework, its inputs, what is
+    compared and the status the author expects."""
+
     index: int
     title: Prose | None
     code: dict[str, Code]
@@ -110,6 +118,8 @@ class RecipeSpec:
 
 @dataclass
 class ParamRowSpec:
+    """One row of ``params``: the parameter's name in each framework, and a note."""
+
     names: dict[str, str]
     note: Prose | None = None
     line: int | None = None
@@ -119,6 +129,9 @@ class ParamRowSpec:
 
 @dataclass
 class PairSpec:
+    """A pair file as a model: the APIs compared, what the author wrote about them, and
+    the line of each part for located warnings."""
+
     id: str
     title: Prose
     apis: dict[str, str]
@@ -139,13 +152,16 @@ class PairSpec:
 
     @property
     def frameworks(self) -> list[str]:
+        """The frameworks in the order of ``apis``, the reference first."""
         return list(self.apis)
 
     @property
     def reference(self) -> str:
+        """The reference framework: the first one of ``apis``."""
         return next(iter(self.apis))
 
     def location(self, line: int | None) -> str:
+        """``file:line`` of a warning at ``line`` (the pair's own line when None)."""
         return f"{self.source}:{line or self.line}"
 
 

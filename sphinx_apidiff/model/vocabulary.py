@@ -101,6 +101,7 @@ class Tag:
 
     @classmethod
     def parse(cls, text: str) -> Tag:
+        """The tag of a report's text (``renamed``, ``missing:torch``): the inverse of ``str``."""
         kind, _, framework = text.partition(":")
         return cls(TagKind(kind), framework or None)
 

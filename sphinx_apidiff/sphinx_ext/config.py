@@ -170,6 +170,7 @@ class ApidiffConfig:
 
     @classmethod
     def register(cls, app: Sphinx) -> None:
+        """Declare every option to Sphinx as ``apidiff_<name>``, validated on ``config-inited``."""
         for f in fields(cls):
             default = _default(f)
             app.add_config_value(
@@ -197,6 +198,7 @@ class ApidiffConfig:
 
     @classmethod
     def from_sphinx(cls, config: Config) -> ApidiffConfig:
+        """The options of a build, from Sphinx's config (validated on ``config-inited``)."""
         return cls(**{f.name: config[f"apidiff_{f.name}"] for f in fields(cls)})
 
     @classmethod
@@ -248,14 +250,19 @@ class ApidiffConfig:
         return result
 
     def framework_info(self, framework: str) -> dict[str, str | None]:
+        """The ``label`` and ``url`` template of a framework: the built-in ones, overridden
+        by ``apidiff_frameworks``."""
         info = dict(DEFAULT_FRAMEWORKS.get(framework, {"label": framework, "url": None}))
         info.update(self.frameworks.get(framework, {}))
         return info
 
     def label(self, framework: str) -> str:
+        """The name a page shows for a framework (``PyTorch``), else the framework's own."""
         return self.framework_info(framework).get("label") or framework
 
     def doc_url(self, framework: str, api: str, language: str | None) -> str | None:
+        """The link to the documentation of ``api``, in the build's language where the site
+        has one; None when the framework has no URL template."""
         template = self.framework_info(framework).get("url")
         if not template:
             return None

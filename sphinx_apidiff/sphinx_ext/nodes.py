@@ -39,16 +39,19 @@ class PairEntry:
 
     @property
     def key(self) -> str:
+        """``docname#serial``: the name of the pair that its ``apidiff_part`` nodes carry."""
         return f"{self.docname}#{self.serial}"
 
 
 def get_pairs(env: Any) -> dict[str, list[PairEntry]]:
+    """The pairs of every document (docname -> entries), kept on the environment."""
     if not hasattr(env, "apidiff_pairs"):
         env.apidiff_pairs = {}
     return env.apidiff_pairs
 
 
 def find_entry(env: Any, key: str) -> PairEntry | None:
+    """The pair of an ``apidiff_part`` node's ``key``, or None if its document has no such pair."""
     docname, _, serial = key.rpartition("#")
     entries = get_pairs(env).get(docname, [])
     index = int(serial)

@@ -53,12 +53,14 @@ def _np():
 
 
 def encode_array(array):
+    """An array as base64 ``.npy`` bytes, the form in which arrays travel to the parent."""
     buffer = io.BytesIO()
     _np().save(buffer, array, allow_pickle=False)
     return base64.b64encode(buffer.getvalue()).decode("ascii")
 
 
 def decode_array(text):
+    """The array of base64 ``.npy`` bytes from the parent (an example's input)."""
     return _np().load(io.BytesIO(base64.b64decode(text)), allow_pickle=False)
 
 
@@ -70,6 +72,7 @@ def _get_dotted(root, dotted):
 
 
 def tensor_factory(framework):
+    """The name and the function that make the framework's tensor from a numpy array."""
     module = _modules[framework]
     names = [TENSOR_FACTORIES[framework]] if framework in TENSOR_FACTORIES else []
     for name in names + list(FACTORY_CANDIDATES):
@@ -104,6 +107,8 @@ def to_numpy(value):
 
 
 def encode_value(value, depth=0):
+    """A snippet's variable as JSON for the parent: an array, a sequence of values, None,
+    or the repr of what is no array."""
     if value is None:
         return {"t": "none"}
     if isinstance(value, (tuple, list)) and depth < 4:
@@ -140,6 +145,7 @@ def reset_random_state(framework):
 
 
 def op_hello(request):
+    """``hello``: who this worker is (Python, numpy, process, protocol), to see that it answers."""
     np = _np()
     return {
         "ok": True,
@@ -152,6 +158,7 @@ def op_hello(request):
 
 
 def op_import(request):
+    """``import``: import the framework (once); its version and the name of its tensor factory."""
     framework = request["framework"]
     if framework not in _modules:
         try:
@@ -194,6 +201,8 @@ def _lookup(api):
 
 
 def op_signature(request):
+    """``signature``: the kind of ``api``, its parameters from ``inspect`` and the head of its
+    docstring; or why it cannot be found, with the names that could be meant."""
     api = request["api"]
     obj, error, candidates, parent = _lookup(api)
     if error:
@@ -226,6 +235,8 @@ def _format_frames(frames, code_lines):
 
 
 def op_run(request):
+    """``run``: run one snippet on its inputs; the compared variables, or the error with
+    its frames in the snippet."""
     framework = request["framework"]
     result = op_import({"framework": framework})
     if not result["ok"]:
@@ -309,6 +320,7 @@ def _read_exact(stream, size):
 
 
 def main():
+    """Serve the parent's requests until it asks to ``exit`` or closes the pipe."""
     proto_out = os.fdopen(os.dup(1), "wb", buffering=0)
     os.dup2(2, 1)
     sys.stdout = io.TextIOWrapper(os.fdopen(1, "wb", buffering=0), write_through=True)
