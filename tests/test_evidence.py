@@ -83,9 +83,9 @@ def test_a_dtype_difference_must_be_stated_and_true(app):
     warnings = [w for w in warnings_of(app) if "[apidiff.exec]" in w]
     assert len(warnings) == 2, warnings
     unstated, wrong = warnings
-    assert "argmax.yaml:18" in unstated and "i: int64 vs int32" in unstated
+    assert "argmax.yaml:22" in unstated and "i: int64 vs int32" in unstated
     assert "say 'dtype: differs'" in unstated
-    assert "argmax.yaml:27" in wrong and "every compared value has the same dtype" in wrong
+    assert "argmax.yaml:31" in wrong and "every compared value has the same dtype" in wrong
 
 
 def _pair(app, pair_id):
@@ -111,3 +111,51 @@ def test_a_failing_or_missing_recipe_is_a_located_warning(app):
     fails, missing = warnings
     assert "std.yaml:28" in fails and "its recipe does not get the same result (differ)" in fails
     assert "std.yaml:43" in missing and "needs a recipe" in missing
+
+
+def test_a_row_cites_examples_by_their_number_in_the_file():
+    text = (
+        "apis: {torch: torch.abs, megengine: megengine.functional.abs}\n"
+        "params:\n"
+        "  - {torch: input, megengine: inp, examples: [2, 3]}\n"
+        "examples:\n"
+        "  - code: {torch: 'y = 1'}\n"
+        "    compare: [y]\n"  # unusable (compare needs two frameworks): dropped
+        "  - code: {torch: 'y = 1', megengine: 'y = 1'}\n"
+    )
+    spec, diags = parse_pair(text, "x.yaml")
+    assert [(d.line, d.message) for d in diags] == [
+        (5, "compare needs code for at least two frameworks"),
+        (3, "params row: there is no example 3 (2 in this file)"),
+    ]
+    # example 2 of the file is the first (and only) usable one
+    assert spec.params[0].examples == [0] and spec.examples[0].index == 1
+
+
+def test_uncited_rows_are_the_changed_defaults_without_evidence():
+    from sphinx_apidiff.analysis.pair import PairAnalysis, uncited_rows
+    from sphinx_apidiff.analysis.params import Row
+    from sphinx_apidiff.model.vocabulary import Tag, TagKind
+
+    spec, _ = parse_pair("apis: {torch: torch.abs, megengine: megengine.functional.abs}\n", "x")
+    default = Tag(TagKind.DEFAULT)
+    rows = [
+        Row({"torch": "p", "megengine": "drop_prob"}, {}, [default], line=4),
+        Row({"torch": "q", "megengine": "q"}, {}, [default], examples=[0], line=5),  # cited
+        Row({"torch": "r", "megengine": "r"}, {}, [default], ignored=True, line=6),
+        Row({"torch": "s", "megengine": "t"}, {}, [Tag(TagKind.RENAMED)], line=7),
+    ]
+    problems = uncited_rows(spec, PairAnalysis(rows=rows))
+    assert [(d.subtype, d.line) for d in problems] == [("evidence", 4)]
+    assert problems[0].message.startswith("parameter p / drop_prob: its default differs")
+
+
+@pytest.mark.megengine
+def test_the_table_shows_the_verdicts_of_the_cited_examples(app):
+    html = (app.outdir / "index.html").read_text("utf-8")
+    start = html.index("The indices agree; their dtypes do not.")
+    cell = html[start : html.index("</td>", start)]
+    assert "Shown by:" in cell
+    assert cell.count('href="#argmax-example-') == 2
+    assert cell.count("apidiff-badge-documented") == 1  # example 1: the dtypes stated
+    assert cell.count("apidiff-badge-failed") == 1  # example 2: they are not

@@ -247,6 +247,21 @@ def _recipe_problems(
     return [Diagnostic("recipe", message, line)]
 
 
+def uncited_rows(spec: PairSpec, analysis: PairAnalysis) -> list[Diagnostic]:
+    """Rows whose default differs and that cite no example showing what that does."""
+    problems = []
+    for row in analysis.rows:
+        if row.ignored or row.examples or not row.has(TagKind.DEFAULT):
+            continue
+        names = " / ".join(dict.fromkeys(n for n in row.names.values() if n))
+        message = (
+            f"parameter {names}: its default differs, and no example is cited to show it; "
+            "cite one with 'examples: [n]' on its params row"
+        )
+        problems.append(Diagnostic("evidence", message, row.line or spec.line))
+    return problems
+
+
 def explain_dtypes(example: ExampleSpec, result: ExampleResult) -> str:
     """Why the dtypes of an example are not as its author says."""
     differing = [

@@ -41,6 +41,7 @@ class Row:
     line: int | None = None
     note_line: int | None = None
     spec_index: int | None = None  # position in the YAML ``params`` list
+    examples: list[int] = field(default_factory=list)  # the examples its note cites
 
     @property
     def key(self) -> str:
@@ -102,6 +103,7 @@ def build_rows(
                 line=spec_row.line,
                 note_line=spec_row.note_line,
                 spec_index=spec_index,
+                examples=list(spec_row.examples),
             )
         )
 

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from sphinx_apidiff import __version__
+from sphinx_apidiff.analysis.pair import uncited_rows
 from sphinx_apidiff.analysis.report import pair_report, report
 from sphinx_apidiff.execution.engine import Engine
 from sphinx_apidiff.files import atomic_write
@@ -299,6 +300,8 @@ def check(args: argparse.Namespace) -> int:
     reports, rows = [], []
     for (file, spec), outcome in zip(specs, result.pairs, strict=True):
         problems += [(file, d) for d in outcome.diagnostics]
+        if args.uncited and outcome.analysis is not None:
+            problems += [(file, d) for d in uncited_rows(spec, outcome.analysis)]
         if outcome.analysis is not None:
             reports.append(pair_report(spec, outcome.analysis, source=str(file), language=language))
             rows.append((file, spec, outcome.analysis))
@@ -486,6 +489,12 @@ def parser() -> argparse.ArgumentParser:
     )
     p.add_argument(
         "-v", "--verbose", action="store_true", help="say which files are skipped, and the cache"
+    )
+    p.add_argument(
+        "--uncited",
+        action="store_true",
+        help="also report parameter rows whose default differs and that cite no example "
+        "(apidiff.evidence)",
     )
     p.set_defaults(func=check)
 

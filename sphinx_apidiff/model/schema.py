@@ -459,7 +459,14 @@ EXAMPLE = Map(
 PARAM_ROW = Map(
     doc="One row of the parameter table: the name of the parameter in each framework that has it.",
     keys={
-        "note": Key(Localized(doc="What differs, shown in the table and in its own subsection."))
+        "note": Key(Localized(doc="What differs, shown in the table and in its own subsection.")),
+        "examples": Key(
+            List(
+                Number(integer=True, minimum=1),
+                doc="The examples (numbered from 1) that show what the note says; the table "
+                "shows their verdicts beside it.",
+            )
+        ),
     },
     extra=Str(doc="The parameter's name in this framework."),
 )

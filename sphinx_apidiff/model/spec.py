@@ -125,6 +125,7 @@ class ParamRowSpec:
     line: int | None = None
     name_lines: dict[str, int | None] = field(default_factory=dict)
     note_line: int | None = None
+    examples: list[int] = field(default_factory=list)  # cited: positions in PairSpec.examples
 
 
 @dataclass
@@ -288,7 +289,7 @@ def parse_pair(
         row = valid.get("params", i)
         if row is None:
             continue
-        names = {k: v for k, v in row.items() if k != "note"}
+        names = {k: v for k, v in row.items() if k not in ("note", "examples")}
         names = {k: v for k, v in names.items() if check_framework(k, ("params", i, k))}
         if not names:
             diags.append(
@@ -302,6 +303,7 @@ def parse_pair(
                 line=doc.line(("params", i)),
                 name_lines={fw: doc.line(("params", i, fw)) for fw in names},
                 note_line=doc.content_lines.get(("params", i, "note")),
+                examples=[n - 1 for n in valid.get("params", i, "examples", default=[])],
             )
         )
     for i in range(len(_items(data, "examples"))):
@@ -309,6 +311,14 @@ def parse_pair(
             example = _example(i, valid, doc, diags, check_framework, frameworks)
             if example is not None:
                 pair.examples.append(example)
+    count = len(_items(data, "examples"))
+    positions = {example.index: position for position, example in enumerate(pair.examples)}
+    for row_spec in pair.params:  # cited by their number in the file, kept by position
+        for number in row_spec.examples:
+            if number >= count:
+                message = f"params row: there is no example {number + 1} ({count} in this file)"
+                diags.append(Diagnostic("spec", message, row_spec.line))
+        row_spec.examples = [positions[n] for n in row_spec.examples if n in positions]
     return pair, diags
 
 

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from docutils import nodes
 
+from sphinx_apidiff.analysis.pair import example_verdict
+from sphinx_apidiff.analysis.params import Row
 from sphinx_apidiff.model.vocabulary import Category, Tag, TagKind
-from sphinx_apidiff.sphinx_ext.i18n import _, category_label, kind_label, tag_label
+from sphinx_apidiff.sphinx_ext.i18n import _, category_label, kind_label, status_label, tag_label
 from sphinx_apidiff.sphinx_ext.nodes import apidiff_part
 from sphinx_apidiff.sphinx_ext.render.base import (
     BadgeKind,
@@ -15,6 +17,7 @@ from sphinx_apidiff.sphinx_ext.render.base import (
     container,
     para,
     simple_table,
+    verdict_badge,
 )
 
 
@@ -141,7 +144,11 @@ class PairParts(PairPage):
                 badges += badge(_("not counted"), BadgeKind.IGNORED)
             cells.append(badges)
             note = notes.get(row.spec_index) if row.spec_index is not None else None
-            cells.append(self._note_cell(note))
+            cell = self._note_cell(note)
+            evidence = self._evidence(row)
+            if evidence is not None:
+                cell = nodes.container("", cell, evidence, classes=["apidiff-note"])
+            cells.append(cell)
             rows.append(cells)
         return simple_table(header, rows, ["apidiff-params"], widths=[2, 2] * len(fws) + [2, 4])
 
@@ -152,6 +159,25 @@ class PairParts(PairPage):
         if len(note.children) > 1 and isinstance(first, nodes.paragraph):
             first += nodes.Text(" …")
         return first if isinstance(first, nodes.paragraph) else para(first.astext())
+
+    def _evidence(self, row: Row) -> nodes.paragraph | None:
+        """The verdicts of the examples a row's note cites, each linked to its example."""
+        if not row.examples:
+            return None
+        line = para(nodes.emphasis("", _("Shown by:")), classes=["apidiff-evidence"])
+        for position in row.examples:
+            example = self.spec.examples[position]
+            result = self.r.examples[position] if position < len(self.r.examples) else None
+            number = example.index + 1
+            text = _("Example {number}").format(number=number)
+            target = nodes.make_id(f"{self.spec.id}-example-{number}")
+            line += nodes.Text(" ")
+            line += nodes.reference("", text, refid=target, internal=True)
+            if result is not None:
+                line += nodes.Text(" ")
+                judged = example_verdict(example, result)
+                line += badge(status_label(result.status), verdict_badge(judged, result.status))
+        return line
 
     def row(self, index: int) -> list[nodes.Node]:
         """The facts of one YAML parameter row, beside its note: each framework's name=default."""
@@ -175,4 +201,7 @@ class PairParts(PairPage):
                     value,
                 ),
             )
+        evidence = self._evidence(row)
+        if evidence is not None:
+            items += nodes.list_item("", evidence)
         return [items]
