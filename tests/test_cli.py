@@ -139,6 +139,20 @@ def test_check_agrees_with_the_build(rootdir, tmp_path):
         assert [e["status"] for e in other["examples"]] == [e["status"] for e in pair["examples"]]
         assert [e["results"] for e in other["examples"]] == [e["results"] for e in pair["examples"]]
         assert other["params"] == pair["params"] and other["category"] == pair["category"]
+        assert other["kinds"] == pair["kinds"]
+        for mine, theirs in zip(other["examples"], pair["examples"], strict=True):
+            assert mine.get("recipe") == theirs.get("recipe")  # recipes and their runs
+            assert mine["dtype"] == theirs["dtype"]  # dtype_equal is in "results"
+    recipes = [
+        e["recipe"]["status"] for p in built["pairs"] for e in p["examples"] if "recipe" in e
+    ]
+    assert recipes == ["match", "match", "match"]
+    assert any(
+        r["dtype_equal"] is False
+        for p in built["pairs"]
+        for e in p["examples"]
+        for r in e["results"].values()
+    )
     [diag] = [d for d in checked["diagnostics"] if d["type"] == "apidiff.exec"]
     assert diag["source"].endswith("legacy.yaml") and diag["line"] == 7
 
