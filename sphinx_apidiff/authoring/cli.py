@@ -22,8 +22,13 @@ from typing import Any
 from sphinx_apidiff import __version__
 from sphinx_apidiff.analysis.pair import uncited_rows
 from sphinx_apidiff.analysis.report import pair_report, report
+from sphinx_apidiff.authoring.output import (
+    Progress,
+    UsageError,
+    check_output,
+    write_output,
+)
 from sphinx_apidiff.execution.engine import Engine
-from sphinx_apidiff.files import atomic_write
 from sphinx_apidiff.model import schema
 from sphinx_apidiff.model.diagnostics import internal_message
 from sphinx_apidiff.model.spec import (
@@ -41,10 +46,6 @@ from sphinx_apidiff.sphinx_ext.config import ApidiffConfig, build_cache_dir
 SKIP_DIRS = {"_build", "_apidiff_store", ".git", "node_modules", ".venv", ".tox"}
 #: Where a project's conf.py usually is, looked up in this order from the current folder.
 CONF_PLACES = (".", "docs", "doc", "source", "docs/source")
-
-
-class UsageError(Exception):
-    """Bad usage: exit code 2, one clear line."""
 
 
 class PageError(Exception):
@@ -152,65 +153,6 @@ def engine_for(project: Project, verbose: bool = False, **overrides: Any) -> Ite
             path = engine.cache.path
             note(f"execution cache: {_shown(path)}" if path else "no execution cache")
         yield engine
-
-
-# -- output -----------------------------------------------------------------------------
-
-
-def check_output(path: str | None, force: bool) -> None:
-    """Refuse early (before any work) an output that cannot or must not be written."""
-    if path in (None, "-"):
-        return
-    target = Path(path)
-    if target.exists() and not force:
-        raise UsageError(f"{target} exists; use --force to overwrite it")
-    if not target.parent.is_dir():
-        raise UsageError(f"the folder {target.parent} does not exist")
-
-
-def write_output(path: str | None, text: str, force: bool) -> None:
-    """Write all of ``text`` or nothing (never a partial file); ``-`` or None: stdout."""
-    if path in (None, "-"):
-        sys.stdout.write(text)
-        return
-    check_output(path, force)
-    target = atomic_write(path, text)
-    print(f"wrote {target}", file=sys.stderr)
-
-
-class Progress:
-    """A one-line progress bar on stderr, only when it is a terminal."""
-
-    def __init__(self, total: int, what: str) -> None:
-        self.total, self.what, self.done = total, what, 0
-        self.live = sys.stderr.isatty() and total > 0
-        self.names: dict[str, str] = {}  # pair id -> file name, shown before an example's title
-
-    def step(self, label: str) -> None:
-        """Count one finished item and redraw the bar, showing ``label``."""
-        self.done += 1
-        if self.live:
-            width = 30
-            filled = int(width * self.done / self.total)
-            bar = "#" * filled + "." * (width - filled)
-            sys.stderr.write(f"\r[{bar}] {self.done}/{self.total} {self.what} {label[:40]:<40}")
-            sys.stderr.flush()
-
-    def wrap(self, stream: Iterator[Any], total: int) -> Iterator[Any]:
-        """Step once per finished example of ``stream`` (the pipeline's progress hook)."""
-        for job, result in stream:
-            self.step(
-                f"{self.names[job.pair_id]}: {job.label}"
-                if job.pair_id in self.names
-                else job.label
-            )
-            yield job, result
-
-    def close(self) -> None:
-        """Clear the bar's line, so what is printed next starts clean."""
-        if self.live:
-            sys.stderr.write("\r" + " " * 100 + "\r")
-            sys.stderr.flush()
 
 
 # -- check ------------------------------------------------------------------------------
