@@ -105,6 +105,10 @@ def analyse(
         analysis.fingerprints[fw] = runtime.fingerprint
         analysis.versions[fw] = result.version or runtime.version
         analysis.factories[fw] = runtime.factory
+        if fw in spec.missing:  # the page says: no counterpart; the library must agree
+            diags += _absence_problems(spec, fw, api, result, labels)
+            analysis.page_signatures[fw] = None
+            continue
         given, problems = _given_signature(spec, fw)
         diags += problems
         diags += _signature_problems(spec, fw, api, result, given, runtime, labels)
@@ -113,8 +117,17 @@ def analyse(
     rows, row_diags = build_rows(spec.frameworks, analysis.page_signatures, spec.params, ignore)
     diags += row_diags
     analysis.rows = rows
-    known = all(sig is not None for sig in analysis.page_signatures.values())
-    analysis.computed_category = categorize(rows, spec.frameworks) if known else Category.UNKNOWN
+    known = all(
+        sig is not None for fw, sig in analysis.page_signatures.items() if fw not in spec.missing
+    )
+    analysis.computed_category = (
+        Category.UNSUPPORTED
+        if spec.missing
+        else categorize(rows, spec.frameworks)
+        if known
+        else Category.UNKNOWN
+    )
+
     analysis.category = spec.category or analysis.computed_category
 
     for index, example in enumerate(spec.examples):
@@ -127,7 +140,7 @@ def analyse(
             analysis.recipes[index] = recipe
         diags += _recipe_problems(example, recipe, title)
     analysis.kinds = pair_kinds(spec, analysis)
-    if any(result.status == Status.DIFFER for result in analysis.examples):
+    if not spec.missing and any(r.status == Status.DIFFER for r in analysis.examples):
         # a measured difference is the headline, never "only names differ"
         analysis.computed_category = Category.BEHAVIOUR
     analysis.category = spec.category or analysis.computed_category
@@ -153,6 +166,7 @@ def pair_kinds(spec: PairSpec, analysis: PairAnalysis) -> list[Tag]:
             kinds.update(tag for tag in row.tags if tag.kind is not TagKind.UNKNOWN)
     if spec.category in _AUTHOR_KINDS:
         kinds.add(Tag(_AUTHOR_KINDS[Category(spec.category)]))
+    kinds.update(Tag(TagKind.UNSUPPORTED, fw) for fw in spec.missing)
     for result in analysis.examples:
         if result.status == Status.DIFFER:
             kinds.add(Tag(TagKind.VALUES))
@@ -162,6 +176,20 @@ def pair_kinds(spec: PairSpec, analysis: PairAnalysis) -> list[Tag]:
             kinds.add(Tag(TagKind.DTYPE))
     order = list(TagKind)
     return sorted(kinds, key=lambda tag: (order.index(tag.kind), tag.framework or ""))
+
+
+def _absence_problems(
+    spec: PairSpec, fw: str, api: str, result: SignatureResult, labels: Callable[[str], str]
+) -> list[Diagnostic]:
+    """A framework said to have no counterpart: its library must not have ``api``."""
+    if result.error or result.unavailable:
+        return []  # absent, as the page says (or the runtime cannot tell)
+    message = (
+        f"{api} exists in {labels(fw)} {result.version or ''}".rstrip()
+        + f": the page says it has no counterpart; name it under 'apis' instead of "
+        f"{{none: {api}}}"
+    )
+    return [Diagnostic("api", message, spec.api_lines.get(fw))]
 
 
 def _given_signature(spec: PairSpec, fw: str) -> tuple[Signature | None, list[Diagnostic]]:

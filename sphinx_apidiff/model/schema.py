@@ -371,6 +371,21 @@ class Map(Type):
         return self._with_doc(schema)
 
 
+@dataclass
+class StrOrMap(Type):
+    """A string, or a mapping of the given shape (a short form and a long form)."""
+
+    text: Type = field(default_factory=Str)
+    mapping: Type = field(default_factory=Map)
+    doc: str = ""
+
+    def check(self, value: Any, path: KeyPath) -> Iterator[Problem]:
+        yield from (self.mapping if isinstance(value, dict) else self.text).check(value, path)
+
+    def json(self) -> dict[str, Any]:
+        return self._with_doc({"oneOf": [self.text.json(), self.mapping.json()]})
+
+
 #: What ``category:`` accepts.
 CATEGORIES = tuple(c.value for c in AUTHOR_CATEGORIES)
 
@@ -484,8 +499,23 @@ PAIR = Map(
         "title": Key(Localized(doc="Title (default: last component of the first API).")),
         "apis": Key(
             Dict(
-                Str(doc="Full dotted name of the API."),
-                doc="Framework -> API. The first one is the reference.",
+                StrOrMap(
+                    Str(doc="Full dotted name of the API."),
+                    Map(
+                        keys={
+                            "none": Key(
+                                Str(
+                                    doc="The name the API would have: the build checks that "
+                                    "it does not exist."
+                                ),
+                                required=True,
+                            )
+                        },
+                        doc="This framework has no counterpart.",
+                    ),
+                ),
+                doc="Framework -> API (or {none: name}: no counterpart). The first one is the "
+                "reference.",
                 min_items=2,
             ),
             required=True,

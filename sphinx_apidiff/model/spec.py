@@ -128,7 +128,7 @@ class PairSpec:
 
     id: str
     title: Prose
-    apis: dict[str, str]
+    apis: dict[str, str]  # for a framework in ``missing``: the name checked to be absent
     source: str  # path of the YAML file (or of the document for inline YAML)
     line: int = 1
     id_line: int | None = None  # the ``id:`` line; None when the id is derived
@@ -143,6 +143,7 @@ class PairSpec:
     category: str | None = None
     category_line: int | None = None
     examples: list[ExampleSpec] = field(default_factory=list)
+    missing: set[str] = field(default_factory=set)  # frameworks with no counterpart
 
     @property
     def frameworks(self) -> list[str]:
@@ -238,8 +239,13 @@ def parse_pair(
     valid = ValidParts(data, problems)
     if not valid.has("apis"):
         return None, diags
-    apis: dict[str, str] = dict(valid.get("apis"))
+    given: dict[str, Any] = dict(valid.get("apis"))
+    apis = {fw: api["none"] if isinstance(api, dict) else api for fw, api in given.items()}
     frameworks = list(apis)
+    if isinstance(given[frameworks[0]], dict):
+        message = "the reference (the first API) cannot be {none: ...}: name an API it has"
+        diags.append(Diagnostic("spec", message, doc.line(("apis", frameworks[0]))))
+        return None, diags
 
     def check_framework(name: str, path: tuple[Any, ...]) -> bool:
         if name in apis:
@@ -264,6 +270,7 @@ def parse_pair(
         source=source,
         line=doc.line(()),
         api_lines={fw: doc.line(("apis", fw)) for fw in apis},
+        missing={fw for fw, api in given.items() if isinstance(api, dict)},
     )
     for fw, text_ in valid.get("signatures", default={}).items():
         if check_framework(fw, ("signatures", fw)):

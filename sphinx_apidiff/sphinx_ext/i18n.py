@@ -62,7 +62,11 @@ def kind_label(kind: Tag, labels: dict[str, str]) -> str:
         TagKind.TYPES: _("input types differ"),
         TagKind.RETURNS: _("return types differ"),
         TagKind.COMPOSITE: _("composite implementation"),
-        TagKind.UNSUPPORTED: _("unsupported"),
+        TagKind.UNSUPPORTED: _("no counterpart in {framework}").format(
+            framework=labels.get(framework, framework)
+        )
+        if framework
+        else _("unsupported"),
         TagKind.VALUES: _("results differ"),
         TagKind.DTYPE: _("dtypes differ"),
         TagKind.ERROR: _("fails in one framework"),

@@ -149,7 +149,10 @@ class ExampleParts(PairPage):
             tb = side.traceback(self.entry.source, code.line)
             body += para(nodes.strong(_("Error"), _("Error")), classes=["apidiff-error-label"])
             body += code_block(tb, language="pytb", classes=["apidiff-traceback"])
-        header = container("card-header", para(nodes.strong(self.labels[fw], self.labels[fw])))
+        label = self.labels[fw]
+        if fw in self.spec.missing:  # no counterpart: its code is a workaround
+            label = _("{framework} (workaround)").format(framework=label)
+        header = container("card-header", para(nodes.strong(label, label)))
         return container("card", header, body, classes=[f"apidiff-fw-{fw}"])
 
     def _recipe(self, index: int, example: ExampleSpec) -> nodes.container:

@@ -125,7 +125,11 @@ class OverviewTable:
         cells: list[nodes.Node] = []
         for fw in frameworks:
             api = entry.spec.apis.get(fw)
-            cells.append(para(self.link(entry, api)) if api else para("—"))
+            if fw in entry.spec.missing:
+                text = _("no counterpart")
+                cells.append(para(nodes.emphasis(text, text)))
+            else:
+                cells.append(para(self.link(entry, api)) if api else para("—"))
         own = {fw: labels[fw] for fw in entry.spec.apis}
         cells.append(para(badge(category_label(resolved.category, own), BadgeKind.CATEGORY)))
         kinds = para(classes=["apidiff-kinds"])

@@ -6,6 +6,7 @@ from docutils import nodes
 
 from sphinx_apidiff.analysis.pair import example_verdict
 from sphinx_apidiff.analysis.params import Row
+from sphinx_apidiff.execution.results import SignatureResult
 from sphinx_apidiff.model.vocabulary import Category, Tag, TagKind
 from sphinx_apidiff.sphinx_ext.i18n import _, category_label, kind_label, status_label, tag_label
 from sphinx_apidiff.sphinx_ext.nodes import apidiff_part
@@ -34,7 +35,7 @@ class PairParts(PairPage):
                 self._panel_body(fw, api),
                 classes=[f"apidiff-fw-{fw}"],
             )
-            url = self.cfg.doc_url(fw, api, self.language)
+            url = None if fw in self.spec.missing else self.cfg.doc_url(fw, api, self.language)
             if url:
                 text = _("{framework} documentation").format(framework=self.labels[fw])
                 card += container(
@@ -58,6 +59,8 @@ class PairParts(PairPage):
 
     def _panel_body(self, fw: str, api: str) -> nodes.container:
         result = self.r.signatures.get(fw)
+        if fw in self.spec.missing:
+            return self._absent_body(fw, api, result)
         body = container("card-body", para(nodes.literal(api, api), classes=["apidiff-api"]))
         signature = self.r.page_signatures.get(fw)
         if result is not None and result.error:
@@ -82,6 +85,18 @@ class PairParts(PairPage):
         elif result is None or not result.error:
             text = _("Signature not available.")
             body += para(nodes.emphasis(text, text), classes=["apidiff-problem"])
+        return body
+
+    def _absent_body(self, fw: str, api: str, result: SignatureResult | None) -> nodes.container:
+        """A framework with no counterpart: say so, and what the build checked."""
+        text = _("No counterpart in {framework}.").format(framework=self.labels[fw])
+        body = container("card-body", para(nodes.strong(text, text), classes=["apidiff-api"]))
+        if result is not None and result.error:
+            checked = _("Checked at build time: {api} does not exist.").format(api=api)
+            body += para(nodes.emphasis(checked, checked), classes=["apidiff-sig-source"])
+        if self.spec.examples:
+            hint = _("The examples show a workaround.")
+            body += para(hint)
         return body
 
     def category(self) -> nodes.paragraph:
