@@ -159,3 +159,30 @@ def test_the_table_shows_the_verdicts_of_the_cited_examples(app):
     assert cell.count('href="#argmax-example-') == 2
     assert cell.count("apidiff-badge-documented") == 1  # example 1: the dtypes stated
     assert cell.count("apidiff-badge-failed") == 1  # example 2: they are not
+
+
+def test_the_reference_cannot_be_missing():
+    text = "apis: {torch: {none: torch.abs}, megengine: megengine.functional.abs}\n"
+    spec, diags = parse_pair(text, "x.yaml")
+    assert spec is None
+    assert [(d.line, d.message) for d in diags] == [
+        (1, "the reference (the first API) cannot be {none: ...}: name an API it has")
+    ]
+
+
+@pytest.mark.megengine
+def test_no_counterpart_is_checked_and_shown(app):
+    flip, absent = _pair(app, "flip"), _pair(app, "abs")
+    assert flip["category"] == absent["category"] == "unsupported"
+    assert "unsupported:megengine" in flip["kinds"]
+    assert [e["status"] for e in flip["examples"]] == ["match"]  # the workaround
+    # a name that exists is a located warning: the page's claim is false
+    [wrong] = [w for w in warnings_of(app) if "abs.yaml" in w]
+    assert "abs.yaml:3" in wrong and "[apidiff.api]" in wrong
+    assert "megengine.functional.abs exists in MegEngine" in wrong
+    html = (app.outdir / "index.html").read_text("utf-8")
+    assert "No counterpart in MegEngine." in html
+    assert "Checked at build time: megengine.functional.flip does not exist." in html
+    assert "MegEngine (workaround)" in html
+    table = html[html.index('class="apidiff-overview') :]
+    assert table.count("torch.flip") == 1 and "torch.abs" in table and "torch.std" not in table
