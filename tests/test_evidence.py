@@ -144,10 +144,27 @@ def test_uncited_rows_are_the_changed_defaults_without_evidence():
         Row({"torch": "q", "megengine": "q"}, {}, [default], examples=[0], line=5),  # cited
         Row({"torch": "r", "megengine": "r"}, {}, [default], ignored=True, line=6),
         Row({"torch": "s", "megengine": "t"}, {}, [Tag(TagKind.RENAMED)], line=7),
+        Row({"torch": "u", "megengine": "v"}, {}, [Tag(TagKind.MEANING)], line=8),
     ]
     problems = uncited_rows(spec, PairAnalysis(rows=rows))
-    assert [(d.subtype, d.line) for d in problems] == [("evidence", 4)]
+    assert [(d.subtype, d.line) for d in problems] == [("evidence", 4), ("evidence", 8)]
     assert problems[0].message.startswith("parameter p / drop_prob: its default differs")
+    assert problems[1].message.startswith("parameter u / v: its meaning differs")
+
+
+def test_meaning_differs_is_a_tag_of_its_row():
+    from sphinx_apidiff.analysis.params import build_rows
+
+    text = (
+        "apis: {torch: torch.split, megengine: megengine.functional.split}\n"
+        "params:\n"
+        "  - {torch: split_size_or_sections, megengine: nsplits_or_sections, meaning: differs}\n"
+        "  - {torch: dim, megengine: axis, meaning: same}\n"
+    )
+    spec, diags = parse_pair(text, "x.yaml")
+    assert diags == [] and [r.meaning_differs for r in spec.params] == [True, False]
+    rows, _ = build_rows(spec.frameworks, {"torch": None, "megengine": None}, spec.params)
+    assert [[str(t) for t in r.tags] for r in rows] == [["meaning"], []]
 
 
 @pytest.mark.megengine

@@ -276,14 +276,21 @@ def _recipe_problems(
 
 
 def uncited_rows(spec: PairSpec, analysis: PairAnalysis) -> list[Diagnostic]:
-    """Rows whose default differs and that cite no example showing what that does."""
+    """Rows whose claim needs evidence and cite no example: a default that differs, or
+    names that correspond with values that mean different things (``meaning: differs``)."""
     problems = []
     for row in analysis.rows:
-        if row.ignored or row.examples or not row.has(TagKind.DEFAULT):
+        if row.ignored or row.examples:
+            continue
+        if row.has(TagKind.DEFAULT):
+            what = "its default differs"
+        elif row.has(TagKind.MEANING):
+            what = "its meaning differs"
+        else:
             continue
         names = " / ".join(dict.fromkeys(n for n in row.names.values() if n))
         message = (
-            f"parameter {names}: its default differs, and no example is cited to show it; "
+            f"parameter {names}: {what}, and no example is cited to show it; "
             "cite one with 'examples: [n]' on its params row"
         )
         problems.append(Diagnostic("evidence", message, row.line or spec.line))

@@ -104,6 +104,7 @@ def build_rows(
                 note_line=spec_row.note_line,
                 spec_index=spec_index,
                 examples=list(spec_row.examples),
+                tags=[Tag(TagKind.MEANING)] if spec_row.meaning_differs else [],
             )
         )
 

@@ -435,8 +435,8 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--uncited",
         action="store_true",
-        help="also report parameter rows whose default differs and that cite no example "
-        "(apidiff.evidence)",
+        help="also report parameter rows whose default or meaning differs and that cite no "
+        "example (apidiff.evidence)",
     )
     p.set_defaults(func=check)
 

@@ -482,6 +482,13 @@ PARAM_ROW = Map(
                 "shows their verdicts beside it.",
             )
         ),
+        "meaning": Key(
+            Enum(
+                ("same", "differs"),
+                doc="'differs': the names correspond but the values mean different things "
+                "(shown as a difference; check --uncited asks for an example).",
+            )
+        ),
     },
     extra=Str(doc="The parameter's name in this framework."),
 )

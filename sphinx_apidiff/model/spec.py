@@ -119,6 +119,7 @@ class ParamRowSpec:
     name_lines: dict[str, int | None] = field(default_factory=dict)
     note_line: int | None = None
     examples: list[int] = field(default_factory=list)  # cited: positions in PairSpec.examples
+    meaning_differs: bool = False  # the names correspond, the values mean different things
 
 
 @dataclass
@@ -289,7 +290,7 @@ def parse_pair(
         row = valid.get("params", i)
         if row is None:
             continue
-        names = {k: v for k, v in row.items() if k not in ("note", "examples")}
+        names = {k: v for k, v in row.items() if k not in ("note", "examples", "meaning")}
         names = {k: v for k, v in names.items() if check_framework(k, ("params", i, k))}
         if not names:
             diags.append(
@@ -304,6 +305,7 @@ def parse_pair(
                 name_lines={fw: doc.line(("params", i, fw)) for fw in names},
                 note_line=doc.content_lines.get(("params", i, "note")),
                 examples=[n - 1 for n in valid.get("params", i, "examples", default=[])],
+                meaning_differs=valid.get("params", i, "meaning") == "differs",
             )
         )
     for i in range(len(_items(data, "examples"))):

@@ -79,6 +79,7 @@ class TagKind(StrEnum):
     DEFAULT = "default"  # the defaults differ
     MISSING = "missing"  # the framework has no such parameter
     UNKNOWN = "unknown"  # the YAML names one the signature lacks
+    MEANING = "meaning"  # the author says: the values mean different things
     USAGE = "usage"  # the author says: inputs are used differently
     TYPES = "types"
     RETURNS = "returns"

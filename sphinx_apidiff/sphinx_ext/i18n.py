@@ -45,6 +45,7 @@ def tag_label(tag: Tag, labels: dict[str, str]) -> str:
         TagKind.DEFAULT: _("default differs"),
         TagKind.MISSING: _("not in {framework}").format(framework=label),
         TagKind.UNKNOWN: _("not in the signature of {framework}").format(framework=label),
+        TagKind.MEANING: _("meaning differs"),
     }
     return texts[tag.kind]
 
@@ -55,6 +56,7 @@ def kind_label(kind: Tag, labels: dict[str, str]) -> str:
     texts = {
         TagKind.RENAMED: _("parameters renamed"),
         TagKind.DEFAULT: _("defaults differ"),
+        TagKind.MEANING: _("meaning differs"),
         TagKind.MISSING: _("parameters missing in {framework}").format(
             framework=labels.get(framework, framework)
         ),

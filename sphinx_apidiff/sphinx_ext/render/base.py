@@ -37,6 +37,7 @@ BADGE_COLORS: dict[str, str] = {
     TagKind.DEFAULT: "warning",
     TagKind.MISSING: "secondary",
     TagKind.UNKNOWN: "danger",
+    TagKind.MEANING: "warning",
     TagKind.VALUES: "warning",
     TagKind.DTYPE: "warning",
     TagKind.ERROR: "danger",
