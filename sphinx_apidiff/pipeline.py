@@ -17,8 +17,9 @@ from pathlib import Path
 from sphinx_apidiff.analysis.pair import PairAnalysis, RuntimeInfo, analyse, example_title
 from sphinx_apidiff.analysis.params import DEFAULT_IGNORED
 from sphinx_apidiff.execution.engine import Engine, ExampleJob, ExampleResult, Stats
+from sphinx_apidiff.execution.results import RECIPE, SWEEP
 from sphinx_apidiff.model.diagnostics import internal_message
-from sphinx_apidiff.model.spec import Diagnostic, PairSpec
+from sphinx_apidiff.model.spec import Diagnostic, PairSpec, SweepCell
 from sphinx_apidiff.model.vocabulary import Mode
 
 #: What a page does without a framework's runtime (said after the reason in warnings).
@@ -92,26 +93,31 @@ def run_pairs(
     stream = engine.run_iter([job for _, job in jobs])
     signatures = collect()
     finished = progress(stream, len(jobs)) if progress is not None else stream
-    results: dict[tuple[int, int, str], ExampleResult] = {}
+    results: dict[tuple[int, tuple[int, str, str]], ExampleResult] = {}
     for (position, job), item in zip(jobs, finished, strict=True):
-        results[(position, job.index, job.variant)] = item[1]  # type: ignore[index]
+        results[(position, job.slot)] = item[1]  # type: ignore[index]
 
     runtimes = {fw: runtime_info(engine, fw) for spec in specs for fw in spec.apis}
     outcomes = []
     for position, spec in enumerate(specs):
         own = [job for p, job in jobs if p == position and not job.variant]
         recipes = {
-            job.index: results[(position, job.index, job.variant)]
+            job.index: results[(position, job.slot)]
             for p, job in jobs
             if p == position and job.variant == RECIPE
         }
+        sweeps: dict[int, list[tuple[SweepCell, ExampleResult]]] = {}
+        for p, job in jobs:
+            if p == position and job.variant == SWEEP and job.cell is not None:
+                sweeps.setdefault(job.index, []).append((job.cell, results[(position, job.slot)]))
         try:
             analysis, diags = analyse(
                 spec,
                 signatures,
-                [results[(position, job.index, "")] for job in own],
+                [results[(position, job.slot)] for job in own],
                 runtimes,
                 recipes=recipes,
+                sweeps=sweeps,
                 labels=labels,
                 ignore=ignore,
                 language=language,
@@ -137,13 +143,10 @@ def run_pairs(
     return outcome
 
 
-#: The variant of a job that runs an example's recipe.
-RECIPE = "recipe"
-
-
 def jobs_for(spec: PairSpec, language: str | None, prefix: str = "") -> list[ExampleJob]:
-    """The examples of a pair as jobs, each with the frameworks it has code for, and
-    after each example with a recipe, the recipe's run (the same inputs, some code replaced)."""
+    """The examples of a pair as jobs, each with the frameworks it has code for; after
+    each example with a recipe, the recipe's run (the same inputs, some code replaced);
+    after each example with a sweep, one job per cell of it (dtype and seed)."""
     jobs = []
     for index, example in enumerate(spec.examples):
         frameworks = [fw for fw in spec.apis if fw in example.code]
@@ -155,6 +158,20 @@ def jobs_for(spec: PairSpec, language: str | None, prefix: str = "") -> list[Exa
             jobs.append(
                 ExampleJob(recipe, frameworks, f"{label} (recipe)", spec.id, index, variant=RECIPE)
             )
+        if example.sweep is not None:
+            frameworks = [fw for fw in spec.apis if fw in example.code]
+            for cell in example.sweep.cells():
+                jobs.append(
+                    ExampleJob(
+                        example.for_cell(cell),
+                        frameworks,
+                        f"{label} ({cell.dtype}, seed {cell.seed})",
+                        spec.id,
+                        index,
+                        variant=SWEEP,
+                        cell=cell,
+                    )
+                )
     return jobs
 
 

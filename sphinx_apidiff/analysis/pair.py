@@ -13,8 +13,9 @@ from typing import Any
 
 from sphinx_apidiff.analysis.params import DEFAULT_IGNORED, Row, build_rows, categorize
 from sphinx_apidiff.execution.engine import ExampleResult, SignatureResult
+from sphinx_apidiff.execution.results import CellStatus, cell_outcome
 from sphinx_apidiff.model.signature import Signature, parse_signature_text
-from sphinx_apidiff.model.spec import Diagnostic, ExampleSpec, PairSpec, prose_text
+from sphinx_apidiff.model.spec import Diagnostic, ExampleSpec, PairSpec, SweepCell, prose_text
 from sphinx_apidiff.model.vocabulary import (
     Category,
     DtypeExpect,
@@ -53,6 +54,8 @@ class PairAnalysis:
 
     kinds: list[Tag] = field(default_factory=list)  # every kind of difference the pair has
     recipes: dict[int, ExampleResult] = field(default_factory=dict)  # example index -> its run
+    # example index -> its sweep's cells, dtype by dtype, and what each gave
+    sweeps: dict[int, list[tuple[SweepCell, ExampleResult]]] = field(default_factory=dict)
 
     def verdicts(self, spec: PairSpec) -> list[Verdict]:
         """Each example's result judged against what its author expects."""
@@ -89,13 +92,15 @@ def analyse(
     runtimes: dict[str, RuntimeInfo],
     *,
     recipes: dict[int, ExampleResult] | None = None,
+    sweeps: dict[int, list[tuple[SweepCell, ExampleResult]]] | None = None,
     labels: Callable[[str], str] = str,
     ignore: Iterable[str] = DEFAULT_IGNORED,
     language: str | None = None,
 ) -> tuple[PairAnalysis, list[Diagnostic]]:
     """Signatures, parameter rows, category and example verdicts, with diagnostics.
 
-    ``recipes`` are the runs of the examples' recipes, by example index."""
+    ``recipes`` are the runs of the examples' recipes, and ``sweeps`` the cells of their
+    sweeps, by example index."""
     diags: list[Diagnostic] = []
     analysis = PairAnalysis()
     for fw, api in spec.apis.items():
@@ -139,6 +144,10 @@ def analyse(
         if recipe is not None:
             analysis.recipes[index] = recipe
         diags += _recipe_problems(example, recipe, title)
+        cells = (sweeps or {}).get(index)
+        if cells:
+            analysis.sweeps[index] = cells
+            diags += _sweep_problems(example, cells, title)
     analysis.kinds = pair_kinds(spec, analysis)
     if not spec.missing and any(r.status == Status.DIFFER for r in analysis.examples):
         # a measured difference is the headline, never "only names differ"
@@ -273,6 +282,30 @@ def _recipe_problems(
         f"{explain(example, recipe)}"
     )
     return [Diagnostic("recipe", message, line)]
+
+
+def _sweep_problems(
+    example: ExampleSpec, cells: list[tuple[SweepCell, ExampleResult]], title: str
+) -> list[Diagnostic]:
+    """A sweep's cells are findings; only a stale stored cell, or a sweep that ran nowhere
+    (every cell failed in every framework: the code, not a dtype), is a problem."""
+    line = example.sweep.line if example.sweep else example.line
+    stale = [cell.id for cell, result in cells if result.stale]
+    if stale:
+        message = (
+            f"example {title}: stored results of sweep cells {', '.join(stale)} are stale "
+            f"({next(r.stale for _, r in cells if r.stale)})"
+        )
+        return [Diagnostic("stale", message, line)]
+    outcomes = [cell_outcome(result) for _, result in cells]
+    if outcomes and all(o.status is CellStatus.ERROR for o in outcomes):
+        first = next(iter(outcomes[0].failed.items()))
+        message = (
+            f"example {title}: every cell of its sweep failed in every framework, so no "
+            f"dtype was compared ({first[0]}: {first[1]})"
+        )
+        return [Diagnostic("sweep", message, line)]
+    return []
 
 
 def uncited_rows(spec: PairSpec, analysis: PairAnalysis) -> list[Diagnostic]:

@@ -6,7 +6,8 @@ from typing import Any
 
 from sphinx_apidiff.analysis.pair import PairAnalysis
 from sphinx_apidiff.execution.engine import ExampleResult
-from sphinx_apidiff.model.spec import PairSpec, prose_text
+from sphinx_apidiff.execution.results import cell_outcome
+from sphinx_apidiff.model.spec import PairSpec, SweepCell, prose_text
 from sphinx_apidiff.model.vocabulary import Status
 
 REPORT_VERSION = 1
@@ -25,7 +26,7 @@ def pair_report(
     examples = []
     for index, example in enumerate(spec.examples):
         result = analysis.examples[index] if analysis and index < len(analysis.examples) else None
-        entry = {
+        entry: dict[str, Any] = {
             "title": prose_text(example.title, language),
             "line": example.line,
             "expect": example.expect,
@@ -42,6 +43,9 @@ def pair_report(
                 "status": run.status if run else Status.NOT_RUN,
                 "results": _results(run) if run else {},
             }
+        if example.sweep is not None:
+            cells = analysis.sweeps.get(index, []) if analysis else []
+            entry["sweep"] = [_cell(cell, run) for cell, run in cells]
         examples.append(entry)
     return {
         "id": spec.id,
@@ -59,11 +63,32 @@ def pair_report(
 
 
 def _results(result: ExampleResult) -> dict[str, Any]:
-    """The compared values of a run, each with whether its dtypes agree."""
+    """The compared values of a run, each with its kind (a value of the snippet, or a
+    gradient) and whether its dtypes agree."""
     return {
-        name: {**comparison.to_json(), "dtype_equal": comparison.dtype_equal}
+        name: {
+            **comparison.to_json(),
+            "kind": comparison.kind,
+            "dtype_equal": comparison.dtype_equal,
+        }
         for name, comparison in result.results.items()
     }
+
+
+def _cell(cell: SweepCell, result: ExampleResult) -> dict[str, Any]:
+    """One cell of a sweep: its dtype and seed, what it gave, and who rejected it."""
+    outcome = cell_outcome(result)
+    entry: dict[str, Any] = {
+        "dtype": cell.dtype,
+        "seed": cell.seed,
+        "status": outcome.status,
+        "results": _results(result),
+    }
+    if outcome.failed:
+        entry["failed"] = outcome.failed
+    if result.stale:
+        entry["stale"] = result.stale
+    return entry
 
 
 def report(pairs: list[dict[str, Any]], **extra: Any) -> dict[str, Any]:

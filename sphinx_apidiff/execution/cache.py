@@ -20,6 +20,7 @@ from typing import Any
 
 import numpy as np
 
+from sphinx_apidiff.execution.autodiff import finish_code, needs_code, setup_code
 from sphinx_apidiff.execution.results import ExampleJob
 from sphinx_apidiff.execution.runtime import Fingerprint
 from sphinx_apidiff.files import atomic_write
@@ -55,8 +56,22 @@ def example_key(job: ExampleJob, fingerprints: Mapping[str, Fingerprint], timeou
             "timeout": timeout,
             "runtimes": {fw: fp.key() for fw, fp in fingerprints.items()},
             "host_numpy": np.__version__,
+            **around(job),
         }
     )
+
+
+def around(job: ExampleJob) -> dict[str, Any]:
+    """What runs around the snippet (modules, gradients), for keys; empty when nothing
+    does, so that the keys of other examples stay as they were."""
+    ex = job.example
+    if not needs_code(ex):
+        return {}
+    # the generated code itself: a change of how gradients are taken is a change of result
+    return {
+        "around": {fw: [setup_code(ex, fw), finish_code(ex, fw)] for fw in job.frameworks},
+        "grad": ex.grad.canonical() if ex.grad is not None else None,
+    }
 
 
 def content_key(job: ExampleJob) -> str:
@@ -70,6 +85,7 @@ def content_key(job: ExampleJob) -> str:
             "compare": ex.compare,
             "atol": ex.atol,
             "rtol": ex.rtol,
+            **around(job),
         }
     )
 

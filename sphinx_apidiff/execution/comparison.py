@@ -12,6 +12,8 @@ from typing import Any
 
 import numpy as np
 
+from sphinx_apidiff.model.vocabulary import ResultKind
+
 __all__ = ["Comparison", "Opaque", "compare_arrays", "compare_values"]
 
 
@@ -32,6 +34,7 @@ class Comparison:
     max_rel: float | None = 0.0
     passed: bool = True
     note: str | None = None
+    kind: ResultKind = ResultKind.VALUE  # a value of the snippet, or a gradient
 
     @property
     def dtype_equal(self) -> bool | None:
@@ -51,6 +54,8 @@ class Comparison:
         }
         if self.note:
             data["note"] = self.note
+        if self.kind is not ResultKind.VALUE:  # files of forward-only results stay as they were
+            data["kind"] = self.kind
         return data
 
     @classmethod
@@ -62,6 +67,7 @@ class Comparison:
             max_rel=data["max_rel"],
             passed=data["passed"],
             note=data.get("note"),
+            kind=ResultKind(data.get("kind", ResultKind.VALUE)),
         )
 
 
@@ -118,16 +124,21 @@ def compare_values(
     names: list[str],
     atol: float,
     rtol: float,
+    kind: ResultKind = ResultKind.VALUE,
 ) -> dict[str, Comparison]:
     """Compare decoded values, by name, of every framework against the first.
 
-    Tuples and lists are flattened into ``name[0]``, ``name[1]``, ...
+    Tuples and lists are flattened into ``name[0]``, ``name[1]``, ... A name a
+    framework lacks is compared as None (a gradient of a parameter it does not have).
     """
     out: dict[str, Comparison] = {}
     for name in names:
         _compare_tree(
-            name, {fw: values[fw][name] for fw in frameworks}, frameworks, atol, rtol, out
+            name, {fw: values[fw].get(name) for fw in frameworks}, frameworks, atol, rtol, out
         )
+    if kind is not ResultKind.VALUE:
+        for comparison in out.values():
+            comparison.kind = kind
     return out
 
 
@@ -159,7 +170,7 @@ def _compare_tree(
         value = values[fw]
         if isinstance(value, np.ndarray):
             result.shapes[fw] = [int(n) for n in value.shape]
-            result.dtypes[fw] = str(value.dtype)
+            result.dtypes[fw] = getattr(value, "framework_dtype", None) or str(value.dtype)
         else:
             result.shapes[fw] = None
             result.dtypes[fw] = None if value is None else type(value).__name__

@@ -27,12 +27,30 @@ def _bounds(spec: InputSpec) -> tuple[int, int]:
     return low, high
 
 
+#: Dtypes numpy lacks: an input of one travels as float32, holding values the dtype can
+#: represent, and each framework casts it (``cast`` in the run request).
+CAST_DTYPES = ("bfloat16",)
+
+
+def to_bfloat16_values(array: np.ndarray) -> np.ndarray:
+    """float32 values rounded to the nearest bfloat16 (ties to even), still as float32: the
+    cast to bfloat16 in any framework is then exact."""
+    bits = np.ascontiguousarray(array, dtype=np.float32).view(np.uint32).astype(np.uint64)
+    rounded = (bits + 0x7FFF + ((bits >> 16) & 1)) & 0xFFFF0000
+    return rounded.astype(np.uint32).view(np.float32).reshape(array.shape)
+
+
 def make_inputs(inputs: list[InputSpec], seed: int) -> dict[str, np.ndarray]:
     """The arrays every framework receives, drawn in order from one seeded generator."""
     rng = np.random.default_rng(seed)
     arrays: dict[str, np.ndarray] = {}
     for spec in inputs:
-        if spec.value is not None:
+        if spec.dtype in CAST_DTYPES:
+            drawn = rng.standard_normal(tuple(spec.shape)).astype(np.float32)
+            arrays[spec.name] = to_bfloat16_values(
+                np.array(spec.value, dtype=np.float32) if spec.value is not None else drawn
+            )
+        elif spec.value is not None:
             arrays[spec.name] = np.array(spec.value, dtype=spec.dtype)
         elif spec.dtype in FLOAT_DTYPES:
             arrays[spec.name] = rng.standard_normal(tuple(spec.shape)).astype(spec.dtype)
@@ -70,20 +88,34 @@ def prelude(inputs: list[InputSpec], seed: int, framework: str, factory: str | N
 def encode_inputs(inputs: list[InputSpec], seed: int) -> dict[str, dict[str, str]]:
     """The inputs as a run request carries them: ``.npy`` bytes, and tensor or numpy."""
     arrays = make_inputs(inputs, seed)
-    return {
-        spec.name: {
+    encoded: dict[str, dict[str, str]] = {}
+    for spec in inputs:
+        item = {
             "npy": encode_array(arrays[spec.name]),
             "as": "numpy" if spec.as_numpy else "tensor",
         }
-        for spec in inputs
-    }
+        if spec.dtype in CAST_DTYPES:
+            item["cast"] = spec.dtype
+        encoded[spec.name] = item
+    return encoded
+
+
+class FrameworkArray(np.ndarray):
+    """An array a framework sent, whose dtype in that framework numpy lacks (bfloat16):
+    its values as float32, and the framework's dtype name."""
+
+    framework_dtype: str | None = None
 
 
 def decode_value(encoded: dict[str, Any]) -> Any:
     """A value a worker sent: an array, a list of values, None, or an :class:`Opaque`."""
     kind = encoded.get("t")
     if kind == "array":
-        return decode_array(encoded["npy"])
+        array = decode_array(encoded["npy"])
+        if encoded.get("dtype"):
+            array = array.view(FrameworkArray)
+            array.framework_dtype = encoded["dtype"]
+        return array
     if kind == "seq":
         return [decode_value(item) for item in encoded["items"]]
     if kind == "none":

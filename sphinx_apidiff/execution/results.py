@@ -12,11 +12,12 @@ No Sphinx imports here.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from enum import StrEnum
 from typing import Any
 
 from sphinx_apidiff.execution.comparison import Comparison
 from sphinx_apidiff.model.signature import Signature
-from sphinx_apidiff.model.spec import ExampleSpec
+from sphinx_apidiff.model.spec import ExampleSpec, SweepCell
 from sphinx_apidiff.model.vocabulary import Status
 
 
@@ -32,6 +33,7 @@ class Reply:
     frames: list[list[Any]] = field(default_factory=list)  # [line in snippet, function, text]
     elapsed: float | None = None
     values: dict[str, Any] = field(default_factory=dict)  # run: encoded values by name
+    grads: dict[str, Any] = field(default_factory=dict)  # run: encoded gradients by label
     params: list[dict[str, Any]] | None = None  # signature: the inspect parameters
     doc: str = ""  # signature: the head of the docstring
     parent: str | None = None  # signature, failed: the object that lacks the attribute
@@ -52,6 +54,7 @@ class Reply:
             frames=data.get("frames", []),
             elapsed=None if elapsed is None else float(elapsed),
             values=data.get("values", {}),
+            grads=data.get("grads", {}),
             params=data.get("params"),
             doc=data.get("doc") or "",
             parent=data.get("parent"),
@@ -201,6 +204,38 @@ class ExampleResult:
         )
 
 
+class CellStatus(StrEnum):
+    """What one cell of a sweep gave: a finding, never a fault of the page."""
+
+    MATCH = "match"
+    DIFFER = "differ"
+    UNSUPPORTED = "unsupported"  # some frameworks rejected the dtype (or the run), not all
+    ERROR = "error"  # every framework failed
+    NOT_RUN = "not-run"
+
+
+@dataclass(frozen=True)
+class CellOutcome:
+    """A sweep cell's status, and the frameworks that failed it (with their last line)."""
+
+    status: CellStatus
+    failed: dict[str, str] = field(default_factory=dict)
+
+
+def cell_outcome(result: ExampleResult) -> CellOutcome:
+    """What a sweep's cell gave: where only some frameworks fail, the dtype is unsupported
+    there (a finding); where every framework fails, an error."""
+    if result.status != Status.ERROR:
+        return CellOutcome(CellStatus(result.status))
+    failed = {
+        fw: (side.error or "").strip().splitlines()[0] if side.error else ""
+        for fw, side in result.sides.items()
+        if not side.ok
+    }
+    every = len(failed) == len(result.sides)
+    return CellOutcome(CellStatus.ERROR if every else CellStatus.UNSUPPORTED, failed)
+
+
 @dataclass
 class ExampleJob:
     """An example to run, and the frameworks whose code it has (reference first)."""
@@ -210,7 +245,18 @@ class ExampleJob:
     label: str = ""
     pair_id: str = ""
     index: int = 0
-    variant: str = ""  # "" the example itself; "recipe" its recipe
+    variant: str = ""  # "" the example itself; RECIPE its recipe; SWEEP a cell of its sweep
+    cell: SweepCell | None = None  # the sweep's cell
+
+    @property
+    def slot(self) -> tuple[int, str, str]:
+        """Which run of which example this job is: (example index, variant, cell id)."""
+        return self.index, self.variant, self.cell.id if self.cell else ""
+
+
+#: The variants of a job: the run of an example's recipe, and one cell of its sweep.
+RECIPE = "recipe"
+SWEEP = "sweep"
 
 
 @dataclass
@@ -223,12 +269,18 @@ class Stats:
     statuses: dict[Status, int] = field(default_factory=lambda: dict.fromkeys(Status, 0))
     worker_starts: int = 0
     recipes: dict[Status, int] = field(default_factory=lambda: dict.fromkeys(Status, 0))
+    sweeps: dict[CellStatus, int] = field(default_factory=lambda: dict.fromkeys(CellStatus, 0))
+    sweeps_run: int = 0
 
-    def count(self, result: ExampleResult, live: bool, recipe: bool = False) -> None:
-        """Count one example's result; ``live``: it ran in this run. A recipe's run is
-        counted apart, by status only (the other counts are the examples')."""
-        if recipe:
+    def count(self, result: ExampleResult, live: bool, variant: str = "") -> None:
+        """Count one example's result; ``live``: it ran in this run. A recipe's run and a
+        sweep's cell are counted apart, by status (the other counts are the examples')."""
+        if variant == RECIPE:
             self.recipes[result.status] += 1
+            return
+        if variant == SWEEP:
+            self.sweeps[cell_outcome(result).status] += 1
+            self.sweeps_run += live
             return
         if live:
             self.run += 1
@@ -246,8 +298,10 @@ class Stats:
             f"{s[Status.DIFFER]} differed, {s[Status.ERROR]} errored"
             + (f", {s[Status.NOT_RUN]} not run" if s[Status.NOT_RUN] else "")
         )
-        recipes = {status: n for status, n in self.recipes.items() if n}
-        if recipes:
-            counts = ", ".join(f"{n} {status}" for status, n in recipes.items())
-            line += f"; recipes: {counts}"
+        for name, counts in (("recipes", self.recipes), ("sweep cells", self.sweeps)):
+            given = {status: n for status, n in counts.items() if n}
+            if given:
+                line += f"; {name}: " + ", ".join(f"{n} {status}" for status, n in given.items())
+                if counts is self.sweeps:
+                    line += f" ({self.sweeps_run} run)"
         return line

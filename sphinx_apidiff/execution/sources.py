@@ -30,11 +30,14 @@ from concurrent.futures import Future
 from dataclasses import dataclass, replace
 from typing import Any, Generic, Protocol, TypeVar
 
+from sphinx_apidiff.execution.autodiff import GRADS, finish_code, needs_code, setup_code
 from sphinx_apidiff.execution.cache import ResultCache, content_key, example_key, signature_key
 from sphinx_apidiff.execution.comparison import compare_values
 from sphinx_apidiff.execution.inputs import decode_value, encode_inputs
 from sphinx_apidiff.execution.introspect import introspect
 from sphinx_apidiff.execution.results import (
+    RECIPE,
+    SWEEP,
     ExampleJob,
     ExampleResult,
     Reply,
@@ -43,9 +46,9 @@ from sphinx_apidiff.execution.results import (
     Stats,
 )
 from sphinx_apidiff.execution.runtime import Fingerprint, Runtime
-from sphinx_apidiff.execution.store import EXAMPLES, RECIPES, Store, StoreChanges
+from sphinx_apidiff.execution.store import EXAMPLES, RECIPES, SWEEPS, Store, StoreChanges
 from sphinx_apidiff.model.spec import ExampleSpec
-from sphinx_apidiff.model.vocabulary import Mode, Status
+from sphinx_apidiff.model.vocabulary import Mode, ResultKind, Status
 
 T = TypeVar("T")
 
@@ -159,13 +162,17 @@ class LiveSource(Source):
             why = self.scheduler.unimportable(runtime)
             if why is not None:
                 return Reply.failure(why)
-            request = {
+            request: dict[str, Any] = {
                 "op": "run",
                 "framework": framework,
                 "code": example.code[framework].text,
                 "inputs": inputs,
                 "compare": example.compare,
             }
+            if needs_code(example):
+                request["setup"] = setup_code(example, framework)
+                request["finish"] = finish_code(example, framework)
+                request["collect"] = GRADS if example.grad is not None else None
             started = time.perf_counter()
             reply = runtime.call(request, timeout=timeout)
             elapsed = time.perf_counter() - started if reply.elapsed is None else reply.elapsed
@@ -189,6 +196,15 @@ def example_result(job: ExampleJob, replies: dict[str, Reply], key: str | None) 
         for fw in job.frameworks
     }
     result.results = compare_values(values, job.frameworks, ex.compare, ex.atol, ex.rtol)
+    if ex.grad is not None:  # by the reference's labels (its parameter names)
+        grads = {
+            fw: {name: decode_value(v) for name, v in replies[fw].grads.items()}
+            for fw in job.frameworks
+        }
+        labels = list(replies[job.frameworks[0]].grads)
+        result.results |= compare_values(
+            grads, job.frameworks, labels, ex.atol, ex.rtol, kind=ResultKind.GRAD
+        )
     passed = all(r.passed for r in result.results.values())
     result.status = Status.MATCH if passed else Status.DIFFER
     return result
@@ -228,8 +244,14 @@ def in_job_order(result: ExampleResult, job: ExampleJob) -> ExampleResult:
 
 
 def section_of(job: ExampleJob) -> str:
-    """Where the store keeps a job's result: with the examples, or with their recipes."""
-    return RECIPES if job.variant else EXAMPLES
+    """Where the store keeps a job's result: with the examples, their recipes or their
+    sweeps (by cell)."""
+    return {RECIPE: RECIPES, SWEEP: SWEEPS}.get(job.variant, EXAMPLES)
+
+
+def cell_of(job: ExampleJob) -> str | None:
+    """The id of a sweep's cell, where the store keeps it within its example."""
+    return job.cell.id if job.cell else None
 
 
 class StoreSource(Source):
@@ -239,7 +261,8 @@ class StoreSource(Source):
         self.store = store
         self._fingerprint = fingerprint
         self._signatures: dict[tuple[str, str], SignatureResult] = {}  # noted in a refresh
-        self._examples: dict[tuple[str, int, str], tuple[ExampleJob, ExampleResult]] = {}
+        self._examples: dict[tuple[str, tuple[int, str, str]], tuple[ExampleJob, ExampleResult]]
+        self._examples = {}
 
     def signature(self, framework: str, api: str, key: str | None) -> SignatureAnswer:
         stored = self.store.signature(framework, api)
@@ -248,7 +271,7 @@ class StoreSource(Source):
         return SignatureResult.from_json({**stored, "framework": framework, "api": api})
 
     def example(self, job: ExampleJob, key: str | None) -> ExampleAnswer:
-        stored = self.store.example(job.pair_id, job.index, section_of(job))
+        stored = self.store.example(job.pair_id, job.index, section_of(job), cell_of(job))
         if not stored:
             return None
         result = in_job_order(ExampleResult.from_json(stored["result"]), job)
@@ -273,7 +296,7 @@ class StoreSource(Source):
     def note_example(self, job: ExampleJob, result: ExampleResult) -> None:
         """Remember an example's result of this run, for :meth:`finish`."""
         if self.store.update:
-            self._examples[(job.pair_id, job.index, job.variant)] = (job, result)
+            self._examples[(job.pair_id, job.slot)] = (job, result)
 
     def finish(
         self, pairs: Mapping[str, Mapping[str, str]], keep: Iterable[str] | None
@@ -290,8 +313,8 @@ class StoreSource(Source):
                 if (fw, api) in self._signatures
             }
             own = sorted(
-                (noted for (pid, _, _), noted in self._examples.items() if pid == pair_id),
-                key=lambda noted: (noted[0].index, noted[0].variant),
+                (noted for (pid, _), noted in self._examples.items() if pid == pair_id),
+                key=lambda noted: noted[0].slot,
             )
             self.record(pair_id, apis, sigs, [j for j, _ in own], [r for _, r in own])
         removed = self.store.prune(set(keep)) if keep is not None else []
@@ -315,7 +338,7 @@ class StoreSource(Source):
         for job, result in zip(jobs, results, strict=True):
             if result.from_store or result.status == Status.NOT_RUN:
                 # no news is not a change
-                store.keep_example(pair_id, dict(apis), job.index, section_of(job))
+                store.keep_example(pair_id, dict(apis), job.index, section_of(job), cell_of(job))
                 continue
             data = result.to_json()
             for side in data["sides"].values():
@@ -335,6 +358,7 @@ class StoreSource(Source):
                 atol=job.example.atol,
                 rtol=job.example.rtol,
                 section=section_of(job),
+                cell=cell_of(job),
             )
 
 
@@ -432,7 +456,7 @@ class Sources:
         for job, found in planned:
             live = isinstance(found, Pending)
             result = found.wait() if isinstance(found, Pending) else found
-            self.stats.count(result, live, recipe=bool(job.variant))
+            self.stats.count(result, live, job.variant)
             if self.store is not None:
                 self.store.note_example(job, result)
             yield job, result

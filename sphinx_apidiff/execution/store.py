@@ -35,6 +35,8 @@ DEVIATIONS = ("max_abs", "max_rel")
 #: The lists of a pair's file: the examples' results, and their recipes' (by example index).
 EXAMPLES = "examples"
 RECIPES = "recipes"
+#: ... and the cells of their sweeps: by example index, a mapping of cell id to entry.
+SWEEPS = "sweeps"
 
 
 def round_deviation(value: float | None) -> float | None:
@@ -135,6 +137,27 @@ def _rounded(entry: dict[str, Any]) -> dict[str, Any]:
     return {**entry, "result": {**entry["result"], "results": rounded}} if results else entry
 
 
+def _entry(entries: list[Any], index: int, cell: str | None) -> dict[str, Any] | None:
+    """The entry at ``index`` of a section's list, or of its cell there (a sweep's)."""
+    found = entries[index] if index < len(entries) else None
+    if cell is not None:
+        found = found.get(cell) if isinstance(found, dict) else None
+    return found if isinstance(found, dict) else None
+
+
+def _put(entries: list[Any], index: int, cell: str | None, entry: dict[str, Any] | None) -> None:
+    """Set the entry at ``index`` (of its cell, for a sweep's), growing the list."""
+    while len(entries) <= index:
+        entries.append(None if cell is None else {})
+    if cell is None:
+        entries[index] = entry
+        return
+    if not isinstance(entries[index], dict):
+        entries[index] = {}
+    if entry is not None:
+        entries[index][cell] = entry
+
+
 @dataclass(frozen=True)
 class StoreChanges:
     """What a refresh did to the results store's files."""
@@ -189,11 +212,13 @@ class Store:
         """``{"api", "version", "signature", "error", "suggestions"}`` or None."""
         return self._signatures.get((framework, api))
 
-    def example(self, pair_id: str, index: int, section: str = EXAMPLES) -> dict[str, Any] | None:
+    def example(
+        self, pair_id: str, index: int, section: str = EXAMPLES, cell: str | None = None
+    ) -> dict[str, Any] | None:
         """``{"title", "content", "versions", "result"}`` or None; ``section`` is
-        :data:`EXAMPLES` or :data:`RECIPES` (the runs of the examples' recipes)."""
-        examples = self._pairs.get(pair_id, {}).get(section, [])
-        return examples[index] if index < len(examples) else None
+        :data:`EXAMPLES`, :data:`RECIPES` (the runs of the examples' recipes) or
+        :data:`SWEEPS` (with ``cell``, the id of a sweep's cell)."""
+        return _entry(self._pairs.get(pair_id, {}).get(section, []), index, cell)
 
     # -- writing ----------------------------------------------------------------------
 
@@ -227,28 +252,30 @@ class Store:
         atol: float = 0.0,
         rtol: float = 0.0,
         section: str = EXAMPLES,
+        cell: str | None = None,
     ) -> None:
         """Record a live result; the stored one stays, as it is, when it agrees with it."""
         examples = self._pair(pair_id, apis).setdefault(section, [])
-        while len(examples) <= index:
-            examples.append(None)
         old = self._loaded.get(pair_id, {}).get(section, [])
-        previous = old[index] if index < len(old) else None
+        previous = _entry(old, index, cell)
         if isinstance(previous, dict) and disagreement(previous, value, atol, rtol) is None:
             current = self._loaded[pair_id].get("version") == STORE_VERSION
-            examples[index] = previous if current else _rounded(previous)
+            _put(examples, index, cell, previous if current else _rounded(previous))
         else:
-            examples[index] = _rounded(value)
+            _put(examples, index, cell, _rounded(value))
 
     def keep_example(
-        self, pair_id: str, apis: dict[str, str], index: int, section: str = EXAMPLES
+        self,
+        pair_id: str,
+        apis: dict[str, str],
+        index: int,
+        section: str = EXAMPLES,
+        cell: str | None = None,
     ) -> None:
         """Keep the stored result of an example that did not run in this refresh."""
         examples = self._pair(pair_id, apis).setdefault(section, [])
-        while len(examples) <= index:
-            examples.append(None)
         old = self._loaded.get(pair_id, {}).get(section, [])
-        examples[index] = old[index] if index < len(old) else None
+        _put(examples, index, cell, _entry(old, index, cell))
 
     def flush(self) -> list[Path]:
         """Write every pair recorded in this run whose data changed; returns the files written."""

@@ -26,8 +26,12 @@ from sphinx_apidiff.model.vocabulary import (
     DEFAULT_RTOL,
     DEFAULT_SEED,
     DTYPES,
+    MAX_SWEEP_CELLS,
+    SWEEP_DTYPES,
+    SWEEP_TOLERANCE,
     DtypeExpect,
     Expect,
+    Weights,
 )
 
 KeyPath = tuple[str | int, ...]
@@ -287,6 +291,7 @@ class Dict(Type):
     doc: str = ""
     min_items: int = 0
     key_pattern: str = r"^[A-Za-z_][A-Za-z0-9_]*$"
+    dotted: bool = False  # keys may be dotted paths (``0.weight``, ``cells.0.bias``)
 
     def check(self, value: Any, path: KeyPath) -> Iterator[Problem]:
         if not isinstance(value, dict):
@@ -295,7 +300,7 @@ class Dict(Type):
         if len(value) < self.min_items:
             yield Problem(path, f"needs at least {self.min_items} entries")
         for key, item in value.items():
-            if not is_name(key):
+            if not (is_name(key) or (self.dotted and is_dotted_name(key))):
                 # located at the key, and the whole mapping is unusable
                 yield Problem((*path, key), f"key {_short(key)} is not a valid name", blocks=path)
                 continue
@@ -315,6 +320,13 @@ class Dict(Type):
 def is_name(key: Any) -> bool:
     """A framework, variable or parameter name: a Python identifier, not a keyword."""
     return isinstance(key, str) and key.isidentifier() and not keyword.iskeyword(key)
+
+
+def is_dotted_name(key: Any) -> bool:
+    """A parameter's path in a module: names and indices joined by dots (``0.weight``)."""
+    return isinstance(key, str) and all(
+        part.isidentifier() or part.isdigit() for part in key.split(".")
+    )
 
 
 @dataclass
@@ -434,6 +446,132 @@ RECIPE = Map(
     extra=Str(doc="Python code replacing this framework's snippet."),
 )
 
+
+@dataclass
+class CountOrList(Type):
+    """A count (``3``: the first ``n`` values counting from 0) or a list of integers."""
+
+    item: Number = field(default_factory=lambda: Number(integer=True, minimum=0))
+    doc: str = ""
+    max_items: int | None = None
+
+    def check(self, value: Any, path: KeyPath) -> Iterator[Problem]:
+        if isinstance(value, list):
+            yield from List(self.item, min_items=1, max_items=self.max_items).check(value, path)
+            if len(set(map(repr, value))) < len(value):
+                yield Problem(path, "lists a value twice")
+            return
+        yield from Number(integer=True, minimum=1, maximum=self.max_items).check(value, path)
+
+    def json(self) -> dict[str, Any]:
+        count: dict[str, Any] = {"type": "integer", "minimum": 1}
+        items: dict[str, Any] = {"type": "array", "items": self.item.json(), "minItems": 1}
+        if self.max_items is not None:
+            count["maximum"] = self.max_items
+            items["maxItems"] = self.max_items
+        return self._with_doc({"oneOf": [count, items]})
+
+
+#: Where a framework keeps a reference parameter: its own parameter's name, and the view of
+#: it that holds the reference's values (indexing, and reshapes): ``w``, ``bias[0, :, 0, 0]``,
+#: ``_flatten_weights.reshape(-1)[0:128].reshape(32, 4)``.
+NAME_TARGET = r"[A-Za-z0-9_][A-Za-z0-9_.]*?(\[[0-9:, -]*\]|\.reshape\([0-9, -]*\))*"
+
+MODULE = Map(
+    doc="A module built before the snippet runs, in every framework (per framework: the "
+    "expression that builds it), with the same parameters on every side by default.",
+    keys={
+        "weights": Key(
+            Enum(
+                tuple(w.value for w in Weights),
+                doc="shared (default): every framework's parameters get the same values, "
+                "uniform in [-0.5, 0.5), drawn per parameter name of the reference; own: each "
+                "framework's own initialisation.",
+            )
+        ),
+        "names": Key(
+            Dict(
+                Dict(
+                    Str(
+                        doc="This framework's parameter name, and the view of it that holds "
+                        "the reference's where one parameter holds several (``w[:, 0:4]``, "
+                        "``w.reshape(-1)[0:128].reshape(32, 4)``).",
+                        pattern=NAME_TARGET,
+                        pattern_help="a parameter name, then optional [index] and "
+                        ".reshape(...) views",
+                    ),
+                    key_pattern=r"^[A-Za-z0-9_][A-Za-z0-9_.]*$",
+                    dotted=True,
+                    doc="The reference's parameter name -> this framework's.",
+                ),
+                doc="Per framework, where its parameter names differ from the reference's.",
+            )
+        ),
+    },
+    extra=Str(doc="Python expression that builds the module in this framework."),
+)
+
+GRAD = Map(
+    doc="Gradients computed after the snippet, in each framework its own way (PyTorch "
+    "autograd, MegEngine's GradManager), compared like values.",
+    keys={
+        "of": Key(
+            Str(doc="The snippet's variable differentiated (a scalar, or see upstream)."),
+            required=True,
+        ),
+        "upstream": Key(
+            Str(doc="An input: the gradient flowing into 'of' (needed where 'of' is no scalar).")
+        ),
+        "wrt": Key(
+            List(
+                Str(),
+                doc="Inputs, and declared modules (all their parameters), to differentiate "
+                "with respect to.",
+                min_items=1,
+            ),
+            required=True,
+        ),
+    },
+)
+
+SWEEP = Map(
+    doc="Run the example again for each dtype and seed: one cell of a matrix per pair.",
+    keys={
+        "dtypes": Key(
+            List(
+                Enum(SWEEP_DTYPES),
+                doc="The dtypes given to the swept inputs, one cell each.",
+                min_items=1,
+                max_items=len(SWEEP_DTYPES),
+            )
+        ),
+        "seeds": Key(
+            CountOrList(
+                doc="The seeds of the inputs: a count (3: the example's seed and the next "
+                "two) or a list (default: the example's seed).",
+                max_items=MAX_SWEEP_CELLS,
+            )
+        ),
+        "inputs": Key(
+            List(
+                Str(),
+                doc="The inputs the dtype applies to (default: every generated float input).",
+                min_items=1,
+            )
+        ),
+        "atol": Key(
+            Dict(
+                Number(minimum=0),
+                doc="Absolute tolerance by dtype (default: the example's; float16 and "
+                "bfloat16 at least "
+                + ", ".join(f"{d} {_number(t[0])}" for d, t in SWEEP_TOLERANCE.items())
+                + ").",
+            )
+        ),
+        "rtol": Key(Dict(Number(minimum=0), doc="Relative tolerance by dtype (as atol).")),
+    },
+)
+
 EXAMPLE = Map(
     doc="An example run in every framework on the same inputs.",
     keys={
@@ -468,6 +606,9 @@ EXAMPLE = Map(
             )
         ),
         "recipe": Key(RECIPE),
+        "modules": Key(Dict(MODULE, doc="Modules built before the snippet, by the name it uses.")),
+        "grad": Key(GRAD),
+        "sweep": Key(SWEEP),
     },
 )
 

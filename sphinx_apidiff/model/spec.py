@@ -31,11 +31,15 @@ from sphinx_apidiff.model.loader import (
 )
 from sphinx_apidiff.model.schema import Problem, suggest
 from sphinx_apidiff.model.vocabulary import (
+    AUTODIFF_FRAMEWORKS,
     DEFAULT_ATOL,
     DEFAULT_DTYPE,
     DEFAULT_RTOL,
     DEFAULT_SEED,
+    FLOAT_DTYPES,
+    SWEEP_TOLERANCE,
     DtypeExpect,
+    Weights,
 )
 
 Prose = str | dict[str, str]
@@ -77,6 +81,71 @@ class InputSpec:
 
 
 @dataclass
+class ModuleSpec:
+    """A module an example declares: built in every framework before its snippet runs, by
+    default with the same parameter values on every side (``weights: shared``)."""
+
+    name: str
+    build: dict[str, Code]  # framework -> the expression that builds it
+    weights: str = Weights.SHARED
+    names: dict[str, dict[str, str]] = field(default_factory=dict)  # fw -> {reference: own}
+    line: int | None = None
+
+    def canonical(self) -> dict[str, Any]:
+        """What decides the module (for cache keys)."""
+        return {
+            "name": self.name,
+            "build": {fw: code.text for fw, code in sorted(self.build.items())},
+            "weights": str(self.weights),
+            "names": self.names,
+        }
+
+
+@dataclass
+class GradSpec:
+    """The gradients an example asks for: of ``of`` (against ``upstream``, an input, when
+    given) with respect to inputs and to declared modules' parameters."""
+
+    of: str
+    wrt: list[str]
+    upstream: str | None = None
+    line: int | None = None
+
+    def canonical(self) -> dict[str, Any]:
+        """What decides the gradients (for cache keys)."""
+        return {"of": self.of, "wrt": self.wrt, "upstream": self.upstream}
+
+
+@dataclass(frozen=True)
+class SweepCell:
+    """One cell of a sweep: the dtype its swept inputs get, and the seed of the inputs."""
+
+    dtype: str
+    seed: int
+
+    @property
+    def id(self) -> str:
+        """The cell's name in the store and the report: ``float16/0``."""
+        return f"{self.dtype}/{self.seed}"
+
+
+@dataclass
+class SweepSpec:
+    """Run an example again per dtype and seed, each run a job (one cell of a matrix)."""
+
+    dtypes: list[str]
+    seeds: list[int]
+    inputs: list[str]
+    atol: dict[str, float] = field(default_factory=dict)
+    rtol: dict[str, float] = field(default_factory=dict)
+    line: int | None = None
+
+    def cells(self) -> list[SweepCell]:
+        """Every cell, dtype by dtype."""
+        return [SweepCell(dtype, seed) for dtype in self.dtypes for seed in self.seeds]
+
+
+@dataclass
 class ExampleSpec:
     """One entry of ``examples``: the code run in each framework, its inputs, what is
     compared and the status the author expects."""
@@ -94,10 +163,40 @@ class ExampleSpec:
     line: int | None = None
     dtype: str = DtypeExpect.SAME  # do the compared values' dtypes differ?
     recipe: RecipeSpec | None = None
+    modules: list[ModuleSpec] = field(default_factory=list)
+    grad: GradSpec | None = None
+    sweep: SweepSpec | None = None
 
     def with_code(self, code: dict[str, Code]) -> ExampleSpec:
         """The same example with some frameworks' code replaced (a recipe's run)."""
-        return dataclasses.replace(self, code={**self.code, **code}, recipe=None)
+        return dataclasses.replace(self, code={**self.code, **code}, recipe=None, sweep=None)
+
+    def for_cell(self, cell: SweepCell) -> ExampleSpec:
+        """The example as one cell of its sweep runs it: the swept inputs of the cell's
+        dtype, the cell's seed, the tolerance of the dtype."""
+        assert self.sweep is not None
+        sweep = self.sweep
+        floor_atol, floor_rtol = SWEEP_TOLERANCE.get(cell.dtype, (0.0, 0.0))
+        inputs = [
+            dataclasses.replace(spec, dtype=cell.dtype, low=None, high=None)
+            if spec.name in sweep.inputs
+            else spec
+            for spec in self.inputs
+        ]
+        return dataclasses.replace(
+            self,
+            inputs=inputs,
+            seed=cell.seed,
+            atol=sweep.atol.get(cell.dtype, max(self.atol, floor_atol)),
+            rtol=sweep.rtol.get(cell.dtype, max(self.rtol, floor_rtol)),
+            recipe=None,
+            sweep=None,
+        )
+
+    def grad_labels(self) -> list[str]:
+        """The names of the gradients compared: ``x.grad`` per input; a module's are
+        known only once it is built (``fc.weight.grad``)."""
+        return [f"{name}.grad" for name in self.grad.wrt] if self.grad else []
 
 
 @dataclass
@@ -382,6 +481,9 @@ def _example(
                 line=doc.line(path),
             )
         )
+    module_names = _modules(example, get("modules", default={}), doc, diags, check_framework, base)
+    ok = _grad(example, get("grad"), module_names, doc, diags, base) and ok
+    ok = _sweep(example, get("sweep"), doc, diags, base) and ok
     for j, name in enumerate(example.compare):
         if not schema.is_name(name):
             diags.append(
@@ -400,6 +502,150 @@ def _example(
         )
         ok = False
     return example if ok and code else None
+
+
+def _modules(
+    example: ExampleSpec,
+    given: dict[str, Any],
+    doc: LocatedDocument,
+    diags: list[Diagnostic],
+    check_framework: Any,
+    base: tuple[Any, ...],
+) -> set[str]:
+    """Read an example's validated ``modules:``; the names of those usable."""
+    names = set()
+    taken = {spec.name for spec in example.inputs}
+    for name, module in given.items():
+        path = (*base, "modules", name)
+        if name in taken:
+            diags.append(
+                Diagnostic("spec", f"module {name!r}: an input has that name", doc.line(path))
+            )
+            continue
+        build = {}
+        for fw, text in module.items():
+            if fw in ("weights", "names") or not check_framework(fw, (*path, fw)):
+                continue
+            build[fw] = Code(text=text, line=doc.line((*path, fw)))
+        lacking = [fw for fw in example.code if fw not in build]
+        if lacking:
+            message = f"module {name!r}: no expression for {', '.join(lacking)}"
+            diags.append(Diagnostic("spec", message, doc.line(path)))
+            continue
+        mapped = {
+            fw: dict(names_)
+            for fw, names_ in module.get("names", {}).items()
+            if check_framework(fw, (*path, "names", fw))
+        }
+        example.modules.append(
+            ModuleSpec(name, build, module.get("weights", Weights.SHARED), mapped, doc.line(path))
+        )
+        names.add(name)
+    return names
+
+
+def _grad(
+    example: ExampleSpec,
+    grad: dict[str, Any] | None,
+    modules: set[str],
+    doc: LocatedDocument,
+    diags: list[Diagnostic],
+    base: tuple[Any, ...],
+) -> bool:
+    """Read an example's validated ``grad:``; False if the example is unusable."""
+    if grad is None:
+        return True
+    path = (*base, "grad")
+    ok = True
+    inputs = {spec.name: spec for spec in example.inputs}
+    unknown = [fw for fw in example.code if fw not in AUTODIFF_FRAMEWORKS]
+    if unknown:
+        known = ", ".join(AUTODIFF_FRAMEWORKS)
+        message = f"grad: gradients are computed in {known}, not in {', '.join(unknown)}"
+        diags.append(Diagnostic("spec", message, doc.line(path)))
+        ok = False
+    for key in ("of", "upstream"):
+        if key in grad and not schema.is_name(grad[key]):
+            diags.append(
+                Diagnostic(
+                    "spec",
+                    f"grad.{key}: {grad[key]!r} is not a variable name",
+                    doc.line((*path, key)),
+                )
+            )
+            ok = False
+    upstream = grad.get("upstream")
+    if upstream is not None and upstream not in inputs:
+        message = f"grad.upstream: {upstream!r} is no input{suggest(upstream, list(inputs))}"
+        diags.append(Diagnostic("spec", message, doc.line((*path, "upstream"))))
+        ok = False
+    for j, name in enumerate(grad["wrt"]):
+        where = doc.line((*path, "wrt", j))
+        if name in modules:
+            continue
+        if name not in inputs:
+            choices = [*inputs, *modules]
+            message = f"grad.wrt: {name!r} is neither an input nor a module{suggest(name, choices)}"
+            diags.append(Diagnostic("spec", message, where))
+            ok = False
+        elif inputs[name].dtype not in FLOAT_DTYPES or inputs[name].as_numpy:
+            message = f"grad.wrt: input {name!r} is no float tensor ({inputs[name].dtype})"
+            diags.append(Diagnostic("spec", message, where))
+            ok = False
+    if len(set(grad["wrt"])) < len(grad["wrt"]):
+        diags.append(Diagnostic("spec", "grad.wrt: lists a name twice", doc.line((*path, "wrt"))))
+        ok = False
+    if len(example.code) < 2:
+        message = "grad needs code for at least two frameworks"
+        diags.append(Diagnostic("spec", message, doc.line(path)))
+        ok = False
+    example.grad = GradSpec(grad["of"], list(grad["wrt"]), upstream, doc.line(path))
+    return ok
+
+
+def _sweep(
+    example: ExampleSpec,
+    sweep: dict[str, Any] | None,
+    doc: LocatedDocument,
+    diags: list[Diagnostic],
+    base: tuple[Any, ...],
+) -> bool:
+    """Read an example's validated ``sweep:``; False if the example is unusable."""
+    if sweep is None:
+        return True
+    path = (*base, "sweep")
+    inputs = {spec.name: spec for spec in example.inputs}
+    default = [s.name for s in example.inputs if s.value is None and s.dtype in FLOAT_DTYPES]
+    chosen = list(sweep.get("inputs", default))
+    ok = True
+    for j, name in enumerate(sweep.get("inputs", [])):
+        if name not in inputs:
+            message = f"sweep.inputs: {name!r} is no input{suggest(name, list(inputs))}"
+            diags.append(Diagnostic("spec", message, doc.line((*path, "inputs", j))))
+            ok = False
+    if not chosen:
+        message = "sweep: no input to sweep (no generated float input; name them in 'inputs')"
+        diags.append(Diagnostic("spec", message, doc.line(path)))
+        ok = False
+    dtypes = list(dict.fromkeys(sweep.get("dtypes", [DEFAULT_DTYPE])))
+    for key in ("atol", "rtol"):
+        for dtype in sweep.get(key, {}):
+            if dtype not in dtypes:
+                message = f"sweep.{key}: {dtype!r} is not swept{suggest(dtype, dtypes)}"
+                diags.append(Diagnostic("spec", message, doc.line((*path, key, dtype))))
+    seeds = sweep.get("seeds", 1)
+    seeds = (
+        list(seeds) if isinstance(seeds, list) else list(range(example.seed, example.seed + seeds))
+    )
+    example.sweep = SweepSpec(
+        dtypes=dtypes,
+        seeds=seeds,
+        inputs=chosen,
+        atol={k: float(v) for k, v in sweep.get("atol", {}).items()},
+        rtol={k: float(v) for k, v in sweep.get("rtol", {}).items()},
+        line=doc.line(path),
+    )
+    return ok
 
 
 def _recipe(

@@ -146,6 +146,34 @@ FLOAT_DTYPES = ("float16", "float32", "float64")
 INT_DTYPES = ("int8", "uint8", "int16", "int32", "int64")
 DTYPES = (*FLOAT_DTYPES, *INT_DTYPES, "bool")
 
+#: What a sweep may give its inputs: the input dtypes, and bfloat16 (numpy has none: its
+#: values travel as float32 rounded to bfloat16, and each framework casts them).
+SWEEP_DTYPES = (*FLOAT_DTYPES, "bfloat16", *INT_DTYPES, "bool")
+#: A sweep cell's default tolerance by dtype (atol, rtol), where the example's is tighter:
+#: half-precision results carry rounding error of about their machine epsilon.
+SWEEP_TOLERANCE = {"float16": (1.0e-3, 1.0e-3), "bfloat16": (1.0e-2, 1.0e-2)}
+#: How many seeds a sweep may have (each cell is one job).
+MAX_SWEEP_CELLS = 64
+
+
+#: The frameworks whose gradients an example can ask for (``grad:``).
+AUTODIFF_FRAMEWORKS = ("torch", "megengine")
+
+
+class ResultKind(StrEnum):
+    """What a compared value is: a value of the snippet, or a gradient computed after it."""
+
+    VALUE = "value"
+    GRAD = "grad"
+
+
+class Weights(StrEnum):
+    """A declared module's initial parameters (``modules.<name>.weights``)."""
+
+    SHARED = "shared"  # the same values in every framework, drawn per parameter name
+    OWN = "own"  # each framework's own initialisation (after the random state is reset)
+
+
 #: The defaults of an input and of an example, said once (schema help, parser, inputs).
 DEFAULT_DTYPE = "float32"
 DEFAULT_LOW = 0

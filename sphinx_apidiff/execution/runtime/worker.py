@@ -45,6 +45,13 @@ MAX_OUTPUT = 64 * 1024
 
 _modules = {}  # type: dict[str, Any]
 
+#: The file names of the generated code run around a snippet, as tracebacks show them.
+GENERATED = {"setup": "<apidiff-setup>", "finish": "<apidiff-finish>"}
+PART_NAMES = {
+    "<apidiff-setup>": "code run before the snippet",
+    "<apidiff-finish>": "gradient code run after the snippet",
+}
+
 
 def _np():
     import numpy
@@ -119,7 +126,29 @@ def encode_value(value, depth=0):
         return {"t": "other", "repr": "%s (not convertible: %s)" % (_short_repr(value), exc)}
     if array is None or array.dtype.hasobject:
         return {"t": "other", "repr": _short_repr(value)}
-    return {"t": "array", "npy": encode_array(array)}
+    encoded = {"t": "array", "npy": encode_array(array)}
+    own = framework_dtype(value)
+    if own is not None and own != str(array.dtype):
+        encoded["dtype"] = own  # numpy has no such dtype (bfloat16): its values travel as float32
+    return encoded
+
+
+def framework_dtype(value):
+    """The name of a tensor's dtype in its framework, numpy's spelling, or None."""
+    dtype = getattr(value, "dtype", None)
+    if dtype is None:
+        return None
+    return str(dtype).replace("torch.", "")
+
+
+def make_input(framework, factory, array, cast):
+    """An input as the snippet gets it: the framework's tensor of ``array``, cast to
+    ``cast`` (a dtype numpy lacks, bfloat16) when given."""
+    if not cast:
+        return factory(array)
+    if framework == "torch":
+        return factory(array).to(getattr(_modules[framework], cast))
+    return factory(array, dtype=cast)
 
 
 def _short_repr(value):
@@ -250,7 +279,19 @@ def op_run(request):
     namespace = {"__name__": "__main__", "np": np, framework.split(".")[0]: module}
     for name, item in request.get("inputs", {}).items():
         array = decode_array(item["npy"])
-        namespace[name] = array if item.get("as") == "numpy" else factory(array)
+        if item.get("as") == "numpy":
+            namespace[name] = array
+            continue
+        try:
+            namespace[name] = make_input(framework, factory, array, item.get("cast"))
+        except Exception as exc:
+            error = "cannot make input %r of dtype %s: %s: %s" % (
+                name,
+                item.get("cast") or array.dtype,
+                type(exc).__name__,
+                exc,
+            )
+            return {"ok": False, "error": error, "frames": [], "stdout": "", "elapsed": 0.0}
     stdout = io.StringIO()
     started = time.perf_counter()
     try:
@@ -264,15 +305,31 @@ def op_run(request):
             "stdout": "",
             "elapsed": 0.0,
         }
+    # generated code around the snippet (modules, gradients): its errors name the part
+    parts = [(GENERATED[key], request[key]) for key in ("setup", "finish") if request.get(key)]
+    generated = {}
+    for part, text in parts:
+        generated[part] = (compile(text, part, "exec"), text.splitlines())
     reset_random_state(framework)
     try:
         with contextlib.redirect_stdout(stdout):
+            if GENERATED["setup"] in generated:
+                exec(generated[GENERATED["setup"]][0], namespace)
+                reset_random_state(framework)  # the snippet's randomness as without setup
             exec(compiled, namespace)
+            if GENERATED["finish"] in generated:
+                exec(generated[GENERATED["finish"]][0], namespace)
     except BaseException as exc:
         elapsed = time.perf_counter() - started
         tb = traceback.extract_tb(exc.__traceback__)
         frames = [(f.lineno, f.name) for f in tb if f.filename == marker]
         message = "".join(traceback.format_exception_only(type(exc), exc)).strip()
+        outside = [f for f in tb if f.filename in generated]
+        if outside and not frames:
+            lines = generated[outside[-1].filename][1]
+            lineno = outside[-1].lineno or 0
+            text = lines[lineno - 1].strip() if 0 < lineno <= len(lines) else ""
+            message = "%s\n(in the %s: %s)" % (message, PART_NAMES[outside[-1].filename], text)
         return {
             "ok": False,
             "error": message,
@@ -288,6 +345,11 @@ def op_run(request):
             missing.append(name)
             continue
         values[name] = encode_value(namespace[name])
+    grads = {}
+    collected = request.get("collect")
+    if collected:
+        for label, value in (namespace.get(collected) or {}).items():
+            grads[label] = encode_value(value)
     if missing:
         return {
             "ok": False,
@@ -297,7 +359,10 @@ def op_run(request):
             "error": "NameError: the snippet defines no %s to compare"
             % ", ".join(repr(n) for n in missing),
         }
-    return {"ok": True, "stdout": _clip(stdout.getvalue()), "values": values, "elapsed": elapsed}
+    reply = {"ok": True, "stdout": _clip(stdout.getvalue()), "values": values, "elapsed": elapsed}
+    if collected:
+        reply["grads"] = grads
+    return reply
 
 
 def _clip(text):

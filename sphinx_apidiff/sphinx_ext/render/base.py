@@ -28,6 +28,7 @@ class BadgeKind(StrEnum):
     PASSED = "passed"  # a value within tolerance
     FAILED = "failed"  # not what the author expects
     KIND = "kind"  # a kind of difference of the whole pair
+    GRAD = "grad"  # a compared value that is a gradient
 
 
 #: Badge kind -> sphinx-design semantic colour (HTML only).
@@ -56,6 +57,7 @@ BADGE_COLORS: dict[str, str] = {
     BadgeKind.PASSED: "success",
     BadgeKind.FAILED: "danger",
     BadgeKind.KIND: "secondary",
+    BadgeKind.GRAD: "info",
 }
 
 

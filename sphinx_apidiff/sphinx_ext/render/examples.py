@@ -6,10 +6,18 @@ from __future__ import annotations
 from docutils import nodes
 
 from sphinx_apidiff.analysis.pair import dtype_equal, example_verdict
+from sphinx_apidiff.execution.autodiff import finish_code, needs_code, setup_code
 from sphinx_apidiff.execution.inputs import prelude
-from sphinx_apidiff.execution.results import ExampleResult
-from sphinx_apidiff.model.spec import Code, ExampleSpec, prose_text
-from sphinx_apidiff.model.vocabulary import Status, TagKind, Verdict, verdict
+from sphinx_apidiff.execution.results import CellStatus, ExampleResult, cell_outcome
+from sphinx_apidiff.model.spec import Code, ExampleSpec, SweepCell, prose_text
+from sphinx_apidiff.model.vocabulary import (
+    ResultKind,
+    Status,
+    TagKind,
+    Verdict,
+    Weights,
+    verdict,
+)
 from sphinx_apidiff.sphinx_ext.i18n import _, status_label
 from sphinx_apidiff.sphinx_ext.render.base import (
     BadgeKind,
@@ -46,6 +54,8 @@ class ExampleParts(PairPage):
             text = _("Not executed: {reason}").format(reason=result.reason)
             box += para(nodes.emphasis(text, text), classes=["apidiff-not-run"])
         box += self._runs(example, example.code, result)
+        if example.sweep is not None:
+            box += self._sweep(index, example)
         if example.recipe is not None:
             box += self._recipe(index, example)
         return box
@@ -62,6 +72,8 @@ class ExampleParts(PairPage):
         out: list[nodes.Node] = []
         if example.inputs and shown is None:
             out.append(self._inputs_line(example))
+        if shown is None:
+            out += self._around_lines(example)
         grid = container("grid", classes=["apidiff-code"])
         widest = max((len(line) for c in code.values() for line in c.text.splitlines()), default=0)
         # side by side only while every line fits in half the page
@@ -96,16 +108,66 @@ class ExampleParts(PairPage):
             )
         return line
 
+    def _around_lines(self, example: ExampleSpec) -> list[nodes.Node]:
+        """What runs around the snippets: the declared modules, and the gradients taken."""
+        out: list[nodes.Node] = []
+        if example.modules:
+            line = para(nodes.strong("", _("Modules:")), classes=["apidiff-modules"])
+            for number, module in enumerate(example.modules):
+                line += nodes.Text("; " if number else " ")
+                line += nodes.literal(module.name, module.name)
+                for fw, build in module.build.items():
+                    line += nodes.Text(f" {self.labels.get(fw, fw)}: ")
+                    text = build.text.strip()
+                    line += nodes.literal(text, text)
+                line += nodes.Text(" ")
+                shared = module.weights == Weights.SHARED
+                line += nodes.Text(
+                    _("(the same weights in every framework)")
+                    if shared
+                    else _("(each framework's own initialisation)")
+                )
+            out.append(line)
+        grad = example.grad
+        if grad is not None:
+            line = para(nodes.strong("", _("Gradients:")), classes=["apidiff-grads"])
+            modules = {module.name for module in example.modules}
+            wrt = [
+                _("the parameters of {module}").format(module=name) if name in modules else name
+                for name in grad.wrt
+            ]
+            if grad.upstream:
+                text = _(" of {of} against the upstream gradient {upstream}, with respect to {wrt}")
+            else:
+                text = _(" of {of}, with respect to {wrt}")
+            line += nodes.Text(text.format(of=grad.of, upstream=grad.upstream, wrt=", ".join(wrt)))
+            line += nodes.Text(" ")
+            line += nodes.Text(
+                _("(each framework's own autodiff; the code is in the runnable code)")
+            )
+            out.append(line)
+        return out
+
     def _runnable(self, example: ExampleSpec, code: dict[str, Code]) -> list[nodes.Node]:
-        """Each framework's snippet with the code that makes its inputs: ready to paste."""
-        if not example.inputs:
+        """Each framework's snippet with the code that makes its inputs, and the code run
+        around it (modules, gradients): ready to paste, and exactly what ran."""
+        if not example.inputs and not needs_code(example):
             return []
         content: list[nodes.Node] = []
         for fw, snippet in code.items():
-            pre = prelude(example.inputs, example.seed, fw, self.r.factories.get(fw))
+            parts = [prelude(example.inputs, example.seed, fw, self.r.factories.get(fw))]
+            if needs_code(example):
+                parts.append(setup_code(example, fw))
+            parts.append(snippet.text.rstrip())
+            if example.grad is not None:
+                parts.append(finish_code(example, fw))
             content.append(para(nodes.strong(self.labels[fw], self.labels[fw])))
-            content.append(code_block(f"{pre}\n\n{snippet.text.rstrip()}"))
-        title = _("Runnable code, with the inputs")
+            content.append(code_block("\n\n".join(part for part in parts if part)))
+        title = (
+            _("Runnable code, with the inputs and the gradient code")
+            if example.grad is not None
+            else _("Runnable code, with the inputs")
+        )
         return dropdown(title, content, self.t.document, self.where)
 
     def _status_line(
@@ -196,6 +258,9 @@ class ExampleParts(PairPage):
         rows = []
         for name, comp in result.results.items():
             cells: list[nodes.Node] = [para(nodes.literal(name, name))]
+            if comp.kind is ResultKind.GRAD:
+                cells[0] += nodes.Text(" ")
+                cells[0] += badge(_("gradient"), BadgeKind.GRAD)
             for fw in fws:
                 shape = comp.shapes.get(fw)
                 dtype = comp.dtypes.get(fw) or ""
@@ -226,3 +291,77 @@ class ExampleParts(PairPage):
         table.insert(0, nodes.title(caption, caption))
         self.t.document.set_id(table)
         return table
+
+    def _sweep(self, index: int, example: ExampleSpec) -> nodes.container:
+        """The sweep's matrix: a row per dtype, a column per seed; in each cell what the
+        run gave, the result dtypes and the largest deviation, or who rejected the dtype."""
+        assert example.sweep is not None
+        sweep = example.sweep
+        box = container("sweep")
+        title = _("Across dtypes and seeds")
+        box += nodes.rubric(title, title, classes=["apidiff-sweep-title"])
+        inputs = ", ".join(sweep.inputs)
+        box += para(
+            _(
+                "The same example with {inputs} of each dtype, one run per cell; a framework "
+                "that rejects a dtype makes its cell 'unsupported', a finding."
+            ).format(inputs=inputs)
+        )
+        found = {cell.id: run for cell, run in self.r.sweeps.get(index, [])}
+        fws = [fw for fw in self.spec.apis if fw in example.code]
+        header = [_("dtype")] + [_("seed {seed}").format(seed=seed) for seed in sweep.seeds]
+        rows = []
+        for dtype in sweep.dtypes:
+            cells: list[nodes.Node] = [para(nodes.literal(dtype, dtype))]
+            for seed in sweep.seeds:
+                cells.append(self._sweep_cell(found.get(SweepCell(dtype, seed).id), fws))
+            rows.append(cells)
+        table = simple_table(header, rows, ["apidiff-results", "apidiff-sweep"])
+        tolerances = ", ".join(
+            f"{dtype} atol={cell.atol:g} rtol={cell.rtol:g}"
+            for dtype, cell in (
+                (dtype, example.for_cell(SweepCell(dtype, sweep.seeds[0])))
+                for dtype in sweep.dtypes
+            )
+        )
+        caption = _("Tolerance: {tolerances}").format(tolerances=tolerances)
+        table.insert(0, nodes.title(caption, caption))
+        self.t.document.set_id(table)
+        box += table
+        return box
+
+    def _sweep_cell(self, run: ExampleResult | None, fws: list[str]) -> nodes.paragraph:
+        """One cell: its status, the first compared value's dtypes, the worst deviation."""
+        cell = para()
+        if run is None:
+            cell += badge(status_label(Status.NOT_RUN), Status.NOT_RUN)
+            return cell
+        outcome = cell_outcome(run)
+        labels = {
+            CellStatus.MATCH: _("match"),
+            CellStatus.DIFFER: _("differ"),
+            CellStatus.UNSUPPORTED: _("unsupported"),
+            CellStatus.ERROR: _("error"),
+            CellStatus.NOT_RUN: _("not run"),
+        }
+        kinds = {CellStatus.UNSUPPORTED: TagKind.UNSUPPORTED, CellStatus.ERROR: Status.ERROR}
+        cell += badge(labels[outcome.status], kinds.get(outcome.status, outcome.status))
+        if run.stale:
+            cell += nodes.Text(" ")
+            cell += badge(_("stale result"), BadgeKind.STALE)
+        if outcome.failed:
+            for fw, error in outcome.failed.items():
+                text = _("{framework}: {error}").format(
+                    framework=self.labels.get(fw, fw), error=error
+                )
+                cell += nodes.inline(text, text, classes=["apidiff-sweep-error"])
+            return cell
+        first = next(iter(run.results.values()), None)
+        if first is not None:
+            dtypes = " / ".join(str(first.dtypes.get(fw) or "—") for fw in fws)
+            cell += nodes.Text(" ")
+            cell += nodes.literal(dtypes, dtypes)
+        if run.max_abs is not None:
+            cell += nodes.Text(" ")
+            cell += nodes.Text(_("max abs {value}").format(value=fmt_number(run.max_abs)))
+        return cell
