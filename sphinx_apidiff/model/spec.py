@@ -585,7 +585,7 @@ def _grad(
             continue
         if name not in inputs:
             choices = [*inputs, *modules]
-            message = f"grad.wrt: {name!r} is neither an input nor a module{suggest(name, choices)}"
+            message = f"grad.wrt: {name!r} is neither an input nor a module{suggest(name, choices, cutoff=0.5)}"
             diags.append(Diagnostic("spec", message, where))
             ok = False
         elif inputs[name].dtype not in FLOAT_DTYPES or inputs[name].as_numpy:

@@ -1,0 +1,216 @@
+"""Gradients, declared modules and sweeps: new kinds of results in the same typed model."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from sphinx.testing.util import SphinxTestApp
+
+from sphinx_apidiff.execution.autodiff import finish_code, setup_code
+from sphinx_apidiff.model.spec import parse_pair
+
+from .conftest import build_root, root_fixture, status_of, warnings_of
+
+app = root_fixture("grad")
+
+HEAD = "apis: {torch: torch.nn.Linear, megengine: megengine.module.Linear}\nexamples:\n"
+
+
+def _pair(app, pair_id):
+    pairs = json.loads((app.outdir / "apidiff.json").read_text("utf-8"))["pairs"]
+    return next(p for p in pairs if p["id"] == pair_id)
+
+
+# -- the format ---------------------------------------------------------------------------
+
+
+def test_grad_names_inputs_and_modules_or_says_what_it_could_mean():
+    text = HEAD + (
+        "  - inputs: {x: {shape: [2, 3]}, i: {shape: [2], dtype: int64}}\n"
+        "    modules: {fc: {torch: 'torch.nn.Linear(3, 1)', megengine: 'megengine.module.Linear(3, 1)'}}\n"
+        "    code: {torch: 'y = fc(x).sum()', megengine: 'y = fc(x).sum()'}\n"
+        "    grad: {of: y, upstream: dz, wrt: [x, fd, i]}\n"
+    )
+    spec, diags = parse_pair(text, "p.yaml")
+    assert spec is not None and spec.examples == []
+    assert [(d.line, d.message) for d in diags] == [
+        (6, "grad.upstream: 'dz' is no input"),
+        (6, "grad.wrt: 'fd' is neither an input nor a module; did you mean 'fc'?"),
+        (6, "grad.wrt: input 'i' is no float tensor (int64)"),
+    ]
+
+
+def test_a_module_needs_an_expression_for_every_framework_with_code():
+    text = HEAD + (
+        "  - modules:\n"
+        "      fc: {torch: 'torch.nn.Linear(3, 1)', weights: own}\n"
+        "    code: {torch: 'y = 1', megengine: 'y = 1'}\n"
+    )
+    spec, diags = parse_pair(text, "p.yaml")
+    assert [(d.line, d.message) for d in diags] == [(4, "module 'fc': no expression for megengine")]
+    assert spec is not None and spec.examples[0].modules == []
+
+
+def test_a_parameter_mapping_is_a_name_and_views_of_it():
+    text = HEAD + (
+        "  - modules:\n"
+        "      m:\n"
+        "        torch: torch.nn.RNN(3, 4)\n"
+        "        megengine: megengine.module.RNN(3, 4)\n"
+        "        names:\n"
+        "          megengine:\n"
+        "            weight_ih_l0: '_flatten_weights.reshape(-1)[0:12].reshape(4, 3)'\n"
+        "            bias_ih_l0: 'import os'\n"
+        "    code: {torch: 'y = 1', megengine: 'y = 1'}\n"
+    )
+    _, diags = parse_pair(text, "p.yaml")
+    assert len(diags) == 1 and diags[0].line == 10
+    assert "'import os' is not valid: a parameter name, then optional [index]" in diags[0].message
+
+
+def test_a_sweep_is_its_cells_each_with_its_dtype_seed_and_tolerance():
+    text = HEAD + (
+        "  - inputs: {x: {shape: [2]}, i: {shape: [2], dtype: int64}}\n"
+        "    seed: 5\n"
+        "    code: {torch: 'y = x', megengine: 'y = x'}\n"
+        "    sweep: {dtypes: [float32, float16, bfloat16, int32], seeds: 2, atol: {float16: 0.1}}\n"
+    )
+    spec, diags = parse_pair(text, "p.yaml")
+    assert diags == []
+    example = spec.examples[0]
+    assert example.sweep.inputs == ["x"]  # the generated float inputs, not the int one
+    cells = example.sweep.cells()
+    assert [cell.id for cell in cells] == [
+        "float32/5", "float32/6", "float16/5", "float16/6",
+        "bfloat16/5", "bfloat16/6", "int32/5", "int32/6",
+    ]  # fmt: skip
+    half = example.for_cell(cells[2])
+    assert [s.dtype for s in half.inputs] == ["float16", "int64"]
+    assert (half.seed, half.atol, half.rtol) == (5, 0.1, 1e-3)
+    brain = example.for_cell(cells[4])
+    assert (brain.atol, brain.rtol) == (1e-2, 1e-2)  # bfloat16's floor above the example's
+    assert example.for_cell(cells[6]).atol == example.atol
+
+
+def test_a_sweep_names_real_inputs():
+    text = HEAD + (
+        "  - inputs: {x: {shape: [2]}}\n"
+        "    code: {torch: 'y = x', megengine: 'y = x'}\n"
+        "    sweep: {dtypes: [float16], inputs: [xx], rtol: {float32: 1}}\n"
+    )
+    _, diags = parse_pair(text, "p.yaml")
+    assert [d.message for d in diags] == [
+        "sweep.inputs: 'xx' is no input; did you mean 'x'?",
+        "sweep.rtol: 'float32' is not swept; did you mean 'float16'?",
+    ]
+
+
+def test_the_gradient_code_is_each_frameworks_own():
+    text = HEAD + (
+        "  - inputs: {x: {shape: [2, 3]}, dy: {shape: [2, 1]}}\n"
+        "    modules: {fc: {torch: 'torch.nn.Linear(3, 1)', megengine: 'megengine.module.Linear(3, 1)'}}\n"
+        "    code: {torch: 'y = fc(x)', megengine: 'y = fc(x)'}\n"
+        "    grad: {of: y, upstream: dy, wrt: [x, fc]}\n"
+    )
+    spec, _ = parse_pair(text, "p.yaml")
+    example = spec.examples[0]
+    torch_setup, mge_setup = setup_code(example, "torch"), setup_code(example, "megengine")
+    assert "x.requires_grad_(True)" in torch_setup and "GradManager" not in torch_setup
+    assert "grad_manager = GradManager().attach([x, *fc.parameters()])" in mge_setup
+    assert "same_weights(fc, 'fc', {}, seed=0)" in torch_setup
+    assert finish_code(example, "torch").startswith("y.backward(dy)\n")
+    assert finish_code(example, "megengine").startswith("grad_manager.backward(y, dy)\n")
+
+
+# -- real torch and MegEngine ---------------------------------------------------------------
+
+
+@pytest.mark.megengine
+def test_the_root_builds_without_a_warning(app):
+    assert warnings_of(app) == []
+
+
+@pytest.mark.megengine
+def test_an_input_gradient_matches(app):
+    (example,) = _pair(app, "sigmoid")["examples"]
+    assert example["status"] == "match"
+    assert {name: r["kind"] for name, r in example["results"].items()} == {
+        "y": "value",
+        "x.grad": "grad",
+    }
+    grad = example["results"]["x.grad"]
+    assert grad["shapes"] == {"torch": [3, 4], "megengine": [3, 4]}
+    assert grad["passed"] and grad["max_abs"] < 1e-6
+
+
+@pytest.mark.megengine
+def test_parameter_gradients_match_through_renamed_parameters(app):
+    (example,) = _pair(app, "rnn")["examples"]
+    assert example["status"] == "match"
+    grads = {n: r for n, r in example["results"].items() if r["kind"] == "grad"}
+    # by PyTorch's names: MegEngine's come from views of its one flat parameter
+    assert list(grads) == [
+        "x.grad",
+        "rnn.weight_ih_l0.grad",
+        "rnn.weight_hh_l0.grad",
+        "rnn.bias_ih_l0.grad",
+        "rnn.bias_hh_l0.grad",
+    ]
+    assert grads["rnn.weight_hh_l0.grad"]["shapes"] == {"torch": [4, 4], "megengine": [4, 4]}
+    assert all(r["passed"] and r["max_abs"] < 1e-5 for r in grads.values())
+    assert max(r["max_abs"] for r in grads.values()) > 0  # real gradients, not zeros
+
+
+@pytest.mark.megengine
+def test_a_gradient_that_really_differs_is_a_documented_difference(app):
+    (example,) = _pair(app, "max")["examples"]
+    assert example["status"] == "differ" and example["expect"] == "differ"
+    value, grad = example["results"]["y"], example["results"]["x.grad"]
+    assert value["passed"] and not grad["passed"]
+    # two tied maxima: PyTorch gives each 0.5, MegEngine each 1.0
+    assert grad["max_abs"] == 0.5
+    assert "values" in _pair(app, "max")["kinds"]
+
+
+@pytest.mark.megengine
+def test_a_sweep_reports_the_dtype_megengine_rejects_as_a_finding(app):
+    (example,) = _pair(app, "exp")["examples"]
+    cells = {(c["dtype"], c["seed"]): c for c in example["sweep"]}
+    assert list(cells) == [(d, s) for d in ("float32", "float16", "bfloat16") for s in (0, 1)]
+    half = cells[("float16", 1)]
+    assert half["status"] == "match"
+    assert half["results"]["y"]["dtypes"] == {"torch": "float16", "megengine": "float16"}
+    brain = cells[("bfloat16", 0)]
+    assert brain["status"] == "unsupported"
+    assert list(brain["failed"]) == ["megengine"]
+    assert "bfloat16" in brain["failed"]["megengine"]
+    assert example["status"] == "match"  # the example itself is unchanged by its sweep
+    html = (app.outdir / "index.html").read_text("utf-8")
+    assert "Across dtypes and seeds" in html and "unsupported" in html
+
+
+@pytest.mark.megengine
+def test_the_page_shows_gradient_rows_and_the_code_that_took_them(app):
+    html = (app.outdir / "index.html").read_text("utf-8")
+    assert "apidiff-badge-grad" in html
+    assert "grad_manager" in html and "backward" in html  # the runnable code, as it ran
+    assert "the parameters of rnn" in html
+
+
+@pytest.mark.megengine
+def test_editing_a_sweeps_dtypes_reruns_only_the_new_cells(rootdir, tmp_path):
+    first = build_root(rootdir, "grad", tmp_path)
+    first.cleanup()
+    assert "sweep cells: 4 match, 2 unsupported (6 run)" in status_of(first)
+    pair = first.srcdir / "pairs" / "exp.yaml"
+    text = pair.read_text(encoding="utf-8")
+    pair.write_text(text.replace("bfloat16]", "bfloat16, int32]"), encoding="utf-8")
+    again = SphinxTestApp("html", srcdir=first.srcdir)
+    again.build()
+    again.cleanup()
+    status = status_of(again)
+    # the page is read again: its examples come from the cache, and of the sweep's eight
+    # cells only the two of the new dtype run
+    assert "4 examples: 0 run, 4 cached" in status
+    assert "sweep cells: 6 match, 2 unsupported (2 run)" in status
