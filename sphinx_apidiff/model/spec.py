@@ -37,6 +37,7 @@ from sphinx_apidiff.model.vocabulary import (
     DEFAULT_RTOL,
     DEFAULT_SEED,
     FLOAT_DTYPES,
+    GENERATED_NAMES,
     SWEEP_TOLERANCE,
     DtypeExpect,
     Weights,
@@ -484,6 +485,12 @@ def _example(
     module_names = _modules(example, get("modules", default={}), doc, diags, check_framework, base)
     ok = _grad(example, get("grad"), module_names, doc, diags, base) and ok
     ok = _sweep(example, get("sweep"), doc, diags, base) and ok
+    if example.modules or example.grad is not None:
+        taken = [s.name for s in example.inputs] + list(module_names) + example.compare
+        for name in dict.fromkeys(n for n in taken if n in GENERATED_NAMES):
+            message = f"{name!r} is a name the code run around the snippet defines: rename it"
+            diags.append(Diagnostic("spec", message, doc.line(base)))
+            ok = False
     for j, name in enumerate(example.compare):
         if not schema.is_name(name):
             diags.append(
@@ -584,8 +591,8 @@ def _grad(
         if name in modules:
             continue
         if name not in inputs:
-            choices = [*inputs, *modules]
-            message = f"grad.wrt: {name!r} is neither an input nor a module{suggest(name, choices, cutoff=0.5)}"
+            hint = suggest(name, [*inputs, *modules], cutoff=0.5)
+            message = f"grad.wrt: {name!r} is neither an input nor a module{hint}"
             diags.append(Diagnostic("spec", message, where))
             ok = False
         elif inputs[name].dtype not in FLOAT_DTYPES or inputs[name].as_numpy:

@@ -156,6 +156,10 @@ SWEEP_TOLERANCE = {"float16": (1.0e-3, 1.0e-3), "bfloat16": (1.0e-2, 1.0e-2)}
 MAX_SWEEP_CELLS = 64
 
 
+#: Names the generated code around a snippet defines (modules, gradients), which an
+#: example's own inputs, modules and compared names must not take.
+GENERATED_NAMES = ("grads", "grad_manager", "parameters", "same_weights", "module_grads")
+
 #: The frameworks whose gradients an example can ask for (``grad:``).
 AUTODIFF_FRAMEWORKS = ("torch", "megengine")
 
