@@ -65,13 +65,24 @@ def _new_and_build(rootdir, project, name, reference, other):
 
 @pytest.mark.megengine
 def test_new_conv2d_draft_builds_unchanged(rootdir, project):
-    _, _, pair, rows = _new_and_build(
+    proc, _, pair, rows = _new_and_build(
         rootdir, project, "conv2d", "torch.nn.Conv2d", "megengine.module.Conv2d"
     )
     for name in ("in_channels", "out_channels", "kernel_size", "stride", "padding", "groups"):
         assert rows[name]["names"]["megengine"] == name and rows[name]["tags"] == []
     assert "renamed" not in json.dumps(pair["params"])  # nothing mispaired
-    assert pair["examples"][0]["status"] == "match"
+    [example] = pair["examples"]
+    assert example["status"] == "match"
+    # the same weights on both sides, so values and gradients compare; MegEngine's
+    # (1, C, 1, 1) bias is mapped to PyTorch's layout with a view
+    assert {name: r["kind"] for name, r in example["results"].items()} == {
+        "y": "value",
+        "x.grad": "grad",
+        "m.weight.grad": "grad",
+        "m.bias.grad": "grad",
+    }
+    assert example["results"]["m.bias.grad"]["shapes"] == {"torch": [4], "megengine": [4]}
+    assert "megengine lays out bias differently" in proc.stderr
 
 
 @pytest.mark.megengine
@@ -89,6 +100,18 @@ def test_new_softmax_pairs_dim_with_axis(rootdir, project):
     assert rows["input"]["names"]["megengine"] == "inp"
     ex = pair["examples"][0]
     assert ex["status"] == "match" and ex["results"]["y"]["shapes"]["megengine"] == [2, 3, 8, 8]
+    assert ex["results"]["x.grad"]["kind"] == "grad" and ex["results"]["x.grad"]["passed"]
+    assert "grad: {of: loss, wrt: [x]}" in text
+
+
+@pytest.mark.megengine
+def test_new_drops_gradients_an_operation_does_not_have(rootdir, project):
+    proc, text, pair, _ = _new_and_build(
+        rootdir, project, "argmax", "torch.argmax", "megengine.functional.argmax"
+    )
+    assert "grad:" not in text
+    assert "its gradients could not be taken in both frameworks" in proc.stderr
+    assert [r["kind"] for r in pair["examples"][0]["results"].values()] == ["value"]
 
 
 def test_new_refuses_to_overwrite_and_reports_unknown_api(project):

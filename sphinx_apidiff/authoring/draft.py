@@ -12,15 +12,18 @@ No Sphinx imports here.
 from __future__ import annotations
 
 import difflib
+import math
 from collections.abc import Iterable
+from typing import Any
 
+from sphinx_apidiff.analysis.pair import dtype_equal
 from sphinx_apidiff.analysis.params import DEFAULT_IGNORED
 from sphinx_apidiff.authoring.yamltext import Flow, Mapping, Sequence
-from sphinx_apidiff.execution.engine import Engine
+from sphinx_apidiff.execution.engine import Engine, ExampleResult
 from sphinx_apidiff.model.schema import SCHEMA_ID
 from sphinx_apidiff.model.signature import VAR_POSITIONAL, Signature
 from sphinx_apidiff.model.spec import id_for_api, parse_pair
-from sphinx_apidiff.model.vocabulary import DEFAULT_DTYPE, Status
+from sphinx_apidiff.model.vocabulary import AUTODIFF_FRAMEWORKS, DEFAULT_DTYPE, Status
 from sphinx_apidiff.pipeline import run_pairs
 
 SYNONYMS = [
@@ -210,16 +213,76 @@ def draft_pair(
         doc.add("params", rows)
 
     example = _example(apis, signatures, kinds, renames, ref_fw, other_fw)
+    examples = Sequence()
     if example is None:
         messages.append(
             "no example skeleton: a required parameter has no obvious value; "
             "write the example by hand"
         )
     else:
-        doc.add("examples", Sequence().append(example))
+        doc.add("examples", examples.append(example))
     for a, b, score in renames:
         messages.append(f"paired {ref_fw}.{a} with {other_fw}.{b} (similarity {score:.2f})")
-    return _checked(doc.document(), engine, messages)
+    first = list(messages)
+    text, said, ran = _run(doc.document(), engine, messages)
+    if example is None or ran is None:
+        return text, said
+    # what the runs teach: a parameter in another layout is compared through a
+    # view of it; gradients an operation does not have are dropped; dtypes that differ
+    # are stated (for the author to review)
+    views: dict[str, str] = {}
+    grad, dtype_differs = True, False
+    for _ in range(3):  # each run may teach one more thing (no gradient, then the dtypes)
+        learnt = (
+            views | _layout_views(ran, ref_fw, other_fw),
+            grad and not _gradient_failed(ran),
+            dtype_differs or (bool(ran.results) and not dtype_equal(ran)),
+        )
+        if learnt == (views, grad, dtype_differs):
+            break
+        views, grad, dtype_differs = learnt
+        examples.clear().append(
+            _example(apis, signatures, kinds, renames, ref_fw, other_fw, grad, views, dtype_differs)
+        )
+        text, said, again = _run(doc.document(), engine, first)
+        if again is None:
+            break
+        ran = again
+    if views:
+        said.append(
+            f"{other_fw} lays out {', '.join(sorted(views))} differently: the draft maps "
+            "them with views (modules.m.names)"
+        )
+    if not grad:
+        said.append(
+            "its gradients could not be taken in both frameworks: the draft compares values"
+        )
+    if dtype_differs:
+        said.append("the dtypes of the results differ: the draft says 'dtype: differs', review it")
+    return text, said
+
+
+def _layout_views(result: ExampleResult, ref_fw: str, other_fw: str) -> dict[str, str]:
+    """The module's parameters whose gradients have the same size and another shape in
+    ``other_fw`` (MegEngine's ``(1, C, 1, 1)`` biases): the view that holds the reference's."""
+    views = {}
+    for label, comparison in result.results.items():
+        ref, other = comparison.shapes.get(ref_fw), comparison.shapes.get(other_fw)
+        if not (label.startswith("m.") and label.endswith(".grad") and ref and other):
+            continue
+        if ref != other and math.prod(ref) == math.prod(other):
+            name = label[len("m.") : -len(".grad")]
+            views[name] = (
+                f"{name}.reshape({', '.join(map(str, ref))}{',' if len(ref) == 1 else ''})"
+            )
+    return views
+
+
+def _gradient_failed(result: ExampleResult) -> bool:
+    """Did the example fail in the code that takes its gradients?"""
+    return result.status == Status.ERROR and any(
+        "gradient code" in (side.error or "") for side in result.sides.values()
+    )
 
 
 def _rows(
@@ -258,6 +321,15 @@ def _rows(
 
 def _checked(text: str, engine: Engine, messages: list[str]) -> tuple[str, list[str]]:
     """The draft, once it is known to parse and its example skeleton has run."""
+    text, messages, _ = _run(text, engine, messages)
+    return text, messages
+
+
+def _run(
+    text: str, engine: Engine, messages: list[str]
+) -> tuple[str, list[str], ExampleResult | None]:
+    """The draft, what to tell its author, and what its example skeleton gave."""
+    messages = list(messages)
     spec, diags = parse_pair(text, "draft.yaml")
     if diags or spec is None:  # a bug of ours, not the author's
         raise RuntimeError(f"the draft does not parse: {diags}")
@@ -265,11 +337,12 @@ def _checked(text: str, engine: Engine, messages: list[str]) -> tuple[str, list[
     for diag in outcome.diagnostics:
         if diag.subtype != "exec":  # said below, in a draft's words
             messages.append(f"the draft, line {diag.line}: {diag.message}")
+    result = None
     if outcome.analysis is not None and outcome.analysis.examples:
-        status = outcome.analysis.examples[0].status
-        if status != Status.MATCH:
-            messages.insert(0, f"the example skeleton gives '{status}': review it")
-    return text, messages
+        result = outcome.analysis.examples[0]
+        if result.status != Status.MATCH:
+            messages.insert(0, f"the example skeleton gives '{result.status}': review it")
+    return text, messages, result
 
 
 def _example(
@@ -279,13 +352,20 @@ def _example(
     renames: list[tuple[str, str, float]],
     ref_fw: str,
     other_fw: str,
+    grad: bool = True,
+    views: dict[str, str] | None = None,
+    dtype_differs: bool = False,
 ) -> Mapping | None:
-    """The example skeleton: a first call of each API, comparing its output (or shape)."""
+    """The example skeleton: a first call of each API on the same input, comparing its
+    output; a module is declared (the same weights on both sides). With ``grad``, where
+    both frameworks compute gradients, the gradients of the output's sum with respect to
+    the input and the module's parameters are compared too."""
     values: dict[str, dict[str, str]] = {ref_fw: {}, other_fw: {}}
     for a, b, _ in renames:
         if {a, b} <= {"dim", "axis", "axes"}:
             values[ref_fw][a] = values[other_fw][b] = "1"
     code: dict[str, list[str]] = {}
+    builds: dict[str, str] = {}
     uses_input = False
     for fw in (ref_fw, other_fw):
         call = _call(apis[fw], signatures[fw], values[fw])
@@ -293,20 +373,32 @@ def _example(
             return None
         expr, takes_x = call
         if kinds[fw] == "class":
-            code[fw] = [f"m = {expr}", "y = m(x)", "shape = tuple(y.shape)"]
+            builds[fw] = expr
+            code[fw] = ["y = m(x)"]
             uses_input = True
         else:
             code[fw] = [f"y = {expr}"]
             uses_input = uses_input or takes_x
-    compare = "shape" if "class" in kinds.values() else "y"
+    differentiable = uses_input and {ref_fw, other_fw} <= set(AUTODIFF_FRAMEWORKS)
+    if grad and differentiable:
+        for body in code.values():
+            body.append("loss = y.sum()")
     example = Mapping().add("title", Flow({"en": "A first call", "zh_CN": "基本调用"}))
     if uses_input:
         shape = _input_shape(signatures[ref_fw])
         example.add("inputs", {"x": Flow({"shape": shape, "dtype": DEFAULT_DTYPE})})
+    if builds:
+        module: dict[str, Any] = dict(builds)
+        if views:
+            module["names"] = {other_fw: views}
+        example.add("modules", {"m": Flow(module)})
+        example.comment("the same weights on both sides; 'weights: own' keeps each framework's")
     example.add("code", {fw: "\n".join(body) + "\n" for fw, body in code.items()})
-    example.add("compare", Flow([compare]))
-    if compare == "shape":
-        example.comment(
-            "compares output shapes: share the weights between the two sides to compare the values"
-        )
+    example.add("compare", Flow(["y"]))
+    if dtype_differs:
+        example.add("dtype", "differs", comment="review: measured by the draft's run")
+    if grad and differentiable:
+        wrt = ["x", "m"] if builds else ["x"]
+        example.add("grad", Flow({"of": "loss", "wrt": wrt}))
+        example.comment("compares the gradients of loss with respect to " + " and ".join(wrt))
     return example

@@ -112,6 +112,11 @@ class Sequence(_Block):
         self._items.append(_Entry(None, value, _one_line(comment)))
         return self
 
+    def clear(self) -> Sequence:
+        """Remove every item and comment (to write the sequence again); returns self."""
+        self._items.clear()
+        return self
+
     def data(self) -> list[Any]:
         """The plain data the sequence holds."""
         return [_data(e.value) for e in self._entries()]
