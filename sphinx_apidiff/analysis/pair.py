@@ -20,6 +20,7 @@ from sphinx_apidiff.model.vocabulary import (
     Category,
     DtypeExpect,
     Expect,
+    ResultKind,
     Status,
     Tag,
     TagKind,
@@ -183,6 +184,13 @@ def pair_kinds(spec: PairSpec, analysis: PairAnalysis) -> list[Tag]:
             kinds.add(Tag(TagKind.ERROR))
         if result.results and not dtype_equal(result):
             kinds.add(Tag(TagKind.DTYPE))
+        if any(c.kind is ResultKind.GRAD and not c.passed for c in result.results.values()):
+            kinds.add(Tag(TagKind.GRADIENTS))
+    for cells in analysis.sweeps.values():
+        for _, result in cells:
+            outcome = cell_outcome(result)
+            if outcome.status is CellStatus.UNSUPPORTED:
+                kinds.update(Tag(TagKind.SUPPORT, fw) for fw in outcome.failed)
     order = list(TagKind)
     return sorted(kinds, key=lambda tag: (order.index(tag.kind), tag.framework or ""))
 

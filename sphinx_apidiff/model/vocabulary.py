@@ -88,6 +88,8 @@ class TagKind(StrEnum):
     VALUES = "values"  # an example's values differ
     DTYPE = "dtype"  # an example's values have other dtypes
     ERROR = "error"  # an example fails in a framework (as its author says)
+    GRADIENTS = "gradients"  # an example's gradients differ
+    SUPPORT = "support"  # a sweep's dtype runs in some frameworks only (per framework: fails there)
 
 
 @dataclass(frozen=True, order=True)

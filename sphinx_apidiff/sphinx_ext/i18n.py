@@ -72,6 +72,10 @@ def kind_label(kind: Tag, labels: dict[str, str]) -> str:
         TagKind.VALUES: _("results differ"),
         TagKind.DTYPE: _("dtypes differ"),
         TagKind.ERROR: _("fails in one framework"),
+        TagKind.GRADIENTS: _("gradients differ"),
+        TagKind.SUPPORT: _("dtypes unsupported in {framework}").format(
+            framework=labels.get(framework, framework)
+        ),
     }
     return texts.get(kind.kind, str(kind))
 

@@ -41,6 +41,8 @@ BADGE_COLORS: dict[str, str] = {
     TagKind.MEANING: "warning",
     TagKind.VALUES: "warning",
     TagKind.DTYPE: "warning",
+    TagKind.GRADIENTS: "warning",
+    TagKind.SUPPORT: "secondary",
     TagKind.ERROR: "danger",
     TagKind.USAGE: "secondary",
     TagKind.TYPES: "secondary",
