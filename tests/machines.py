@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from sphinx_apidiff.execution.store import DEVIATIONS, disagreement
-from sphinx_apidiff.model.spec import read_pair_file
+from sphinx_apidiff.model.spec import ExampleSpec, SweepCell, read_pair_file
 
 SMALLEST_ATOL = 1e-6  # the default; no example of the tests or the guide has a smaller one
 
@@ -35,7 +35,10 @@ def perturb_store(store: Path) -> list[str]:
     changed = []
     for file in sorted(store.glob("*.json")):
         data = json.loads(file.read_text(encoding="utf-8"))
-        for index, entry in enumerate(data["examples"]):
+        entries = list(enumerate(data["examples"]))
+        for index, cells in enumerate(data.get("sweeps", [])):  # a sweep's cells, by id
+            entries += [(f"{index}:{cell}", entry) for cell, entry in sorted(cells.items())]
+        for index, entry in entries:
             for name, comp in (entry or {}).get("result", {}).get("results", {}).items():
                 before = {k: comp[k] for k in DEVIATIONS}
                 tiny = comp["max_abs"] is not None and comp["max_abs"] < SMALLEST_ATOL
@@ -56,8 +59,8 @@ def perturb_store(store: Path) -> list[str]:
     return changed
 
 
-def tolerances(srcdir: Path, report: dict[str, Any]) -> dict[str, list[tuple[float, float]]]:
-    """``(atol, rtol)`` of each example of each pair of a build report, from its YAML file."""
+def examples_of(srcdir: Path, report: dict[str, Any]) -> dict[str, list[ExampleSpec]]:
+    """The examples of each pair of a build report, from its YAML file."""
     found = {}
     for pair in report["pairs"]:
         if not pair["examples"]:
@@ -65,13 +68,33 @@ def tolerances(srcdir: Path, report: dict[str, Any]) -> dict[str, list[tuple[flo
             continue
         spec, _ = read_pair_file(srcdir / pair["source"])  # an inline pair would need its page
         assert spec is not None, pair["source"]
-        found[pair["id"]] = [(ex.atol, ex.rtol) for ex in spec.examples]
+        found[pair["id"]] = spec.examples
     return found
+
+
+def tolerances(srcdir: Path, report: dict[str, Any]) -> dict[str, list[tuple[float, float]]]:
+    """``(atol, rtol)`` of each example of each pair of a build report, from its YAML file."""
+    return {
+        pid: [(ex.atol, ex.rtol) for ex in examples]
+        for pid, examples in examples_of(srcdir, report).items()
+    }
+
+
+def _sweep_disagreement(example: ExampleSpec, stored: list[Any], live: list[Any]) -> str | None:
+    """Where a sweep's cells disagree by the rule, each cell with its own tolerance."""
+    if [(c["dtype"], c["seed"]) for c in stored] != [(c["dtype"], c["seed"]) for c in live]:
+        return "sweep: other cells"
+    for theirs, mine in zip(stored, live, strict=True):
+        cell = example.for_cell(SweepCell(mine["dtype"], mine["seed"]))
+        found = disagreement(theirs, mine, cell.atol, cell.rtol, f"sweep {mine['dtype']}")
+        if found:
+            return found
+    return None
 
 
 def report_disagreements(stored: dict[str, Any], live: dict[str, Any], srcdir: Path) -> list[str]:
     """Where a report built from a store says something else than the live one, by the rule."""
-    tols = tolerances(srcdir, live)
+    specs = examples_of(srcdir, live)
     problems = []
     stored_pairs = {p["id"]: p for p in stored["pairs"]}
     for pair in live["pairs"]:
@@ -90,8 +113,15 @@ def report_disagreements(stored: dict[str, Any], live: dict[str, Any], srcdir: P
         for index, (mine, theirs) in enumerate(
             zip(pair["examples"], other["examples"], strict=True)
         ):
-            atol, rtol = tols[pair["id"]][index]
-            found = disagreement(theirs, mine, atol, rtol)
+            example = specs[pair["id"]][index]
+            found = disagreement(
+                {k: v for k, v in theirs.items() if k != "sweep"},
+                {k: v for k, v in mine.items() if k != "sweep"},
+                example.atol,
+                example.rtol,
+            )
+            if not found and ("sweep" in mine or "sweep" in theirs):
+                found = _sweep_disagreement(example, theirs.get("sweep", []), mine.get("sweep", []))
             if found:
                 problems.append(f"{pair['id']} example {index} ({mine['title']}): {found}")
     problems += [

@@ -11,9 +11,11 @@ from sphinx_apidiff.execution.autodiff import finish_code, setup_code
 from sphinx_apidiff.model.spec import parse_pair
 
 from .conftest import build_root, root_fixture, status_of, warnings_of
+from .machines import perturb_store, report_disagreements
 
 app = root_fixture("grad")
 
+STORE = {"apidiff_store_path": "_apidiff_store"}
 HEAD = "apis: {torch: torch.nn.Linear, megengine: megengine.module.Linear}\nexamples:\n"
 
 
@@ -216,3 +218,47 @@ def test_editing_a_sweeps_dtypes_reruns_only_the_new_cells(rootdir, tmp_path):
     # cells only the two of the new dtype run
     assert "4 examples: 0 run, 4 cached" in status
     assert "sweep cells: 6 match, 2 unsupported (2 run)" in status
+
+
+@pytest.mark.megengine
+def test_gradients_and_sweeps_travel_through_the_store(rootdir, tmp_path):
+    """A store written on another CPU (deviations moved in their last bits, sweep cells
+    included) renders the same gradients and sweep cells as the live build."""
+    live = build_root(
+        rootdir, "grad", tmp_path / "live", confoverrides={**STORE, "apidiff_store_update": True}
+    )
+    live.cleanup()
+    store = live.srcdir / "_apidiff_store"
+    stored = json.loads((store / "exp.json").read_text(encoding="utf-8"))
+    assert sorted(stored["sweeps"][0]) == [
+        f"{d}/{s}" for d in ("bfloat16", "float16", "float32") for s in (0, 1)
+    ]
+    assert (
+        json.loads((store / "sigmoid.json").read_text("utf-8"))["examples"][0]["result"]["results"][
+            "x.grad"
+        ]["kind"]
+        == "grad"
+    )
+    changed = perturb_store(store)
+    assert any(name.startswith("exp[0:float16/") for name in changed)
+    assert any(name.endswith(".x.grad") for name in changed)
+
+    cached = SphinxTestApp(
+        "html",
+        srcdir=live.srcdir,
+        builddir=tmp_path / "from-store",
+        freshenv=True,
+        confoverrides={
+            **STORE,
+            "apidiff_execution_mode": "cache",
+            "apidiff_cache_path": "_nocache",
+        },
+    )
+    cached.build()
+    cached.cleanup()
+    assert warnings_of(cached) == []
+    report = json.loads((cached.outdir / "apidiff.json").read_text("utf-8"))
+    live_report = json.loads((live.outdir / "apidiff.json").read_text("utf-8"))
+    assert report_disagreements(report, live_report, live.srcdir) == []
+    exp = next(p for p in report["pairs"] if p["id"] == "exp")
+    assert [c["status"] for c in exp["examples"][0]["sweep"]] == ["match"] * 4 + ["unsupported"] * 2
