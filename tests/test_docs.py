@@ -1,6 +1,6 @@
 """The project's own guide: it builds live without a warning, and from the committed store.
 
-These build ``docs/`` itself (58 pairs, 130 examples): a pair whose example stops
+These build ``docs/`` itself (every pair of the guide): a pair whose example stops
 agreeing, or a results store left stale after editing a pair, fails here. The live
 build refreshes a copy of the committed store (``make store``): on any machine it
 must rewrite no file, since stored results are compared by the store's own rule
@@ -49,6 +49,21 @@ def test_guide_builds_live_without_warnings(live):
     # every pair has at least one example with a real comparison
     assert all(any(e["results"] for e in p["examples"]) for p in report["pairs"])
     assert f" {errored} errored" in status_of(live)
+
+
+def test_the_guide_compares_gradients_and_sweeps_dtypes(live):
+    """The training side of a migration: gradients on many pages, dtype sweeps on some,
+    every sweep cell a finding (no cell fails in every framework)."""
+    report = json.loads((live.outdir / "apidiff.json").read_text(encoding="utf-8"))
+    examples = [e for p in report["pairs"] for e in p["examples"]]
+    graded = [e for e in examples if any(r["kind"] == "grad" for r in e["results"].values())]
+    swept = [e for e in examples if e.get("sweep")]
+    assert len(report["pairs"]) >= 90
+    assert len(graded) >= 20
+    assert len(swept) >= 5
+    cells = [c for e in swept for c in e["sweep"]]
+    assert {c["status"] for c in cells} <= {"match", "differ", "unsupported"}
+    assert any(c["status"] == "unsupported" for c in cells)
 
 
 def _from_store(srcdir, builddir):
