@@ -53,7 +53,7 @@ def test_guide_builds_live_without_warnings(live):
 
 def test_the_guide_compares_gradients_and_sweeps_dtypes(live):
     """The training side of a migration: gradients on many pages, dtype sweeps on some,
-    every sweep cell a finding (no cell fails in every framework)."""
+    each sweep comparing at least one dtype, and some finding a dtype MegEngine rejects."""
     report = json.loads((live.outdir / "apidiff.json").read_text(encoding="utf-8"))
     examples = [e for p in report["pairs"] for e in p["examples"]]
     graded = [e for e in examples if any(r["kind"] == "grad" for r in e["results"].values())]
@@ -61,9 +61,10 @@ def test_the_guide_compares_gradients_and_sweeps_dtypes(live):
     assert len(report["pairs"]) >= 90
     assert len(graded) >= 20
     assert len(swept) >= 5
+    for example in swept:
+        assert any(c["status"] in ("match", "differ") for c in example["sweep"]), example
     cells = [c for e in swept for c in e["sweep"]]
-    assert {c["status"] for c in cells} <= {"match", "differ", "unsupported"}
-    assert any(c["status"] == "unsupported" for c in cells)
+    assert any(c["status"] == "unsupported" and "megengine" in c["failed"] for c in cells)
 
 
 def _from_store(srcdir, builddir):
