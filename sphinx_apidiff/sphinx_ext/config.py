@@ -71,6 +71,11 @@ def _positive(value: Any) -> str | None:
     return None if ok else "a positive number of seconds"
 
 
+def _workers(value: Any) -> str | None:
+    ok = value == "auto" or (isinstance(value, int) and not isinstance(value, bool) and value > 0)
+    return None if ok else '"auto" or a positive number of workers'
+
+
 def _optional_path(value: Any) -> str | None:
     return None if value is None or isinstance(value, str | os.PathLike) else "a path or None"
 
@@ -132,6 +137,16 @@ class ApidiffConfig:
     execution_timeout: float = field(
         default=60.0,
         metadata={"check": _positive, "help": "Seconds per example.", "types": (int, float)},
+    )
+    workers: int | str = field(
+        default="auto",
+        metadata={
+            "check": _workers,
+            "help": 'Workers per framework runtime at most: "auto" (half the usable cores, '
+            "at least one) or a number; a runtime gets more than one only when many "
+            "examples wait.",
+            "types": (int, str),
+        },
     )
     cache_path: str | None = field(
         default=None,
@@ -233,6 +248,7 @@ class ApidiffConfig:
             "mode": self.execution_mode,
             "timeout": float(self.execution_timeout),
             "store": store,
+            "workers": self.workers,
         }
         kwargs.update(overrides)
         return Engine(**kwargs)
