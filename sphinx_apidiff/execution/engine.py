@@ -32,6 +32,7 @@ from sphinx_apidiff.execution.results import (
     Stats,
 )
 from sphinx_apidiff.execution.runtime import Fingerprint, Runtime, RuntimeUnavailable, probe
+from sphinx_apidiff.execution.runtime.pool import PoolSettings, PoolUnavailable, pool_key
 from sphinx_apidiff.execution.runtime.worker import TENSOR_FACTORIES
 from sphinx_apidiff.execution.sources import create_sources
 from sphinx_apidiff.execution.store import Store, StoreChanges
@@ -152,6 +153,7 @@ class Engine:
         timeout: float = 60.0,
         store: Store | None = None,
         workers: int | str = "auto",
+        warm: float | None = None,
     ) -> None:
         if mode not in tuple(Mode):
             modes = tuple(m.value for m in Mode)
@@ -163,6 +165,8 @@ class Engine:
         self.stats = Stats()
         self.store = store
         self.workers = workers_cap(workers)
+        self.warm = warm  # idle seconds of warm workers' pools; None: every worker is fresh
+        self.pool_problems: dict[str, PoolUnavailable] = {}  # framework -> why not warm
         self._fingerprints: dict[str, Fingerprint | None] = {}
         self.unavailable: dict[str, str] = {}  # framework -> why it cannot be used
         self._lanes: dict[str, Lanes] = {}
@@ -202,7 +206,13 @@ class Engine:
             self.fingerprint(todo[0])
 
     def _make_runtime(self, framework: str) -> Runtime:
-        return Runtime(framework, self.python_for(framework))
+        python = self.python_for(framework)
+        pool = None
+        if self.warm is not None:
+            fp = self.fingerprint(framework)
+            if fp is not None and fp.found:
+                pool = PoolSettings(pool_key(framework, python, fp), self.warm)
+        return Runtime(framework, python, pool)
 
     def submit(self, framework: str, task: Callable[[Runtime], T]) -> Future[T]:
         """Queue ``task`` for the framework's lanes: one of them runs it with its runtime."""
@@ -233,9 +243,13 @@ class Engine:
         """Stop every worker (all at once) and the threads that drive them."""
         for lanes in self._lanes.values():
             lanes.stop()
-        for lanes in self._lanes.values():
+        for framework, lanes in self._lanes.items():
             lanes.join()
             self.stats.worker_starts += lanes.starts
+            self.stats.warm_workers += sum(r.warm for r in lanes.runtimes)
+            for runtime in lanes.runtimes:
+                if runtime.pool_problem is not None:
+                    self.pool_problems.setdefault(framework, runtime.pool_problem)
         self._lanes.clear()
 
     def __enter__(self) -> Engine:
@@ -243,6 +257,12 @@ class Engine:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+    @property
+    def warm_workers(self) -> int:
+        """Warm workers leased from pools by this engine, ever."""
+        lanes = self._lanes.values()
+        return self.stats.warm_workers + sum(r.warm for ln in lanes for r in ln.runtimes)
 
     @property
     def worker_starts(self) -> int:
