@@ -148,6 +148,23 @@ class ApidiffConfig:
             "types": (int, str),
         },
     )
+    warm_workers: bool = field(
+        default=False,
+        metadata={
+            "check": lambda v: None if isinstance(v, bool) else "True or False",
+            "types": (bool,),
+            "help": "Keep workers warm for later builds (a pool server per runtime, local "
+            "socket only); APIDIFF_WARM_WORKERS=1/0 overrides.",
+        },
+    )
+    warm_timeout: float = field(
+        default=900.0,
+        metadata={
+            "check": _positive,
+            "help": "Seconds a pool of warm workers waits unused before it ends.",
+            "types": (int, float),
+        },
+    )
     cache_path: str | None = field(
         default=None,
         metadata={
@@ -249,9 +266,19 @@ class ApidiffConfig:
             "timeout": float(self.execution_timeout),
             "store": store,
             "workers": self.workers,
+            "warm": float(self.warm_timeout) if self.warm() else None,
         }
         kwargs.update(overrides)
         return Engine(**kwargs)
+
+    def warm(self) -> bool:
+        """Whether workers are leased warm: ``APIDIFF_WARM_WORKERS`` (1 or 0), else the option."""
+        value = os.environ.get("APIDIFF_WARM_WORKERS", "").strip().lower()
+        if value in {"1", "true", "yes", "on"}:
+            return True
+        if value in {"0", "false", "no", "off"}:
+            return False
+        return self.warm_workers
 
     def pythons(self, confdir: str | os.PathLike[str]) -> dict[str, str]:
         """Interpreter per framework: environment variable, then conf.py (relative to it)."""

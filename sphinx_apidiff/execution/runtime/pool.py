@@ -397,7 +397,7 @@ def _kill_server(path: Path) -> bool:
     if pid is None:
         return False
     with contextlib.suppress(ProcessLookupError, PermissionError):
-        os.killpg(pid, signal.SIGKILL)
+        os.kill(pid, signal.SIGKILL)
     for suffix in (".sock", ".json"):
         with contextlib.suppress(FileNotFoundError):
             path.with_suffix(suffix).unlink()
