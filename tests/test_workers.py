@@ -297,3 +297,20 @@ def test_a_build_with_warm_workers_writes_the_report_of_a_cold_one(rootdir, tmp_
         for app in (cold, first, second)
     ]
     assert reports[0] == reports[1] == reports[2]
+
+
+@pytest.mark.megengine
+def test_a_hang_and_a_crash_in_a_warm_worker_read_as_in_a_cold_one(rootdir, pools):
+    """The pool kills the worker of a client that gave up (a timeout) and reports a worker's
+    death as the worker's, so the errors are the same words; later examples still run."""
+    faults = jobs((rootdir / "test-exec" / "pairs" / "faults.yaml").read_text(encoding="utf-8"))
+    with Engine({"megengine": MEGENGINE_PYTHON}, None, mode="force", timeout=20) as eng:
+        cold = eng.run(faults)
+    warm, _ = warm_run(faults, timeout=20)
+    assert [r.status for r in warm] == ["error", "error", "match", "error"]
+    assert "timed out after 3 s" in warm[0].sides["megengine"].error
+    assert "the worker process died (exit code 3)" in warm[1].sides["torch"].error
+    assert comparable(warm) == comparable(cold)
+    again, eng = warm_run(faults, timeout=20)  # the pools replaced the two workers they lost
+    assert comparable(again) == comparable(cold)
+    assert eng.warm_workers >= 1
