@@ -51,7 +51,8 @@ EXAMPLE = """\
     expect: %(expect)s
 """
 MANY = HEAD + "".join(
-    EXAMPLE % {"i": i, "zero": "0" if i % 2 else "undefined_name", "expect": "match" if i % 2 else "error"}
+    EXAMPLE
+    % {"i": i, "zero": "0" if i % 2 else "undefined_name", "expect": "match" if i % 2 else "error"}
     for i in range(20)
 )
 
