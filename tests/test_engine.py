@@ -276,3 +276,42 @@ def test_finish_records_writes_and_prunes_the_store(tmp_path):
     with Engine(store=Store(store)) as eng:  # a store that is not being refreshed
         assert eng.finish({job.pair_id: HOST_APIS}, keep=set()) is None
     assert (store / name).exists()
+
+
+LEAKY = """\
+  - code:
+      torch: |
+        torch.leak = 1
+        torch.set_default_dtype(torch.float64)
+        np.set_printoptions(precision=2)
+        import os, sys, torch.fx
+        os.environ["APIDIFF_LEAK"] = "1"
+        sys.path.insert(0, "/leak")
+        y = 1
+      megengine: |
+        megengine.leak = 1
+        np.leak = 1
+        y = 1
+    compare: [y]
+  - code:
+      torch: |
+        import os, sys
+        y = np.array([hasattr(torch, "leak"), torch.get_default_dtype() == torch.float64,
+                      np.get_printoptions()["precision"], "APIDIFF_LEAK" in os.environ,
+                      "/leak" in sys.path, torch.fx.symbolic_trace is None], dtype=np.int64)
+      megengine: |
+        y = np.array([hasattr(megengine, "leak"), hasattr(np, "leak"), 8, 0, 0, 0], dtype=np.int64)
+    compare: [y]
+"""
+
+
+@pytest.mark.megengine
+def test_what_a_snippet_changes_in_the_process_is_undone(engine):
+    """A warm or shared worker runs each example from the state just after the import:
+    names set on the framework or numpy, global settings, the environment, sys.path."""
+    _, second = engine.run(jobs(HEAD + LEAKY))
+    for framework in ("torch", "megengine"):
+        assert second.sides[framework].ok, second.sides[framework].error
+    # each side: nothing leaked (0), numpy's print precision back at 8
+    assert second.status == Status.MATCH, second.results
+    assert second.results["y"].max_abs == 0.0

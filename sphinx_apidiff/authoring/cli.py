@@ -153,6 +153,8 @@ def engine_for(project: Project, verbose: bool = False, **overrides: Any) -> Ite
             path = engine.cache.path
             note(f"execution cache: {_shown(path)}" if path else "no execution cache")
         yield engine
+    for framework, problem in engine.pool_problems.items():
+        note(f"warm workers for {framework} not used: {problem}; fresh workers ran instead")
 
 
 # -- check ------------------------------------------------------------------------------
@@ -374,6 +376,56 @@ def import_page(args: argparse.Namespace) -> int:
     return 0
 
 
+# -- workers ------------------------------------------------------------------------------
+
+
+def workers(args: argparse.Namespace) -> int:
+    """``sphinx-apidiff workers [list|stop]``: show or stop this user's pools of warm workers."""
+    from sphinx_apidiff.execution.runtime.pool import (
+        PoolUnavailable,
+        default_dir,
+        list_pools,
+        pool_dir,
+        stop_pools,
+    )
+
+    if not default_dir().exists():
+        print(f"no warm workers ({default_dir()} does not exist)")
+        return 0
+    try:
+        directory = pool_dir(create=False)
+    except PoolUnavailable as exc:
+        raise UsageError(str(exc)) from None
+    if args.action == "stop":
+        stopped = stop_pools(directory)
+        live = [p for p in stopped if p.answer is not None]
+        print(f"stopped {len(stopped)} pool(s) of warm workers" + (":" if live else ""))
+        for pool in live:
+            print("  " + _pool_line(pool.answer or {}))
+        return 0
+    pools = list_pools(directory)
+    if not pools:
+        print(f"no warm workers (in {directory})")
+        return 0
+    print(f"warm workers in {directory}:")
+    for pool in pools:
+        shown = _pool_line(pool.answer) if pool.answer else f"{pool.socket.name}: {pool.problem}"
+        print("  " + shown)
+    return 0
+
+
+def _pool_line(answer: dict[str, Any]) -> str:
+    """One pool: framework, versions, interpreter, server, workers, idle time."""
+    count = answer.get("workers", 0)
+    python = answer.get("python_version")
+    return (
+        f"{answer.get('framework')} {answer.get('version')} (Python {python}, "
+        f"numpy {answer.get('numpy')}) {answer.get('python')}: pid {answer.get('pid')}, "
+        f"{count} worker{'s' if count != 1 else ''} ({answer.get('busy', 0)} busy), "
+        f"idle {answer.get('idle_for', 0):.0f} s of {answer.get('idle_timeout', 0):g} s"
+    )
+
+
 # -- schema -------------------------------------------------------------------------------
 
 
@@ -445,6 +497,12 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("-o", "--output", help="file to write (default: stdout)")
     p.add_argument("--force", action="store_true", help="overwrite an existing file")
     p.set_defaults(func=import_page)
+
+    p = subs.add_parser("workers", help="list or stop the pools of warm workers")
+    p.add_argument(
+        "action", nargs="?", choices=("list", "stop"), default="list", help="list (default), stop"
+    )
+    p.set_defaults(func=workers)
 
     p = subs.add_parser("schema", help="print the JSON Schema of the YAML format")
     p.set_defaults(func=print_schema)

@@ -1,11 +1,14 @@
-"""The execution engine: one worker per framework runtime, each driven from its own thread.
+"""The execution engine: workers per framework runtime, each driven from its own thread.
 
 One :class:`Engine` serves one build (or one ``sphinx-apidiff check`` run). It
-probes each runtime's versions (a bare interpreter start), starts at most one
-worker per runtime, lazily, and drives each from its own thread so that
-frameworks run concurrently. Where a result comes from (a live run, the cache,
-the results store) is the sources' business, chosen once from the execution
-mode (:mod:`sphinx_apidiff.execution.sources`).
+probes each runtime's versions (a bare interpreter start), starts workers
+lazily, and drives each from its own thread (a *lane*) so that frameworks run
+concurrently. A runtime starts with one lane and gets another while more than
+:data:`JOBS_PER_LANE` tasks per lane wait, up to the ``workers`` cap; every
+result is still collected in job order, so the output does not depend on which
+lane ran what. Where a result comes from (a live run, the cache, the results
+store) is the sources' business, chosen once from the execution mode
+(:mod:`sphinx_apidiff.execution.sources`).
 
 No Sphinx imports here.
 """
@@ -13,10 +16,12 @@ No Sphinx imports here.
 from __future__ import annotations
 
 import os
+import queue
 import sys
+import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from sphinx_apidiff.execution.cache import ResultCache
 from sphinx_apidiff.execution.results import (
@@ -27,6 +32,7 @@ from sphinx_apidiff.execution.results import (
     Stats,
 )
 from sphinx_apidiff.execution.runtime import Fingerprint, Runtime, RuntimeUnavailable, probe
+from sphinx_apidiff.execution.runtime.pool import PoolSettings, PoolUnavailable, pool_key
 from sphinx_apidiff.execution.runtime.worker import TENSOR_FACTORIES
 from sphinx_apidiff.execution.sources import create_sources
 from sphinx_apidiff.execution.store import Store, StoreChanges
@@ -44,6 +50,97 @@ __all__ = [
 
 T = TypeVar("T")
 
+#: A runtime gets one more lane (worker) while more than this many of its tasks per lane
+#: wait: an extra worker costs a framework import (torch: ~1.1 s of a core).
+JOBS_PER_LANE = 16
+
+
+def usable_cores() -> int:
+    """The cores this process may run on."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):
+        return os.cpu_count() or 1
+
+
+def workers_cap(workers: int | str) -> int:
+    """Workers per runtime: ``"auto"`` is half the usable cores (two frameworks share them),
+    at least one; a number is taken as it is (at least one)."""
+    if workers == "auto":
+        return max(1, usable_cores() // 2)
+    return max(1, int(workers))
+
+
+class Lanes:
+    """A framework's workers: up to ``cap`` runtimes, each driven by its own thread, taking
+    tasks from one queue in the order they were submitted."""
+
+    def __init__(self, make_runtime: Callable[[], Runtime], cap: int, name: str) -> None:
+        self._make_runtime = make_runtime
+        self.cap = cap
+        self.name = name
+        self.runtimes: list[Runtime] = []
+        self._threads: list[threading.Thread] = []
+        self._queue: queue.SimpleQueue[tuple[Future[Any], Callable[[Runtime], Any]] | None]
+        self._queue = queue.SimpleQueue()
+        self._lock = threading.Lock()
+        self._pending = 0
+
+    def submit(self, task: Callable[[Runtime], T]) -> Future[T]:
+        """Queue ``task``; a lane runs it with its own runtime."""
+        future: Future[T] = Future()
+        with self._lock:
+            self._pending += 1
+            self._queue.put((future, task))
+            lanes = len(self._threads)
+            if lanes == 0 or (lanes < self.cap and self._pending > lanes * JOBS_PER_LANE):
+                self._add_lane()
+        return future
+
+    def _add_lane(self) -> None:
+        runtime = self._make_runtime()
+        self.runtimes.append(runtime)
+        thread = threading.Thread(
+            target=self._drive,
+            args=(runtime,),
+            name=f"apidiff-{self.name}-{len(self._threads)}",
+            daemon=True,
+        )
+        self._threads.append(thread)
+        thread.start()
+
+    def _drive(self, runtime: Runtime) -> None:
+        while (item := self._queue.get()) is not None:
+            future, task = item
+            try:
+                if future.set_running_or_notify_cancel():
+                    try:
+                        result = task(runtime)
+                    except BaseException as exc:
+                        future.set_exception(exc)
+                    else:
+                        future.set_result(result)
+            finally:
+                with self._lock:
+                    self._pending -= 1
+        runtime.close()
+
+    def stop(self) -> None:
+        """Tell every lane to finish its queue, stop its worker and end."""
+        with self._lock:
+            for _ in self._threads:
+                self._queue.put(None)
+
+    def join(self) -> None:
+        """Wait for the lanes told to :meth:`stop`."""
+        for thread in self._threads:
+            thread.join()
+
+    @property
+    def starts(self) -> int:
+        """Workers started by these lanes, ever."""
+        return sum(r.starts for r in self.runtimes)
+
 
 class Engine:
     """Introspects APIs and runs examples for one build."""
@@ -55,6 +152,8 @@ class Engine:
         mode: str = Mode.AUTO,
         timeout: float = 60.0,
         store: Store | None = None,
+        workers: int | str = "auto",
+        warm: float | None = None,
     ) -> None:
         if mode not in tuple(Mode):
             modes = tuple(m.value for m in Mode)
@@ -65,10 +164,12 @@ class Engine:
         self.timeout = timeout
         self.stats = Stats()
         self.store = store
+        self.workers = workers_cap(workers)
+        self.warm = warm  # idle seconds of warm workers' pools; None: every worker is fresh
+        self.pool_problems: dict[str, PoolUnavailable] = {}  # framework -> why not warm
         self._fingerprints: dict[str, Fingerprint | None] = {}
         self.unavailable: dict[str, str] = {}  # framework -> why it cannot be used
-        self._runtimes: dict[str, Runtime] = {}
-        self._executors: dict[str, ThreadPoolExecutor] = {}
+        self._lanes: dict[str, Lanes] = {}
         self.sources = create_sources(self.mode, self, self.cache, store, self.stats)
 
     # -- runtimes ---------------------------------------------------------------
@@ -104,18 +205,22 @@ class Engine:
         elif todo:
             self.fingerprint(todo[0])
 
-    def _runtime(self, framework: str) -> Runtime:
-        if framework not in self._runtimes:
-            self._runtimes[framework] = Runtime(framework, self.python_for(framework))
-            self._executors[framework] = ThreadPoolExecutor(
-                max_workers=1, thread_name_prefix=f"apidiff-{framework}"
-            )
-        return self._runtimes[framework]
+    def _make_runtime(self, framework: str) -> Runtime:
+        python = self.python_for(framework)
+        pool = None
+        if self.warm is not None:
+            fp = self.fingerprint(framework)
+            if fp is not None and fp.found:
+                pool = PoolSettings(pool_key(framework, python, fp), self.warm)
+        return Runtime(framework, python, pool)
 
     def submit(self, framework: str, task: Callable[[Runtime], T]) -> Future[T]:
-        """Queue ``task`` on the framework's own thread, which drives its one runtime."""
-        runtime = self._runtime(framework)
-        return self._executors[framework].submit(task, runtime)
+        """Queue ``task`` for the framework's lanes: one of them runs it with its runtime."""
+        if framework not in self._lanes:
+            self._lanes[framework] = Lanes(
+                lambda: self._make_runtime(framework), self.workers, framework
+            )
+        return self._lanes[framework].submit(task)
 
     def unimportable(self, runtime: Runtime) -> str | None:
         """Why the runtime's framework cannot be imported (remembered), or None."""
@@ -128,21 +233,24 @@ class Engine:
 
     def factory(self, framework: str) -> str:
         """The name of the framework's tensor factory (``torch.tensor``: ``tensor``)."""
-        runtime = self._runtimes.get(framework)
-        if runtime is not None and runtime.factory:
-            return runtime.factory
+        lanes = self._lanes.get(framework)
+        for runtime in lanes.runtimes if lanes is not None else ():
+            if runtime.factory:
+                return runtime.factory
         return TENSOR_FACTORIES.get(framework, "tensor")
 
     def close(self) -> None:
         """Stop every worker (all at once) and the threads that drive them."""
-        closing = [self._executors[fw].submit(rt.close) for fw, rt in self._runtimes.items()]
-        for future in closing:
-            future.result()
-        for framework, runtime in self._runtimes.items():
-            self.stats.worker_starts += runtime.starts
-            self._executors[framework].shutdown(wait=True)
-        self._runtimes.clear()
-        self._executors.clear()
+        for lanes in self._lanes.values():
+            lanes.stop()
+        for framework, lanes in self._lanes.items():
+            lanes.join()
+            self.stats.worker_starts += lanes.starts
+            self.stats.warm_workers += sum(r.warm for r in lanes.runtimes)
+            for runtime in lanes.runtimes:
+                if runtime.pool_problem is not None:
+                    self.pool_problems.setdefault(framework, runtime.pool_problem)
+        self._lanes.clear()
 
     def __enter__(self) -> Engine:
         return self
@@ -151,9 +259,15 @@ class Engine:
         self.close()
 
     @property
+    def warm_workers(self) -> int:
+        """Warm workers leased from pools by this engine, ever."""
+        lanes = self._lanes.values()
+        return self.stats.warm_workers + sum(r.warm for ln in lanes for r in ln.runtimes)
+
+    @property
     def worker_starts(self) -> int:
         """Workers started by this engine, ever."""
-        return self.stats.worker_starts + sum(r.starts for r in self._runtimes.values())
+        return self.stats.worker_starts + sum(lanes.starts for lanes in self._lanes.values())
 
     # -- what the build asks ----------------------------------------------------------
 

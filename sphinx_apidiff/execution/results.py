@@ -268,6 +268,7 @@ class Stats:
     not_run: int = 0
     statuses: dict[Status, int] = field(default_factory=lambda: dict.fromkeys(Status, 0))
     worker_starts: int = 0
+    warm_workers: int = 0  # leased from a pool, already imported
     recipes: dict[Status, int] = field(default_factory=lambda: dict.fromkeys(Status, 0))
     sweeps: dict[CellStatus, int] = field(default_factory=lambda: dict.fromkeys(CellStatus, 0))
     sweeps_run: int = 0

@@ -71,6 +71,11 @@ def _positive(value: Any) -> str | None:
     return None if ok else "a positive number of seconds"
 
 
+def _workers(value: Any) -> str | None:
+    ok = value == "auto" or (isinstance(value, int) and not isinstance(value, bool) and value > 0)
+    return None if ok else '"auto" or a positive number of workers'
+
+
 def _optional_path(value: Any) -> str | None:
     return None if value is None or isinstance(value, str | os.PathLike) else "a path or None"
 
@@ -132,6 +137,33 @@ class ApidiffConfig:
     execution_timeout: float = field(
         default=60.0,
         metadata={"check": _positive, "help": "Seconds per example.", "types": (int, float)},
+    )
+    workers: int | str = field(
+        default="auto",
+        metadata={
+            "check": _workers,
+            "help": 'Workers per framework runtime at most: "auto" (half the usable cores, '
+            "at least one) or a number; a runtime gets more than one only when many "
+            "examples wait.",
+            "types": (int, str),
+        },
+    )
+    warm_workers: bool = field(
+        default=False,
+        metadata={
+            "check": lambda v: None if isinstance(v, bool) else "True or False",
+            "types": (bool,),
+            "help": "Keep workers warm for later builds (a pool server per runtime, local "
+            "socket only); APIDIFF_WARM_WORKERS=1/0 overrides.",
+        },
+    )
+    warm_timeout: float = field(
+        default=900.0,
+        metadata={
+            "check": _positive,
+            "help": "Seconds a pool of warm workers waits unused before it ends.",
+            "types": (int, float),
+        },
     )
     cache_path: str | None = field(
         default=None,
@@ -233,9 +265,20 @@ class ApidiffConfig:
             "mode": self.execution_mode,
             "timeout": float(self.execution_timeout),
             "store": store,
+            "workers": self.workers,
+            "warm": float(self.warm_timeout) if self.warm() else None,
         }
         kwargs.update(overrides)
         return Engine(**kwargs)
+
+    def warm(self) -> bool:
+        """Whether workers are leased warm: ``APIDIFF_WARM_WORKERS`` (1 or 0), else the option."""
+        value = os.environ.get("APIDIFF_WARM_WORKERS", "").strip().lower()
+        if value in {"1", "true", "yes", "on"}:
+            return True
+        if value in {"0", "false", "no", "off"}:
+            return False
+        return self.warm_workers
 
     def pythons(self, confdir: str | os.PathLike[str]) -> dict[str, str]:
         """Interpreter per framework: environment variable, then conf.py (relative to it)."""

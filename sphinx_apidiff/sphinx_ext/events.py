@@ -21,6 +21,7 @@ from sphinx.util.console import bold
 from sphinx.util.display import status_iterator
 
 from sphinx_apidiff.execution.engine import Engine, ExampleJob, ExampleResult, Stats
+from sphinx_apidiff.execution.runtime.pool import PoolRefused
 from sphinx_apidiff.pipeline import RUNTIME_CONSEQUENCE, Progress, run_pairs
 from sphinx_apidiff.sphinx_ext.config import ApidiffConfig, build_cache_dir
 from sphinx_apidiff.sphinx_ext.located import internal, warn
@@ -89,7 +90,19 @@ def analyse_pending(app: Sphinx, env: BuildEnvironment) -> list[str]:
     finally:
         app._apidiff_stats = eng.stats  # type: ignore[attr-defined]
         eng.close()
+        _pool_problems(eng)
     return []
+
+
+def _pool_problems(eng: Engine) -> None:
+    """Say why warm workers were not used: a warning where the socket directory is not
+    private (refused), a note where a pool could not be had (fresh workers ran)."""
+    for framework, problem in eng.pool_problems.items():
+        message = f"warm workers for {framework} not used: {problem}; fresh workers ran instead"
+        if isinstance(problem, PoolRefused):
+            logger.warning(message, type="apidiff", subtype="workers")
+        else:
+            logger.info(bold("apidiff: ") + message)
 
 
 def _progress(app: Sphinx) -> Progress:

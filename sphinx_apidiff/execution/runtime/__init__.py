@@ -1,4 +1,7 @@
-"""Framework runtimes: one worker process per framework, talking over pipes.
+"""Framework runtimes: worker processes per framework, talking over pipes.
+
+A runtime's worker is a process of its own (:class:`Worker`), or a warm one
+leased from a pool server that outlives the build (:mod:`.pool`).
 
 No Sphinx imports here.
 """
@@ -17,9 +20,12 @@ import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from sphinx_apidiff.execution.results import Reply
+
+if TYPE_CHECKING:
+    from sphinx_apidiff.execution.runtime.pool import PoolSettings, PoolUnavailable
 
 WORKER_SCRIPT = Path(__file__).with_name("worker.py")
 IMPORT_TIMEOUT = 300.0
@@ -164,19 +170,36 @@ class Worker:
         """The last lines the worker wrote to its stderr."""
         return "\n".join(self._stderr)
 
+    def alive(self) -> bool:
+        """Whether the process still runs."""
+        return self.process.poll() is None
+
     def request(self, message: dict[str, Any], timeout: float | None = None) -> dict[str, Any]:
         """Send one request and read its reply, the wire dict; raises on a timeout or death."""
-        assert self.process.stdin is not None and self.process.stdout is not None
-        data = json.dumps(message).encode("utf-8")
+        self.send(json.dumps(message).encode("utf-8"))
+        deadline = None if timeout is None else time.monotonic() + timeout
+        return json.loads(self.receive(deadline).decode("utf-8"))
+
+    def send(self, data: bytes) -> None:
+        """Write one message (JSON bytes) to the worker; raises :class:`WorkerDied`."""
+        assert self.process.stdin is not None
         try:
             self.process.stdin.write(struct.pack(">I", len(data)) + data)
             self.process.stdin.flush()
         except (BrokenPipeError, OSError):
             raise self._died() from None
-        deadline = None if timeout is None else time.monotonic() + timeout
+
+    @property
+    def reply_fd(self) -> int:
+        """The file descriptor the worker's replies arrive on (to wait for one)."""
+        assert self.process.stdout is not None
+        return self.process.stdout.fileno()
+
+    def receive(self, deadline: float | None = None) -> bytes:
+        """Read one reply (JSON bytes); raises :class:`WorkerTimeout` at ``deadline``
+        (``time.monotonic()``) and :class:`WorkerDied`."""
         header = self._read(4, deadline)
-        body = self._read(struct.unpack(">I", header)[0], deadline)
-        return json.loads(body.decode("utf-8"))
+        return self._read(struct.unpack(">I", header)[0], deadline)
 
     def _read(self, size: int, deadline: float | None) -> bytes:
         assert self.process.stdout is not None
@@ -228,35 +251,79 @@ class Worker:
                 pass
 
 
-class Runtime:
-    """A framework's runtime for one build: at most one live worker at a time.
+class Channel(Protocol):
+    """What a runtime needs of a worker: a local :class:`Worker` or a leased warm one."""
 
-    The worker is started on first use; a worker that times out or dies is
-    replaced by a fresh one on the next request. Not thread-safe: drive each
-    runtime from one thread.
+    def alive(self) -> bool:
+        """Whether requests can still be sent."""
+
+    def request(self, message: dict[str, Any], timeout: float | None = None) -> dict[str, Any]:
+        """One request and its reply."""
+
+    def close(self) -> None:
+        """Done with the worker."""
+
+
+class Runtime:
+    """A framework's runtime for one lane of a build: at most one live worker at a time.
+
+    The worker is started (or leased warm from its pool, with ``pool``) on first
+    use; a worker that times out or dies is replaced by a fresh one on the next
+    request. A pool that cannot be used, or that goes away, is replaced by a new
+    pool once, then by a local worker. Not thread-safe: drive each runtime from
+    one thread.
     """
 
-    def __init__(self, framework: str, python: str | None = None) -> None:
+    def __init__(
+        self, framework: str, python: str | None = None, pool: PoolSettings | None = None
+    ) -> None:
         self.framework = framework
         self.python = python or sys.executable
-        self.worker: Worker | None = None
-        self.starts = 0
+        self.pool = pool
+        self.pool_problem: PoolUnavailable | None = None  # why warm workers were not used
+        self.worker: Channel | None = None
+        self.starts = 0  # workers that paid the framework's import
+        self.warm = 0  # workers leased warm
+        self._lost = 0  # times the pool went away
         self.import_error: str | None = None
         self.version: str | None = None
         self.factory: str | None = None
 
-    def _ensure(self) -> Worker:
-        if self.worker is None or self.worker.process.poll() is not None:
-            if not os.path.exists(self.python):
-                raise RuntimeUnavailable(f"interpreter {self.python} does not exist")
-            self.worker = Worker(self.python)
-            self.starts += 1
+    def _spawn(self, pooled: bool) -> Channel:
+        if pooled and self.pool is not None and self.pool_problem is None:
+            from sphinx_apidiff.execution.runtime.pool import PoolUnavailable, lease
+
+            try:
+                leased = lease(self.pool.key, self.pool.idle)
+            except PoolUnavailable as exc:
+                self.pool_problem = exc
+            else:
+                if leased.warm:
+                    self.warm += 1
+                else:
+                    self.starts += 1
+                return leased
+        if not os.path.exists(self.python):
+            raise RuntimeUnavailable(f"interpreter {self.python} does not exist")
+        self.starts += 1
+        return Worker(self.python)
+
+    def _ensure(self) -> Channel:
+        from sphinx_apidiff.execution.runtime.pool import PoolLost
+
+        if self.worker is not None and self.worker.alive():
+            return self.worker
+        for attempt in range(3):  # a pool that goes away: a new pool, then a local worker
+            self.worker = self._spawn(pooled=attempt < 2)
             try:
                 reply = Reply.parse(
                     self.worker.request(
                         {"op": "import", "framework": self.framework}, timeout=IMPORT_TIMEOUT
                     )
                 )
+            except PoolLost as exc:
+                self._pool_lost(exc)
+                continue
             except WorkerTimeout:
                 self.worker = None
                 raise RuntimeUnavailable(
@@ -267,7 +334,18 @@ class Runtime:
             else:
                 self.version = reply.version
                 self.factory = reply.factory
-        return self.worker
+            return self.worker
+        raise RuntimeUnavailable("the pool of warm workers went away")  # not reached
+
+    def _pool_lost(self, exc: Exception) -> None:
+        """The pool went away: the next worker comes from a new pool, after a second time
+        from this process."""
+        from sphinx_apidiff.execution.runtime.pool import PoolUnavailable
+
+        self.worker = None
+        self._lost += 1
+        if self._lost >= 2 and self.pool_problem is None:
+            self.pool_problem = PoolUnavailable(f"the pool of warm workers went away: {exc}")
 
     def imported(self) -> bool:
         """Start the worker if needed; False when the framework cannot be imported."""
@@ -280,22 +358,31 @@ class Runtime:
         return self.import_error is None
 
     def call(self, message: dict[str, Any], timeout: float | None = None) -> Reply:
-        """Send one request; a timeout or a dead worker becomes a failure reply."""
-        try:
-            worker = self._ensure()
-            return Reply.parse(worker.request(message, timeout=timeout))
-        except WorkerTimeout:
-            self.worker = None
-            return Reply.failure(f"timed out after {timeout:g} s (the worker was stopped)")
-        except WorkerDied as exc:
-            self.worker = None
-            return Reply.failure(str(exc), stderr=exc.stderr)
-        except (RuntimeUnavailable, OSError) as exc:
-            self.worker = None
-            return Reply.failure(str(exc))
+        """Send one request; a timeout or a dead worker becomes a failure reply. A pool
+        that goes away mid-request (not its worker) is replaced, and the request sent again."""
+        from sphinx_apidiff.execution.runtime.pool import PoolLost
+
+        for _ in range(3):
+            try:
+                worker = self._ensure()
+                return Reply.parse(worker.request(message, timeout=timeout))
+            except PoolLost as exc:
+                self._pool_lost(exc)
+                continue
+            except WorkerTimeout:
+                self.worker = None
+                return Reply.failure(f"timed out after {timeout:g} s (the worker was stopped)")
+            except WorkerDied as exc:
+                self.worker = None
+                return Reply.failure(str(exc), stderr=exc.stderr)
+            except (RuntimeUnavailable, OSError) as exc:
+                self.worker = None
+                return Reply.failure(str(exc))
+        self.worker = None
+        return Reply.failure("the pool of warm workers went away")
 
     def close(self) -> None:
-        """Stop the worker, if one runs."""
+        """Stop the worker (a leased one goes back to its pool, warm), if one runs."""
         if self.worker is not None:
             self.worker.close()
             self.worker = None

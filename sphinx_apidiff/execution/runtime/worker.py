@@ -24,6 +24,7 @@ import struct
 import sys
 import time
 import traceback
+import warnings
 from typing import Any  # noqa: F401 - for the type comments (Python 3.8 syntax)
 
 PROTOCOL = 1
@@ -44,6 +45,7 @@ _ADDRESS = re.compile(r" at 0x[0-9a-fA-F]+")
 MAX_OUTPUT = 64 * 1024
 
 _modules = {}  # type: dict[str, Any]
+_baselines = {}  # type: dict[str, dict[str, Any]]
 
 #: The file names of the generated code run around a snippet, as tracebacks show them.
 GENERATED = {"setup": "<apidiff-setup>", "finish": "<apidiff-finish>"}
@@ -173,6 +175,110 @@ def reset_random_state(framework):
         module.seed(0)
 
 
+def _framework_settings(framework):
+    """Process-wide settings of the framework that a snippet can change: (getter, setter)."""
+    module = _modules.get(framework)
+    settings = []
+    if framework == "torch":
+        pairs = [
+            ("get_default_dtype", "set_default_dtype"),
+            ("is_grad_enabled", "set_grad_enabled"),
+            ("are_deterministic_algorithms_enabled", "use_deterministic_algorithms"),
+            ("get_num_threads", "set_num_threads"),
+            ("get_default_device", "set_default_device"),
+        ]
+        for getter, setter in pairs:
+            if hasattr(module, getter) and hasattr(module, setter):
+                settings.append((getattr(module, getter), getattr(module, setter)))
+        opts = getattr(getattr(module, "_tensor_str", None), "PRINT_OPTS", None)
+        if opts is not None:
+            settings.append((lambda: dict(vars(opts)), lambda saved: vars(opts).update(saved)))
+    elif framework == "megengine":
+        config = getattr(module, "config", None)
+        for name in ("benchmark_kernel", "deterministic_kernel", "disable_memory_forwarding"):
+            if config is not None and hasattr(config, name):
+                settings.append(
+                    (
+                        lambda name=name: getattr(config, name),
+                        lambda value, name=name: setattr(config, name, value),
+                    )
+                )
+    return settings
+
+
+def snapshot_state(framework):
+    """Remember the process's state just after the framework's import: what every run
+    starts from, in this build and in any later build served by a warm worker."""
+    np = _np()
+    module = _modules[framework]
+    settings = _framework_settings(framework)
+    _baselines[framework] = {
+        "module": dict(vars(module)),
+        "numpy": dict(vars(np)),
+        "settings": [(getter, getter(), setter) for getter, setter in settings],
+        "printoptions": np.get_printoptions(),
+        "errstate": np.geterr(),
+        "path": list(sys.path),
+        "environ": dict(os.environ),
+        "cwd": _cwd(),
+        "warnings": list(warnings.filters),
+    }
+
+
+def _restore_dict(module, saved, prefix):
+    current = vars(module)
+    for name in list(current):
+        if name in saved:
+            continue
+        value = current[name]
+        # a submodule imported by a snippet stays: ``import torch.fx`` binds it here and
+        # the import system will not bind it again while it is in sys.modules
+        if inspect.ismodule(value) and sys.modules.get(prefix + name) is value:
+            continue
+        del current[name]
+    for name, value in saved.items():
+        if current.get(name, saved) is not value:
+            current[name] = value
+
+
+def restore_state(framework):
+    """Undo what a snippet did to the process (see :func:`snapshot_state`): names set on the
+    framework's module or numpy's, the framework's global settings, numpy's print options
+    and floating-point error handling, sys.path, the environment, the working directory
+    and the warning filters."""
+    base = _baselines.get(framework)
+    if base is None:
+        return
+    np = _np()
+    _restore_dict(_modules[framework], base["module"], framework + ".")
+    _restore_dict(np, base["numpy"], "numpy.")
+    for getter, value, setter in base["settings"]:
+        try:
+            if getter() != value:
+                setter(value)
+        except Exception:
+            pass
+    np.set_printoptions(**base["printoptions"])
+    np.seterr(**base["errstate"])
+    sys.path[:] = base["path"]
+    if os.environ != base["environ"]:
+        os.environ.clear()
+        os.environ.update(base["environ"])
+    if base["cwd"] is not None and _cwd() != base["cwd"]:
+        os.chdir(base["cwd"])
+    warnings.filters[:] = base["warnings"]
+    mutated = getattr(warnings, "_filters_mutated", None)
+    if mutated is not None:
+        mutated()
+
+
+def _cwd():
+    try:
+        return os.getcwd()
+    except OSError:  # removed under us
+        return None
+
+
 def op_hello(request):
     """``hello``: who this worker is (Python, numpy, process, protocol), to see that it answers."""
     np = _np()
@@ -194,6 +300,8 @@ def op_import(request):
             _modules[framework] = importlib.import_module(framework)
         except BaseException as exc:
             return {"ok": False, "error": "%s: %s" % (type(exc).__name__, exc)}
+        reset_random_state(framework)
+        snapshot_state(framework)
     module = _modules[framework]
     try:
         factory, _ = tensor_factory(framework)
@@ -265,7 +373,14 @@ def _format_frames(frames, code_lines):
 
 def op_run(request):
     """``run``: run one snippet on its inputs; the compared variables, or the error with
-    its frames in the snippet."""
+    its frames in the snippet. The process is as it was before, afterwards."""
+    try:
+        return _run(request)
+    finally:
+        restore_state(request["framework"])
+
+
+def _run(request):
     framework = request["framework"]
     result = op_import({"framework": framework})
     if not result["ok"]:
