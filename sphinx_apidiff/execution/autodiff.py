@@ -75,8 +75,8 @@ def parameters(module, names):
     """Each reference parameter name -> (this framework's parameter, the view of it that
     holds the reference's: "" for all of it, or "[:, 0:4]", ".reshape(-1)[0:128]"...)."""
     import re
-    split = {{ref: re.match(r"([\\w.]*?)((\\[|\\.reshape\\().*)?$", t).groups()[:2]
-             for ref, t in names.items()}}
+    pattern = r"([\\w.]*?)((\\[|\\.reshape\\(|\\.transpose\\(|\\.T\\b).*)?$"
+    split = {{ref: re.match(pattern, t).groups()[:2] for ref, t in names.items()}}
     whole = {{name for name, _ in split.values()}}
     out = {{n: (n, "") for n, _ in module.named_parameters() if n not in whole}}
     out.update({{ref: (name, view or "") for ref, (name, view) in split.items()}})

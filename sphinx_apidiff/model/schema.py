@@ -475,7 +475,7 @@ class CountOrList(Type):
 #: Where a framework keeps a reference parameter: its own parameter's name, and the view of
 #: it that holds the reference's values (indexing, and reshapes): ``w``, ``bias[0, :, 0, 0]``,
 #: ``_flatten_weights.reshape(-1)[0:128].reshape(32, 4)``.
-NAME_TARGET = r"[A-Za-z0-9_][A-Za-z0-9_.]*?(\[[0-9:, -]*\]|\.reshape\([0-9, -]*\))*"
+NAME_TARGET = r"[A-Za-z0-9_][A-Za-z0-9_.]*?(\[[0-9:, -]*\]|\.(reshape|transpose)\([0-9, -]*\)|\.T)*"
 
 MODULE = Map(
     doc="A module built before the snippet runs, in every framework (per framework: the "
@@ -495,10 +495,10 @@ MODULE = Map(
                     Str(
                         doc="This framework's parameter name, and the view of it that holds "
                         "the reference's where one parameter holds several (``w[:, 0:4]``, "
-                        "``w.reshape(-1)[0:128].reshape(32, 4)``).",
+                        "``w.reshape(-1)[0:128].reshape(32, 4)``, ``w[:, 0:4].T``).",
                         pattern=NAME_TARGET,
-                        pattern_help="a parameter name, then optional [index] and "
-                        ".reshape(...) views",
+                        pattern_help="a parameter name, then optional [index], "
+                        ".reshape(...), .transpose(...) and .T views",
                     ),
                     key_pattern=r"^[A-Za-z0-9_][A-Za-z0-9_.]*$",
                     dotted=True,
