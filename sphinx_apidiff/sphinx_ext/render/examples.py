@@ -3,6 +3,8 @@ and how to get the same result (its recipe)."""
 
 from __future__ import annotations
 
+import re
+
 from docutils import nodes
 
 from sphinx_apidiff.analysis.pair import dtype_equal, example_verdict
@@ -35,6 +37,13 @@ from sphinx_apidiff.sphinx_ext.render.design import dropdown
 #: Side by side, a code pane shows about this many characters at the default width of
 #: furo (the project's theme): longer snippets stack, one pane per row, at full width.
 SIDE_BY_SIDE = 40
+
+
+def one_line(code: str) -> str:
+    """An expression written over several lines, on one: ``f(\n    a, b\n)`` -> ``f(a, b)``
+    (whitespace only; a trailing comma stays, it may make a tuple)."""
+    text = " ".join(code.split())
+    return re.sub(r"([(\[{]) | ([)\]}])", lambda m: m.group(1) or m.group(2), text)
 
 
 class ExampleParts(PairPage):
@@ -118,7 +127,7 @@ class ExampleParts(PairPage):
                 line += nodes.literal(module.name, module.name)
                 for fw, build in module.build.items():
                     line += nodes.Text(f" {self.labels.get(fw, fw)}: ")
-                    text = build.text.strip()
+                    text = one_line(build.text)
                     line += nodes.literal(text, text)
                 line += nodes.Text(" ")
                 shared = module.weights == Weights.SHARED
