@@ -10,9 +10,10 @@ from sphinx.testing.util import SphinxTestApp
 
 from sphinx_apidiff.execution.autodiff import finish_code, setup_code
 from sphinx_apidiff.execution.comparison import compare_values
+from sphinx_apidiff.execution.engine import Engine, ExampleJob
 from sphinx_apidiff.model.spec import parse_pair
 
-from .conftest import build_root, root_fixture, status_of, warnings_of
+from .conftest import MEGENGINE_PYTHON, build_root, root_fixture, status_of, warnings_of
 from .machines import perturb_store, report_disagreements
 
 app = root_fixture("grad")
@@ -275,3 +276,24 @@ def test_a_gradient_against_none_is_a_difference_not_a_crash():
     assert result.note == "values differ: array of shape [2] vs None"
     both = {"torch": {"g": None}, "megengine": {"g": None}}
     assert compare_values(both, ["torch", "megengine"], ["g"], 1e-6, 1e-5)["g"].passed
+
+
+@pytest.mark.megengine
+def test_an_error_carries_no_native_backtrace(tmp_path):
+    """MegEngine appends a backtrace of addresses to its C++ errors: they change every run
+    and name this machine's paths, so a stored error would never agree with a live one."""
+    text = (
+        "apis: {torch: torch.exp, megengine: megengine.functional.exp}\n"
+        "examples:\n"
+        "  - inputs: {x: {value: [true, false], dtype: bool}}\n"
+        "    code: {torch: 'y = x', megengine: 'y = megengine.functional.exp(x)'}\n"
+        "    compare: [y]\n"
+    )
+    pair, diags = parse_pair(text, "t.yaml")
+    assert diags == []
+    job = ExampleJob(pair.examples[0], ["torch", "megengine"], pair_id=pair.id)
+    with Engine({"megengine": MEGENGINE_PYTHON}, tmp_path / "cache") as engine:
+        (result,) = engine.run([job])
+    error = result.sides["megengine"].error
+    assert "unsupport mode EXP for bool" in error  # the message stays
+    assert "backtrace" not in error and ".so(" not in error, error

@@ -42,6 +42,9 @@ TENSOR_FACTORIES = {
 FACTORY_CANDIDATES = ("tensor", "Tensor", "to_tensor", "asarray", "array")
 
 _ADDRESS = re.compile(r" at 0x[0-9a-fA-F]+")
+#: The native backtrace MegEngine appends to its C++ errors: addresses that change every
+#: run and paths of this machine, which would make every stored error differ.
+_BACKTRACE = re.compile(r"\s*\nbacktrace:\n.*\Z", re.S)
 MAX_OUTPUT = 64 * 1024
 
 _modules = {}  # type: dict[str, Any]
@@ -400,11 +403,10 @@ def _run(request):
         try:
             namespace[name] = make_input(framework, factory, array, item.get("cast"))
         except Exception as exc:
-            error = "cannot make input %r of dtype %s: %s: %s" % (
+            error = "cannot make input %r of dtype %s: %s" % (
                 name,
                 item.get("cast") or array.dtype,
-                type(exc).__name__,
-                exc,
+                error_text(exc),
             )
             return {"ok": False, "error": error, "frames": [], "stdout": "", "elapsed": 0.0}
     stdout = io.StringIO()
@@ -438,7 +440,7 @@ def _run(request):
         elapsed = time.perf_counter() - started
         tb = traceback.extract_tb(exc.__traceback__)
         frames = [(f.lineno, f.name) for f in tb if f.filename == marker]
-        message = "".join(traceback.format_exception_only(type(exc), exc)).strip()
+        message = error_text(exc)
         outside = [f for f in tb if f.filename in generated]
         if outside and not frames:
             lines = generated[outside[-1].filename][1]
@@ -478,6 +480,12 @@ def _run(request):
     if collected:
         reply["grads"] = grads
     return reply
+
+
+def error_text(exc):
+    """An exception as its last traceback line, without a native backtrace."""
+    message = "".join(traceback.format_exception_only(type(exc), exc)).strip()
+    return _BACKTRACE.sub("", message)
 
 
 def _clip(text):
