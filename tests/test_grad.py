@@ -297,3 +297,14 @@ def test_an_error_carries_no_native_backtrace(tmp_path):
     error = result.sides["megengine"].error
     assert "unsupport mode EXP for bool" in error  # the message stays
     assert "backtrace" not in error and ".so(" not in error, error
+
+
+@pytest.mark.megengine
+def test_a_default_names_a_module_not_where_it_lies(tmp_path):
+    """megengine.save's pickle_module defaults to the pickle module, whose repr holds this
+    machine's path: the signature, and the store, keep only its name."""
+    with Engine({"megengine": MEGENGINE_PYTHON}, tmp_path / "cache") as engine:
+        found = engine.signatures([("megengine", "megengine.save")])
+    signature = found[("megengine", "megengine.save")].signature
+    assert signature is not None
+    assert signature.get("pickle_module").default == "<module 'pickle'>"

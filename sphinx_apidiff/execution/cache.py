@@ -25,7 +25,7 @@ from sphinx_apidiff.execution.results import ExampleJob
 from sphinx_apidiff.execution.runtime import Fingerprint
 from sphinx_apidiff.files import atomic_write
 
-ENGINE_VERSION = 2  # 2: errors without MegEngine's native backtrace
+ENGINE_VERSION = 3  # 2: errors without MegEngine's native backtrace; 3: module reprs without paths
 
 
 def digest(data: Any) -> str:

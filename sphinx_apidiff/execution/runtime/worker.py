@@ -42,6 +42,8 @@ TENSOR_FACTORIES = {
 FACTORY_CANDIDATES = ("tensor", "Tensor", "to_tensor", "asarray", "array")
 
 _ADDRESS = re.compile(r" at 0x[0-9a-fA-F]+")
+#: Where a module lives, in its repr (``<module 'pickle' from '/home/...'>``): this machine's.
+_MODULE_FILE = re.compile(r"(<module '[^']*') from '[^']*'>")
 #: The native backtrace MegEngine appends to its C++ errors: addresses that change every
 #: run and paths of this machine, which would make every stored error differ.
 _BACKTRACE = re.compile(r"\s*\nbacktrace:\n.*\Z", re.S)
@@ -157,7 +159,7 @@ def make_input(framework, factory, array, cast):
 
 
 def _short_repr(value):
-    text = _ADDRESS.sub("", repr(value))
+    text = _MODULE_FILE.sub(r"\1>", _ADDRESS.sub("", repr(value)))
     return text if len(text) < 300 else text[:297] + "..."
 
 
@@ -358,7 +360,7 @@ def op_signature(request):
         for p in signature.parameters.values():
             default = None
             if p.default is not inspect.Parameter.empty:
-                default = _ADDRESS.sub("", repr(p.default))
+                default = _MODULE_FILE.sub(r"\1>", _ADDRESS.sub("", repr(p.default)))
             params.append({"name": p.name, "kind": p.kind.name.lower(), "default": default})
     doc = obj.__doc__ if isinstance(getattr(obj, "__doc__", None), str) else ""
     # the signature lines of a builtin (several, for overloads) open its docstring
