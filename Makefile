@@ -4,7 +4,7 @@ SHELL := /bin/bash
 export APIDIFF_PYTHON_MEGENGINE ?= $(CURDIR)/.venv-megengine/bin/python
 SPHINXOPTS ?= -W --keep-going -j 2
 
-.PHONY: docs docs-zh test test-newest bootstrap lock lint bench store clean
+.PHONY: docs docs-zh test test-newest bootstrap lock lint bench bench-scale store clean
 
 bootstrap:
 	@scripts/bootstrap.sh
@@ -36,6 +36,9 @@ bench: bootstrap  ## the speed benchmark against jupyter-sphinx (see benchmarks/
 	.venv/bin/pip install --quiet --disable-pip-version-check -c constraints/py311.txt -e ".[bench]"
 	.venv-megengine/bin/pip install --quiet --disable-pip-version-check -c constraints/megengine.txt ipykernel
 	.venv/bin/python benchmarks/bench_build.py
+
+bench-scale: bootstrap  ## build times at guide scale: 200 generated pairs (PAIRS=1600 for Paddle's size)
+	.venv/bin/python benchmarks/bench_scale.py --pairs $(or $(PAIRS),200) $(BENCH_ARGS)
 
 clean:
 	rm -rf docs/_build
