@@ -24,15 +24,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from sphinx_apidiff.model.spec import ExampleSpec
-from sphinx_apidiff.model.vocabulary import GENERATED_NAMES, Weights
+from sphinx_apidiff.model.vocabulary import Weights
 
 #: The variable the finishing code leaves the gradients in: ``{"x.grad": ..., ...}``.
 GRADS = "grads"
 #: MegEngine's gradient manager, as the generated code names it.
 GRAD_MANAGER = "grad_manager"
-#: Names the generated code defines, which an example's own names must not take.
-RESERVED = GENERATED_NAMES
-assert GRADS in RESERVED and GRAD_MANAGER in RESERVED
 
 
 @dataclass(frozen=True)

@@ -83,15 +83,6 @@ class ModuleSpec:
     names: dict[str, dict[str, str]] = field(default_factory=dict)  # fw -> {reference: own}
     line: int | None = None
 
-    def canonical(self) -> dict[str, Any]:
-        """What decides the module (for cache keys)."""
-        return {
-            "name": self.name,
-            "build": {fw: code.text for fw, code in sorted(self.build.items())},
-            "weights": str(self.weights),
-            "names": self.names,
-        }
-
 
 @dataclass
 class GradSpec:
