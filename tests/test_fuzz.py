@@ -21,6 +21,7 @@ import shutil
 import tempfile
 from pathlib import Path
 from typing import Any
+from unittest import mock
 
 import pytest
 import yaml
@@ -28,7 +29,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from hypothesis.configuration import set_hypothesis_home_dir
 
-from sphinx_apidiff.model import schema
+from sphinx_apidiff.model import loader, schema
 from sphinx_apidiff.model.spec import parse_pair
 
 from .conftest import status_of
@@ -223,6 +224,33 @@ def test_parser_survives_mutated_pairs(text):
 @given(any_text, st.integers(min_value=1, max_value=500))
 def test_inline_yaml_lines_are_lines_of_the_document(text, offset):
     assert_located(text, offset)
+
+
+def parse_both_ways(text: str, offset: int = 0) -> tuple[Any, Any]:
+    """``text`` read with libyaml's parser (the default) and with PyYAML's pure-Python one."""
+    fast = parse_pair(text, "case.yaml", line_offset=offset)
+    with mock.patch.object(loader, "_FAST_LOADER", None):
+        pure = parse_pair(text, "case.yaml", line_offset=offset)
+    return fast, pure
+
+
+needs_libyaml = pytest.mark.skipif(
+    loader._FAST_LOADER is None, reason="PyYAML was built without libyaml"
+)
+
+
+@needs_libyaml
+def test_libyaml_reads_the_real_files_as_pure_python_does():
+    for text in TEXTS:
+        fast, pure = parse_both_ways(text)
+        assert fast == pure
+
+
+@needs_libyaml
+@given(any_text, st.integers(min_value=0, max_value=50))
+def test_libyaml_and_pure_python_give_the_same_spec_and_diagnostics(text, offset):
+    fast, pure = parse_both_ways(text, offset)
+    assert fast == pure
 
 
 @given(values)
