@@ -37,8 +37,8 @@ bench: bootstrap  ## the speed benchmark against jupyter-sphinx (see benchmarks/
 	.venv-megengine/bin/pip install --quiet --disable-pip-version-check -c constraints/megengine.txt ipykernel
 	.venv/bin/python benchmarks/bench_build.py
 
-bench-scale: bootstrap  ## build times at guide scale: 200 generated pairs (PAIRS=1600 for Paddle's size)
-	.venv/bin/python benchmarks/bench_scale.py --pairs $(or $(PAIRS),200) $(BENCH_ARGS)
+bench-scale: bootstrap  ## build times at guide scale: 200 and 1600 generated pairs (PAIRS=200 for a short run)
+	.venv/bin/python benchmarks/bench_scale.py --pairs $(or $(PAIRS),200 1600) $(BENCH_ARGS)
 
 clean:
 	rm -rf docs/_build

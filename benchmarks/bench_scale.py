@@ -1,11 +1,13 @@
-"""Scale benchmark: sphinx-apidiff on a guide of N pairs (200 by default, 1600 like Paddle's).
+"""Scale benchmark: sphinx-apidiff on guides of N pairs (200 and 1600, Paddle's size).
 
 Generates N comparison pages like the real guide's (a YAML pair per page with
 3-4 parameter rows carrying notes and two examples that run in torch and
-MegEngine, the furo theme, the guide's index with an ``apidiff-table``) into a
-temporary Sphinx project, and the same pages as plain reST with code blocks
-(nothing executed) for reference. In one run, each build a separate
-``sphinx-build`` process (as sphinx-autobuild runs it), for ``-j 1`` and ``-j 2``:
+MegEngine, the guide's index with an ``apidiff-table``) into a temporary Sphinx
+project with the navigation settings docs/ci.rst recommends for large guides
+(``--nav furo``: the docs' theme instead), and the same pages as plain reST with
+code blocks (nothing executed) for reference. For each size, in one run, each
+build a separate ``sphinx-build`` process (as sphinx-autobuild runs it), for
+``-j 1`` and ``-j 2``:
 
 * plain Sphinx, cold
 * apidiff live, cold (empty output, doctrees and result cache)
@@ -17,12 +19,13 @@ temporary Sphinx project, and the same pages as plain reST with code blocks
 It prints the times side by side, the ratios (live/plain, store/plain,
 -j2/-j1, one-edit/no-change), where each build's time goes (start-up, read,
 apidiff's execution, write, finish; from the time stamps of Sphinx's own output
-lines) and, exploratory, how much of the write phase is furo's global navigation.
-See benchmarks/README.md.
+lines), the cost per page at each size (flat when growth is linear), the
+targets, and with ``--nav furo`` how much of the write phase is furo's global
+navigation. See benchmarks/README.md.
 
 Run with the interpreter of the Sphinx environment::
 
-    .venv/bin/python benchmarks/bench_scale.py [--pairs 200] [--repeat 1] [--keep DIR]
+    .venv/bin/python benchmarks/bench_scale.py [--pairs 200 1600] [--repeat 1] [--keep DIR]
 """
 
 from __future__ import annotations
@@ -42,15 +45,22 @@ import tempfile
 import textwrap
 import time
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bench_build import SUMMARY, load_average, snapshot_package
+from bench_build import (
+    PHASES,
+    SUMMARY,
+    load_average,
+    phases,
+    snapshot_package,
+    stop_workers,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 SPHINX_BUILD = BIN / "sphinx-build"
-APIDIFF_CLI = BIN / "sphinx-apidiff"
 JOBS = (1, 2)
 
 
@@ -237,11 +247,20 @@ def rst_plain(page: Page) -> str:
     )
 
 
-# The exploratory "cheap navigation" setting: furo computes the whole navigation tree
-# (every page of the toctree) for every page it writes, in its html-page-context handler.
-# Before that handler runs (priority 100 < furo's 500), replace the page's toctree()
-# function by one that returns nothing: furo renders an empty sidebar tree.
-CONF_COMMON = '''
+# The navigation a large guide should use (docs/ci.rst, "Large guides"): alabaster with
+# the page's own contents, previous/next and search in the sidebar, no site-wide tree. The
+# guide's index (the ``apidiff-table`` overview) is the table of contents.
+CONF_RECOMMENDED = '''
+html_theme = "alabaster"
+html_sidebars = {"**": ["localtoc.html", "relations.html", "searchbox.html"]}
+exclude_patterns = ["_build"]
+'''
+
+# furo, with the exploratory "cheap navigation" setting: furo computes the whole navigation
+# tree (every page of the toctree) for every page it writes, in its html-page-context
+# handler. Before that handler runs (priority 100 < furo's 500), replace the page's
+# toctree() function by one that returns nothing: furo renders an empty sidebar tree.
+CONF_FURO = '''
 html_theme = "furo"
 exclude_patterns = ["_build"]
 
@@ -255,9 +274,12 @@ def setup(app):
     app.add_config_value("bench_cheap_nav", False, "html", bool)
     app.connect("html-page-context", _cheap_navigation, priority=100)
 '''
+NAVS = {"recommended": CONF_RECOMMENDED, "furo": CONF_FURO}
+NAV_LABELS = {"recommended": "alabaster with the recommended sidebar (docs/ci.rst)",
+              "furo": "furo (its site-wide navigation on every page)"}
 
 
-def write_project(src: Path, apidiff: bool, pages: list[Page]) -> None:
+def write_project(src: Path, apidiff: bool, pages: list[Page], nav: str = "recommended") -> None:
     """A fresh Sphinx project: index -> guide/index (the table, a hidden toctree) -> pages."""
     if src.exists():
         shutil.rmtree(src)
@@ -265,7 +287,7 @@ def write_project(src: Path, apidiff: bool, pages: list[Page]) -> None:
     conf = ("project = 'scale-apidiff'\nextensions = ['sphinx_apidiff']\n"
             "apidiff_store_path = '_apidiff_store'\n" if apidiff
             else "project = 'scale-plain'\nextensions = []\n")
-    (src / "conf.py").write_text(conf + CONF_COMMON, encoding="utf-8")
+    (src / "conf.py").write_text(conf + NAVS[nav], encoding="utf-8")
     (src / "index.rst").write_text(
         heading("Scale benchmark", "=")
         + ".. toctree::\n   :maxdepth: 2\n   :caption: Migration guide\n\n   guide/index\n",
@@ -299,10 +321,6 @@ def edit_one_example(src: Path, page: Page) -> str:
 
 # -- a build --------------------------------------------------------------------------
 
-# Where a build's time goes, from the time each of Sphinx's output lines arrived.
-PHASES = ("start-up", "read", "apidiff", "prepare", "write", "finish")
-
-
 @dataclass
 class Build:
     label: str
@@ -314,31 +332,6 @@ class Build:
     statuses: dict[str, int] = field(default_factory=dict)
     warnings: int = 0
     pages: int = 0  # pages written, for a cold build (all of them); 0: not known
-
-
-def phases(lines: list[tuple[float, str]], total: float) -> dict[str, float]:
-    """start-up: to the first 'updating environment'/'reading sources' line; read: to the
-    last 'reading sources' line; apidiff: to 'pickling environment' (env-updated, where
-    apidiff executes or looks up the examples); prepare: to 'copying assets: done'
-    (pickling, consistency, static files); write: to 'generating indices' (with -j 2 the
-    'writing output' lines come only after each chunk is written); finish: to the end
-    (indices, search index, apidiff.json)."""
-    def first(pattern: str, after: float = 0.0) -> float | None:
-        return next((t for t, line in lines if t >= after and re.match(pattern, line)), None)
-
-    def last(pattern: str) -> float | None:
-        found = [t for t, line in lines if re.match(pattern, line)]
-        return found[-1] if found else None
-
-    read_start = first(r"(updating environment|reading sources)") or 0.0
-    read_end = last(r"reading sources") or read_start
-    pickle = first(r"pickling environment", read_end) or read_end
-    write_start = (first(r"copying assets: done", pickle) or first(r"writing output", pickle)
-                   or pickle)
-    write_end = first(r"(generating indices|writing additional pages|dumping search index)",
-                      write_start) or last(r"writing output") or write_start
-    marks = [0.0, read_start, read_end, pickle, write_start, write_end, total]
-    return {name: max(0.0, marks[i + 1] - marks[i]) for i, name in enumerate(PHASES)}
 
 
 class Runner:
@@ -424,8 +417,8 @@ SHORT_LABELS = {"plain": "plain cold", "live": "live cold", "store": "store cold
                 "nochange": "no-change", "oneedit": "one-edit", "warm": "one-edit, warm"}
 
 
-def run_benchmark(args: argparse.Namespace, work: Path, runner: Runner) -> Results:
-    n, repeat = args.pairs, args.repeat
+def run_benchmark(args: argparse.Namespace, n: int, work: Path, runner: Runner) -> Results:
+    repeat, nav = args.repeat, args.nav
     pages = make_pages(n)
     res = Results()
     edits = itertools.count()
@@ -443,9 +436,9 @@ def run_benchmark(args: argparse.Namespace, work: Path, runner: Runner) -> Resul
 
     # One source tree per output tree, so that an edit is seen by exactly one of them:
     # apidiff-j1 and apidiff-j2 (live builds and rebuilds), apidiff (store refresh, store).
-    write_project(work / "plain", False, pages)
+    write_project(work / "plain", False, pages, nav)
     for src in ("apidiff-j1", "apidiff-j2", "apidiff"):
-        write_project(work / src, True, pages)
+        write_project(work / src, True, pages, nav)
     print(f"\n== builds ({n} pairs, {2 * n} examples; in {work}) ==", flush=True)
     for _ in range(repeat):
         for jobs in JOBS:
@@ -472,27 +465,8 @@ def run_benchmark(args: argparse.Namespace, work: Path, runner: Runner) -> Resul
             res.add(("store", jobs), runner.run(f"store cold -j {jobs}", "apidiff",
                                                 fresh(f"out/store-j{jobs}"), jobs,
                                                 extra=store_mode, cold=True))
-    # Exploratory: the same cold builds with furo's navigation tree made empty.
-    cheap = ("-D", "bench_cheap_nav=1")
-    for _ in range(repeat):
-        res.extra.setdefault("plain-cheapnav", []).append(
-            runner.run("plain cold -j 1, cheap nav", "plain", fresh("out/plain-cheapnav"), 1,
-                       extra=cheap, cold=True))
-        res.extra.setdefault("store-cheapnav", []).append(
-            runner.run("store cold -j 1, cheap nav", "apidiff", fresh("out/store-cheapnav"), 1,
-                       extra=store_mode + cheap, cold=True))
-    if n >= 8:  # the write phase's growth with the page count: a quarter of the pages
-        quarter = make_pages(n // 4)
-        write_project(work / "plain-quarter", False, quarter)
-        for _ in range(repeat):
-            res.extra.setdefault("plain-quarter", []).append(
-                runner.run(f"plain cold -j 1, {n // 4} pages", "plain-quarter",
-                           fresh("out/plain-quarter"), 1, cold=True))
-            res.extra.setdefault("plain-quarter-cheapnav", []).append(
-                runner.run(f"plain cold -j 1, {n // 4} pages, cheap nav", "plain-quarter",
-                           fresh("out/plain-quarter-cheapnav"), 1, extra=cheap,
-                           cold=True))
-
+    if nav == "furo":
+        explore_furo(n, repeat, work, runner, res, fresh)
     if not args.no_warm:
         warm = {"APIDIFF_WARM_WORKERS": "1"}
         res.extra["warm-first"] = [one_edit("one-edit -j 1, warm (starts the pool)",
@@ -504,16 +478,42 @@ def run_benchmark(args: argparse.Namespace, work: Path, runner: Runner) -> Resul
     return res
 
 
+def explore_furo(n: int, repeat: int, work: Path, runner: Runner, res: Results,
+                 fresh: Callable[[str], str]) -> None:
+    """Exploratory: the same cold builds with furo's navigation tree made empty, and a
+    quarter of the pages, to see how furo's navigation grows with the page count."""
+    store_mode = ("-D", "apidiff_execution_mode=cache")
+    cheap = ("-D", "bench_cheap_nav=1")
+    for _ in range(repeat):
+        res.extra.setdefault("plain-cheapnav", []).append(
+            runner.run("plain cold -j 1, cheap nav", "plain", fresh("out/plain-cheapnav"), 1,
+                       extra=cheap, cold=True))
+        res.extra.setdefault("store-cheapnav", []).append(
+            runner.run("store cold -j 1, cheap nav", "apidiff", fresh("out/store-cheapnav"), 1,
+                       extra=store_mode + cheap, cold=True))
+    if n >= 8:  # the write phase's growth with the page count: a quarter of the pages
+        quarter = make_pages(n // 4)
+        write_project(work / "plain-quarter", False, quarter, "furo")
+        for _ in range(repeat):
+            res.extra.setdefault("plain-quarter", []).append(
+                runner.run(f"plain cold -j 1, {n // 4} pages", "plain-quarter",
+                           fresh("out/plain-quarter"), 1, cold=True))
+            res.extra.setdefault("plain-quarter-cheapnav", []).append(
+                runner.run(f"plain cold -j 1, {n // 4} pages, cheap nav", "plain-quarter",
+                           fresh("out/plain-quarter-cheapnav"), 1, extra=cheap,
+                           cold=True))
+
+
 # -- the report -----------------------------------------------------------------------
 
 def ratio(a: Build | None, b: Build | None) -> str:
     return f"{a.seconds / b.seconds:.2f}x" if a and b and b.seconds else "-"
 
 
-def print_report(args: argparse.Namespace, res: Results, machine: dict[str, str]) -> None:
-    n = args.pairs
-    print(f"\n== {n} pairs ({2 * n} examples, {n + 2} pages), furo; seconds, wall clock of one "
-          f"sphinx-build process; median of {args.repeat} ==")
+def print_report(args: argparse.Namespace, n: int, res: Results,
+                 machine: dict[str, str]) -> None:
+    print(f"\n== {n} pairs ({2 * n} examples, {n + 2} pages), {NAV_LABELS[args.nav]}; seconds, "
+          f"wall clock of one sphinx-build process; median of {args.repeat} ==")
     print("  " + "; ".join(f"{k} {v}" for k, v in machine.items()))
     print(f"{'':40}{'-j 1':>9}{'-j 2':>9}{'-j2/-j1':>9}   executed (-j 1 / -j 2)")
     for kind, label in ROW_LABELS.items():
@@ -537,6 +537,7 @@ def print_report(args: argparse.Namespace, res: Results, machine: dict[str, str]
                                ("store cold / plain cold", "store", "plain"),
                                ("live cold / store cold", "live", "store"),
                                ("one-edit / no-change", "oneedit", "nochange"),
+                               ("one-edit warm / no-change", "warm", "nochange"),
                                ("one-edit warm / one-edit", "warm", "oneedit")):
         cells = [ratio(res.get(top, j), res.get(bottom, j)) for j in JOBS]
         print(f"  {label:40}{cells[0]:>7}{cells[1]:>9}")
@@ -563,6 +564,20 @@ def print_report(args: argparse.Namespace, res: Results, machine: dict[str, str]
         print(f"{label[:39]:40}" + "".join(f"{b.phases[p]:9.2f}" for p in PHASES)
               + f"{per_page:>12}")
 
+    print_furo_exploration(n, res)
+    warned = [b for builds in (*res.rows.values(), *res.extra.values()) for b in builds
+              if b.warnings]
+    if warned:
+        print("\nbuilds with WARNING lines: "
+              + ", ".join(f"{b.label} ({b.warnings})" for b in warned))
+    bad = {b.label: b.statuses for builds in res.rows.values() for b in builds
+           if b.statuses and set(b.statuses) != {"match"}}
+    print("every example matches in every build: " + ("yes" if not bad else f"NO: {bad}"))
+
+
+def print_furo_exploration(n: int, res: Results) -> None:
+    if "plain-cheapnav" not in res.extra:
+        return
     print("\n== exploratory: furo's global navigation (-D bench_cheap_nav=1 replaces the "
           "page's toctree()\n   by an empty one before furo renders its sidebar; -j 1, "
           "cold) ==")
@@ -581,17 +596,53 @@ def print_report(args: argparse.Namespace, res: Results, machine: dict[str, str]
               f"{c.phases['write']:6.2f} s; navigation {saved:6.2f} s = "
               f"{1e3 * saved / (pages + 2):5.1f} ms per page "
               f"({100 * saved / default.seconds:.0f}% of the build)")
-    warned = [b for builds in (*res.rows.values(), *res.extra.values()) for b in builds
-              if b.warnings]
-    if warned:
-        print("\nbuilds with WARNING lines: "
-              + ", ".join(f"{b.label} ({b.warnings})" for b in warned))
-    bad = {b.label: b.statuses for builds in res.rows.values() for b in builds
-           if b.statuses and set(b.statuses) != {"match"}}
-    print("every example matches in every build: " + ("yes" if not bad else f"NO: {bad}"))
 
 
-def machine_info(mge_python: str, revision: str) -> dict[str, str]:
+#: The issue's targets at scale (seconds on 2 cores, the recommended navigation settings).
+TARGET_STORE_1600 = 5 * 60
+TARGET_LIVE_1600 = 15 * 60
+
+
+def print_summary(args: argparse.Namespace, results: dict[int, Results]) -> bool:
+    """Cost per page at every size (linear growth keeps it flat), and the targets; True
+    when every target that this run measured is met."""
+    print("\n== growth: milliseconds per page (cold build / (pairs + 2 pages)) ==")
+    print(f"{'':26}" + "".join(f"{f'{n} pairs':>14}" for n in results))
+    for kind in ("plain", "live", "store"):
+        for jobs in JOBS:
+            cells = []
+            for n, res in results.items():
+                b = res.get(kind, jobs)
+                cells.append(f"{1e3 * b.seconds / (n + 2):11.1f} ms" if b else "-")
+            print(f"{SHORT_LABELS[kind] + f' -j {jobs}':26}" + "".join(f"{c:>14}" for c in cells))
+    print("\n== targets ==")
+    ok = True
+
+    def check(label: str, met: bool | None, detail: str) -> None:
+        nonlocal ok
+        if met is None:
+            print(f"  {label:52} not measured ({detail})")
+            return
+        ok = ok and met
+        print(f"  {label:52} {'ok' if met else 'MISSED'}   {detail}")
+
+    for n, res in results.items():
+        live1, live2 = res.get("live", 1), res.get("live", 2)
+        if live1 and live2:
+            check(f"{n} pairs: live cold -j 2 faster than -j 1", live2.seconds < live1.seconds,
+                  f"{live2.seconds:.1f} s vs {live1.seconds:.1f} s ({ratio(live2, live1)})")
+    big = results.get(1600)
+    recommended = args.nav == "recommended"
+    for kind, target, what in (("store", TARGET_STORE_1600, "from the store"),
+                               ("live", TARGET_LIVE_1600, "live")):
+        b = big.get(kind, 2) if big and recommended else None
+        check(f"1600 pairs {what}, -j 2, recommended settings: < {target // 60} min",
+              None if b is None else b.seconds < target,
+              f"{b.seconds:.0f} s" if b else "run with --pairs 1600 --nav recommended")
+    return ok
+
+
+def machine_info(mge_python: str, revision: str, nav: str) -> dict[str, str]:
     def version(dist: str) -> str:
         try:
             return importlib.metadata.version(dist)
@@ -607,7 +658,8 @@ def machine_info(mge_python: str, revision: str) -> dict[str, str]:
         "cores": str(os.cpu_count()),
         "python": platform.python_version(),
         "sphinx": version("sphinx"),
-        "furo": version("furo"),
+        **({"alabaster": version("alabaster")} if nav == "recommended"
+           else {"furo": version("furo")}),
         "torch": version("torch"),
         "megengine": f"{mge[0]} (python {mge[-1]})",
         "sphinx_apidiff": revision,
@@ -616,7 +668,14 @@ def machine_info(mge_python: str, revision: str) -> dict[str, str]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--pairs", type=int, default=200, help="pairs (pages) to generate (200)")
+    parser.add_argument("--pairs", type=int, nargs="+", default=[200, 1600], metavar="N",
+                        help="pairs (pages) to generate; one complete run per size, smallest "
+                        "first (200 1600)")
+    parser.add_argument("--nav", choices=sorted(NAVS), default="recommended",
+                        help="navigation settings: 'recommended' (alabaster, the sidebar of "
+                        "docs/ci.rst) or 'furo' (with the exploratory cheap-navigation builds)")
+    parser.add_argument("--check", action="store_true",
+                        help="exit 1 when a target this run measured is missed")
     parser.add_argument("--repeat", type=int, default=1,
                         help="builds of each kind; the median is reported (1)")
     parser.add_argument("--keep", metavar="DIR",
@@ -626,7 +685,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--megengine-python", default=os.environ.get(
         "APIDIFF_PYTHON_MEGENGINE", str(ROOT / ".venv-megengine" / "bin" / "python")))
     args = parser.parse_args(argv)
-    if args.pairs < 1 or args.repeat < 1:
+    if min(args.pairs) < 1 or args.repeat < 1:
         parser.error("--pairs and --repeat must be at least 1")
     mge_python = os.path.abspath(args.megengine_python)
     for path, what in ((SPHINX_BUILD, "run this script with the Sphinx venv's python"),
@@ -650,43 +709,39 @@ def main(argv: list[str] | None = None) -> int:
             "APIDIFF_WORKERS_DIR": str(workers_dir),
             "APIDIFF_WARM_WORKERS": "0",  # the warm builds set it to 1
         })
-        machine = machine_info(mge_python, revision)
+        machine = machine_info(mge_python, revision, args.nav)
         load_start = load_average()
-        print(f"bench_scale: {args.pairs} pairs, repeat {args.repeat}; "
+        sizes = sorted(set(args.pairs))
+        print(f"bench_scale: {' and '.join(map(str, sizes))} pairs, {args.nav} navigation, "
+              f"repeat {args.repeat}; "
               + "; ".join(f"{k} {v}" for k, v in machine.items()))
         print(f"  every command runs in {work} with PYTHONPATH={package} (a copy of "
               f"sphinx_apidiff), APIDIFF_PYTHON_MEGENGINE={mge_python}, "
               f"APIDIFF_WORKERS_DIR={workers_dir}, APIDIFF_WARM_WORKERS=0 unless shown; "
-              f"full output of each in {work / 'builds.log'}")
+              f"full output of each in {work}/<N>-pairs/builds.log")
         if load_start is not None and load_start > 0.5:
             print(f"  note: the 1-min load average is {load_start:.2f} before the first build: "
                   "something else is running, and the times will be noisy")
-        runner = Runner(work, env)
         started = time.perf_counter()
-        res = run_benchmark(args, work, runner)
+        results: dict[int, Results] = {}
+        for n in sizes:
+            where = work / f"{n}-pairs"
+            where.mkdir(exist_ok=True)
+            results[n] = run_benchmark(args, n, where, Runner(where, env))
+            print_report(args, n, results[n], machine)  # as soon as a size is done
         total = time.perf_counter() - started
     finally:
         stop_workers(env, workers_dir)
         if not args.keep:
             shutil.rmtree(work, ignore_errors=True)
-    print_report(args, res, machine)
+    met = print_summary(args, results)
     load_end = load_average()
     loads = ["?" if v is None else f"{v:.2f}" for v in (load_start, load_end)]
     print(f"\n1-min load average {loads[0]} at the start, {loads[1]} at the end; "
           f"the whole run took {total:.0f} s")
     if args.keep:
         print(f"kept {work}")
-    return 0
-
-
-def stop_workers(env: dict[str, str] | None, workers_dir: Path) -> None:
-    """Stop the warm pools this run started (only those in its private directory)."""
-    if env is None or not workers_dir.exists():
-        return
-    cmd = [str(APIDIFF_CLI), "workers", "stop"]
-    done = subprocess.run(cmd, env=env, capture_output=True, text=True, check=False)
-    print(f"\n$ APIDIFF_WORKERS_DIR={workers_dir} {shlex.join(cmd)}\n"
-          + (done.stdout + done.stderr).strip(), flush=True)
+    return 1 if args.check and not met else 0
 
 
 if __name__ == "__main__":
