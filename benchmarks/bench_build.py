@@ -590,6 +590,40 @@ def main(argv: list[str] | None = None) -> int:
     return 1 if args.check and not all(report["checks"].values()) else 0
 
 
+def overhead_estimate(n: int, small: Project, big: Project,
+                      plain_marginal: float) -> dict[str, Any]:
+    """The per-example cost from ``small`` (N examples) and ``big`` (the same pages, 4N),
+    in ms. Where the marginal cost goes: execution, the env-updated phase where apidiff
+    runs the examples (from the time stamps of sphinx-build's output), whose growth per
+    example less the snippets' compute is what running an example through apidiff costs;
+    the rest is the page (the YAML, building and writing what the example shows). The
+    unexecuted pages show the same six code blocks per example, so the marginal cost beyond
+    theirs (``plain_marginal``, seconds) is apidiff's own, whatever Sphinx charges for
+    highlighting code."""
+    def phase(p: Project) -> float:
+        return statistics.median(b.phases.get("apidiff", 0.0) for b in p.colds)
+
+    t_n, t_4n = median_build(small.colds).seconds, median_build(big.colds).seconds
+    marginal = (t_4n - t_n) / (3 * n)
+    # The frameworks' workers run concurrently: the snippets' wall-clock share is the
+    # slower framework's (a smaller subtraction than the sum, so a larger overhead).
+    compute = max(((big.compute.get(fw, 0.0) - small.compute.get(fw, 0.0)) / (3 * n)
+                   for fw in big.compute), default=0.0)
+    execution = (phase(big) - phase(small)) / (3 * n)
+    return {
+        "cold_n": t_n,
+        "cold_4n": t_4n,
+        "cold_4n_all": [b.seconds for b in big.colds],
+        "marginal_ms": marginal * 1e3,
+        "snippet_compute_ms": compute * 1e3,
+        "overhead_beyond_unexecuted_ms": (marginal - compute - plain_marginal) * 1e3,
+        "execution_marginal_ms": execution * 1e3,
+        "execution_overhead_ms": (execution - compute) * 1e3,
+        "page_marginal_ms": (marginal - execution) * 1e3,
+        "page_beyond_unexecuted_ms": (marginal - execution - plain_marginal) * 1e3,
+    }
+
+
 def summarize(n: int, imports: dict[str, float], projects: dict[str, Project]) -> dict[str, Any]:
     def build_json(b: Build) -> dict[str, Any]:
         data = asdict(b)
@@ -616,17 +650,11 @@ def summarize(n: int, imports: dict[str, float], projects: dict[str, Project]) -
     t_plain = median_build(plain.colds).seconds
     floor = t_plain + imports["torch"] + imports["megengine"]
 
-    # Per-example overhead: the marginal cost of 3N more examples, less their own compute.
-    t_4n = median_build(big.colds).seconds
-    marginal = (t_4n - t_apidiff) / (3 * n)
-    # The frameworks' workers run concurrently: the snippets' wall-clock share is the
-    # slower framework's (a smaller subtraction than the sum, so a larger overhead).
-    compute = max(
-        ((big.compute.get(fw, 0.0) - apidiff.compute.get(fw, 0.0)) / (3 * n) for fw in big.compute),
-        default=0.0,
-    )
+    # Per-example overhead: the marginal cost of 3N more examples, less their own compute
+    # and less what the same code blocks cost unexecuted.
     plain_marginal = (median_build(big_plain.colds).seconds - t_plain) / (3 * n)
-    overhead = marginal - compute
+    cold_estimate = overhead_estimate(n, apidiff, big, plain_marginal)
+    compute = cold_estimate["snippet_compute_ms"] / 1e3
     # The same from the fastest build of each: noise (worker imports, scheduling) only adds.
     overhead_min = (min(b.seconds for b in big.colds) - min(b.seconds for b in apidiff.colds)) / (
         3 * n) - compute
@@ -639,39 +667,10 @@ def summarize(n: int, imports: dict[str, float], projects: dict[str, Project]) -
     cpu_overhead = (cpu_4n - cpu_n) / (3 * n) - compute_sum
     plain_cpu = (statistics.median(b.cpu for b in big_plain.colds)
                  - statistics.median(b.cpu for b in plain.colds)) / (3 * n)
-    # Where the marginal cost goes. Execution: the env-updated phase, where apidiff runs the
-    # examples (from the time stamps of sphinx-build's output); its growth per example less
-    # the snippets' compute is what running an example through apidiff costs. The rest is
-    # the page: reading the YAML, building and writing what the example shows. The
-    # unexecuted pages show the same six code blocks per example, so the marginal cost
-    # beyond theirs is apidiff's own, whatever Sphinx charges for highlighting code.
-
-    def phase(p: Project, name: str) -> float:
-        return statistics.median(b.phases.get(name, 0.0) for b in p.colds)
-
-    exec_marginal = (phase(big, "apidiff") - phase(apidiff, "apidiff")) / (3 * n)
-    page_marginal = marginal - exec_marginal
-    beyond_static = overhead - plain_marginal
     warm_estimate: dict[str, Any] = {}
     if "apidiff-4x-warm" in projects and "apidiff-warm" in projects:
-        small_w, big_w = projects["apidiff-warm"], projects["apidiff-4x-warm"]
-        marginal_w = (median_build(big_w.colds).seconds
-                      - median_build(small_w.colds).seconds) / (3 * n)
-        compute_w = max(((big_w.compute.get(fw, 0.0) - small_w.compute.get(fw, 0.0)) / (3 * n)
-                         for fw in big_w.compute), default=0.0)
-        exec_w = (phase(big_w, "apidiff") - phase(small_w, "apidiff")) / (3 * n)
-        warm_estimate = {
-            "cold_n": median_build(small_w.colds).seconds,
-            "cold_4n": median_build(big_w.colds).seconds,
-            "cold_4n_all": [b.seconds for b in big_w.colds],
-            "marginal_ms": marginal_w * 1e3,
-            "snippet_compute_ms": compute_w * 1e3,
-            "overhead_beyond_unexecuted_ms": (marginal_w - compute_w - plain_marginal) * 1e3,
-            "execution_marginal_ms": exec_w * 1e3,
-            "execution_overhead_ms": (exec_w - compute_w) * 1e3,
-            "page_marginal_ms": (marginal_w - exec_w) * 1e3,
-            "page_beyond_unexecuted_ms": (marginal_w - exec_w - plain_marginal) * 1e3,
-        }
+        warm_estimate = overhead_estimate(n, projects["apidiff-warm"],
+                                          projects["apidiff-4x-warm"], plain_marginal)
     report: dict[str, Any] = {
         "pairs": n,
         "cpus": os.cpu_count(),
@@ -679,14 +678,10 @@ def summarize(n: int, imports: dict[str, float], projects: dict[str, Project]) -
         "builds": table,
         "floor": floor,
         "per_example": {
-            "cold_n": t_apidiff,
-            "cold_4n": t_4n,
-            "cold_4n_all": [b.seconds for b in big.colds],
-            "marginal_ms": marginal * 1e3,
-            "snippet_compute_ms": compute * 1e3,
+            **cold_estimate,
             "snippet_compute_total_n": apidiff.compute,
             "snippet_compute_total_4n": big.compute,
-            "overhead_ms": overhead * 1e3,
+            "overhead_ms": cold_estimate["marginal_ms"] - cold_estimate["snippet_compute_ms"],
             "overhead_from_fastest_ms": overhead_min * 1e3,
             "cpu_n": cpu_n,
             "cpu_4n": cpu_4n,
@@ -695,11 +690,6 @@ def summarize(n: int, imports: dict[str, float], projects: dict[str, Project]) -
             "unexecuted_cold_4n": median_build(big_plain.colds).seconds,
             "unexecuted_cold_4n_all": [b.seconds for b in big_plain.colds],
             "unexecuted_marginal_ms": plain_marginal * 1e3,
-            "overhead_beyond_unexecuted_ms": beyond_static * 1e3,
-            "execution_marginal_ms": exec_marginal * 1e3,
-            "execution_overhead_ms": (exec_marginal - compute) * 1e3,
-            "page_marginal_ms": page_marginal * 1e3,
-            "page_beyond_unexecuted_ms": (page_marginal - plain_marginal) * 1e3,
             "statuses_4n": median_build(big.colds).statuses,
             "apidiff_line_4n": median_build(big.colds).apidiff_line,
             "warm": warm_estimate,
@@ -715,7 +705,7 @@ def summarize(n: int, imports: dict[str, float], projects: dict[str, Project]) -
     checks = {
         "apidiff_over_floor": report["ratios"]["apidiff_cold_over_floor"] <= TARGET_FLOOR_RATIO,
         # the warm estimate when there is one: the same work without the imports' noise
-        "overhead": warm_estimate.get("overhead_beyond_unexecuted_ms", beyond_static * 1e3)
+        "overhead": (warm_estimate or cold_estimate)["overhead_beyond_unexecuted_ms"]
         < TARGET_OVERHEAD_MS,
         "apidiff_cold_executes_all": all(b.executed == n for b in apidiff.colds),
         "apidiff_nochange_executes_nothing": all(b.executed == 0 for b in apidiff.nochange),
@@ -755,6 +745,17 @@ def summarize(n: int, imports: dict[str, float], projects: dict[str, Project]) -
 
 def _spread(values: list[float]) -> str:
     return "" if len(values) < 2 else f" [{min(values):.2f}-{max(values):.2f}]"
+
+
+def _print_overhead(e: dict[str, Any]) -> None:
+    """The per-example overhead of one estimate (see overhead_estimate), and its split."""
+    print(f"per-example overhead             {e['overhead_beyond_unexecuted_ms']:7.2f} ms   "
+          "(marginal - compute - the same blocks unexecuted)")
+    print(f"  where the marginal cost goes: execution (env-updated phase) "
+          f"{e['execution_marginal_ms']:.2f} ms, of which "
+          f"{e['execution_overhead_ms']:.2f} ms beyond compute; the page "
+          f"{e['page_marginal_ms']:.2f} ms, {e['page_beyond_unexecuted_ms']:.2f} ms beyond "
+          "the unexecuted page")
 
 
 def print_report(r: dict[str, Any]) -> None:
@@ -805,13 +806,7 @@ def print_report(r: dict[str, Any]) -> None:
           f"{pe['cpu_overhead_ms']:.2f} ms (CPU {pe['cpu_n']:.2f} s -> {pe['cpu_4n']:.2f} s)")
     print(f"  the same six code blocks unexecuted  {pe['unexecuted_marginal_ms']:7.2f} ms   "
           f"({pe['unexecuted_cpu_marginal_ms']:.2f} ms in CPU time; Sphinx highlighting them)")
-    print(f"per-example overhead             {pe['overhead_beyond_unexecuted_ms']:7.2f} ms   "
-          "(marginal - compute - the same blocks unexecuted)")
-    print(f"  where the marginal cost goes: execution (env-updated phase) "
-          f"{pe['execution_marginal_ms']:.2f} ms, of which "
-          f"{pe['execution_overhead_ms']:.2f} ms beyond compute; the page "
-          f"{pe['page_marginal_ms']:.2f} ms, {pe['page_beyond_unexecuted_ms']:.2f} ms beyond "
-          "the unexecuted page")
+    _print_overhead(pe)
 
     w = pe.get("warm")
     if w:
@@ -821,12 +816,7 @@ def print_report(r: dict[str, Any]) -> None:
         print(f"marginal cost per example        {w['marginal_ms']:7.2f} ms; compute "
               f"{w['snippet_compute_ms']:.2f} ms; the same blocks unexecuted "
               f"{pe['unexecuted_marginal_ms']:.2f} ms")
-        print(f"per-example overhead             {w['overhead_beyond_unexecuted_ms']:7.2f} ms   "
-              "(marginal - compute - the same blocks unexecuted)")
-        print(f"  execution {w['execution_marginal_ms']:.2f} ms, of which "
-              f"{w['execution_overhead_ms']:.2f} ms beyond compute; the page "
-              f"{w['page_marginal_ms']:.2f} ms, {w['page_beyond_unexecuted_ms']:.2f} ms beyond "
-              "the unexecuted page")
+        _print_overhead(w)
     overhead = w["overhead_beyond_unexecuted_ms"] if w else pe["overhead_beyond_unexecuted_ms"]
 
     ratios, targets, checks = r["ratios"], r["ratios"]["targets"], r["checks"]
