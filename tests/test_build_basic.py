@@ -68,8 +68,9 @@ def test_builtin_signature_from_docstring(report):
     assert row(p, "torch", "tensors")["names"]["megengine"] == "inps"
     assert row(p, "torch", "dim")["names"]["megengine"] == "axis"
     assert row(p, "torch", "out")["tags"] == ["missing:megengine"]
-    # out is ignored for the category; axis/dim is a rename, MegEngine's extras count
-    assert p["category"] in ("renamed", "extra-params")
+    # out is ignored for the category; axis/dim is a rename and MegEngine's extras are
+    # ignored too, so a rename is all that is left
+    assert p["category"] == "renamed"
 
 
 @pytest.mark.megengine
@@ -127,7 +128,8 @@ def test_example_executed_with_real_numbers(report, app):
     y = ex["results"]["y"]
     assert y["shapes"] == {"torch": [2, 3, 8, 8], "megengine": [2, 3, 8, 8]}
     assert y["dtypes"] == {"torch": "float32", "megengine": "float32"}
-    assert 0 < y["max_abs"] < 1e-5 and y["passed"] is True
+    # a deviation was measured (a number, not None); 0.0 is a legitimate measurement
+    assert isinstance(y["max_abs"], float) and 0 <= y["max_abs"] < 1e-5 and y["passed"] is True
     assert "apidiff: 2 examples: 2 run, 0 cached, 2 matched, 0 differed, 0 errored" in status_of(
         app
     )
