@@ -41,7 +41,7 @@ from sphinx_apidiff.model.spec import (
 )
 from sphinx_apidiff.model.vocabulary import Mode
 from sphinx_apidiff.pipeline import RUNTIME_CONSEQUENCE, RuntimeProblem, run_pairs
-from sphinx_apidiff.sphinx_ext.config import ApidiffConfig, build_cache_dir
+from sphinx_apidiff.sphinx_ext.config import ApidiffConfig, build_cache_dir, conf_line
 
 SKIP_DIRS = {"_build", "_apidiff_store", ".git", "node_modules", ".venv", ".tox"}
 #: Where a project's conf.py usually is, looked up in this order from the current folder.
@@ -219,6 +219,7 @@ def check(args: argparse.Namespace) -> int:
         if spec is not None:
             specs.append((file, spec))
     problems += duplicate_ids(specs)
+    problems += unused_runtimes(project, specs, args.paths)
 
     overrides = {"mode": args.mode} if args.mode else {}
     with engine_for(project, args.verbose, **overrides) as engine:
@@ -287,6 +288,26 @@ def _internal(exc: Exception, what: str, line: int | None = None) -> Diagnostic:
     if os.environ.get("APIDIFF_DEBUG"):
         raise exc
     return Diagnostic("internal", internal_message(exc, what), line)
+
+
+def unused_runtimes(
+    project: Project, specs: list[tuple[Path, PairSpec]], paths: Sequence[str]
+) -> list[tuple[Path | None, Diagnostic]]:
+    """The build's warning of each runtime conf.py configures for a framework no pair uses;
+    only when the whole project is checked (no paths, or a folder holding conf.py): a few
+    of its pairs prove nothing."""
+    if project.conf is None:
+        return []
+    confdir = project.conf.parent.resolve()
+    if paths and not any(
+        Path(p).is_dir() and confdir.is_relative_to(Path(p).resolve()) for p in paths
+    ):
+        return []
+    used = (fw for _, spec in specs for fw in spec.apis)
+    return [
+        (_shown(project.conf), Diagnostic("config", message, conf_line(project.conf, framework)))
+        for framework, message in project.cfg.unused_runtimes(used)
+    ]
 
 
 def duplicate_ids(specs: list[tuple[Path, PairSpec]]) -> list[tuple[Path | None, Diagnostic]]:
