@@ -401,7 +401,8 @@ def import_page(args: argparse.Namespace) -> int:
 
 
 def workers(args: argparse.Namespace) -> int:
-    """``sphinx-apidiff workers [list|stop]``: show or stop this user's pools of warm workers."""
+    """``sphinx-apidiff workers [list|stop] [--all]``: show this user's pools of warm workers,
+    those of this project first, or stop this project's (``--all``: every pool)."""
     from sphinx_apidiff.execution.runtime.pool import (
         PoolUnavailable,
         default_dir,
@@ -417,22 +418,40 @@ def workers(args: argparse.Namespace) -> int:
         directory = pool_dir(create=False)
     except PoolUnavailable as exc:
         raise UsageError(str(exc)) from None
+    pools = list_pools(directory)
+    pythons = None  # every pool is this command's: stop --all
+    if not (args.all and args.action == "stop"):
+        pythons = interpreters(load_config(args.conf_dir))
+    ours = [p for p in pools if pythons is None or p.serves(pythons)]
+    others = [p for p in pools if p.running and p not in ours]
     if args.action == "stop":
-        stopped = stop_pools(directory)
+        stopped = stop_pools(directory, pools=ours)
         live = [p for p in stopped if p.answer is not None]
-        print(f"stopped {len(stopped)} pool(s) of warm workers" + (":" if live else ""))
+        whose = "" if pythons is None else " of this project"
+        print(f"stopped {len(stopped)} pool(s) of warm workers{whose}" + (":" if live else ""))
         for pool in live:
             print("  " + _pool_line(pool.answer or {}))
+        if others:
+            print(f"{len(others)} pool(s) of other projects left running; --all stops them")
         return 0
-    pools = list_pools(directory)
     if not pools:
         print(f"no warm workers (in {directory})")
         return 0
     print(f"warm workers in {directory}:")
-    for pool in pools:
-        shown = _pool_line(pool.answer) if pool.answer else f"{pool.socket.name}: {pool.problem}"
-        print("  " + shown)
+    for title, group in (("of this project", ours), ("of other projects", others)):
+        if group:
+            print(f"  {title}:")
+        for pool in group:
+            shown = _pool_line(pool.answer) if pool.answer else pool.socket.name
+            print(f"    {shown}" + (f": {pool.problem}" if pool.problem else ""))
     return 0
+
+
+def interpreters(project: Project) -> list[str]:
+    """The interpreters of the project's runtimes, as its builds choose them: conf.py's
+    ``apidiff_runtimes``, ``APIDIFF_PYTHON_<FRAMEWORK>``, and this one for the others."""
+    confdir = (project.confdir or Path.cwd()).resolve()
+    return [*project.cfg.pythons(confdir).values(), sys.executable]
 
 
 def _pool_line(answer: dict[str, Any]) -> str:
@@ -519,9 +538,15 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--force", action="store_true", help="overwrite an existing file")
     p.set_defaults(func=import_page)
 
-    p = subs.add_parser("workers", help="list or stop the pools of warm workers")
+    p = subs.add_parser("workers", parents=[common], help="list or stop the pools of warm workers")
     p.add_argument(
         "action", nargs="?", choices=("list", "stop"), default="list", help="list (default), stop"
+    )
+    p.add_argument(
+        "--all",
+        action="store_true",
+        help="stop every pool of yours, other projects' too (default: this project's, those "
+        "whose interpreter is one of its runtimes)",
     )
     p.set_defaults(func=workers)
 
