@@ -423,7 +423,7 @@ def workers(args: argparse.Namespace) -> int:
     if not (args.all and args.action == "stop"):
         pythons = interpreters(load_config(args.conf_dir))
     ours = [p for p in pools if pythons is None or p.serves(pythons)]
-    others = [p for p in pools if p.running and p not in ours]
+    others = [p for p in pools if p not in ours]
     if args.action == "stop":
         stopped = stop_pools(directory, pools=ours)
         live = [p for p in stopped if p.answer is not None]
@@ -431,8 +431,9 @@ def workers(args: argparse.Namespace) -> int:
         print(f"stopped {len(stopped)} pool(s) of warm workers{whose}" + (":" if live else ""))
         for pool in live:
             print("  " + _pool_line(pool.answer or {}))
-        if others:
-            print(f"{len(others)} pool(s) of other projects left running; --all stops them")
+        left = [p for p in others if p.running]  # not the stale ones, just removed
+        if left:
+            print(f"{len(left)} pool(s) of other projects left running; --all stops them")
         return 0
     if not pools:
         print(f"no warm workers (in {directory})")
