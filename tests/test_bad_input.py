@@ -149,3 +149,41 @@ def test_broken_framework_import_is_one_clear_warning(rootdir, tmp_path, monkeyp
     runtime = [w for w in warnings_of(app) if "[apidiff.runtime]" in w]
     assert len(runtime) == 1
     assert sys.executable in runtime[0] and "No module named 'megengine'" in runtime[0]
+
+
+@pytest.mark.parametrize("interpreter", ["/bin/true", "/bin/echo"])
+def test_an_interpreter_that_is_not_python_is_one_located_warning(
+    rootdir, tmp_path, monkeypatch, interpreter
+):
+    """MegEngine's "interpreter" runs but is no Python: one located apidiff.runtime warning,
+    every page written, torch still introspected; the runtime of a framework no pair uses
+    is one apidiff.config warning at its line in conf.py."""
+    import json
+    import shutil
+    import sys
+
+    monkeypatch.delenv("APIDIFF_PYTHON_MEGENGINE")
+    shutil.copytree(rootdir / "test-basic", tmp_path / "basic")
+    conf = tmp_path / "basic" / "conf.py"
+    runtimes = {"megengine": {"python": interpreter}, "tensorflow": {"python": sys.executable}}
+    conf.write_text(
+        conf.read_text(encoding="utf-8") + f"apidiff_runtimes = {runtimes!r}\n", encoding="utf-8"
+    )
+    app = build_root(rootdir, "basic", tmp_path)
+    app.cleanup()
+    found = warnings_of(app)
+    assert not [w for w in found if "[apidiff.internal]" in w], found
+    runtime = [w for w in found if "[apidiff.runtime]" in w]
+    assert len(runtime) == 1, found
+    assert re.search(r"pairs/\w+\.yaml:\d+: WARNING: ", runtime[0]), runtime[0]
+    assert f"{interpreter} is not a Python interpreter (it printed " in runtime[0]
+    for page in ("index", "cat", "inline", "instance_norm"):
+        assert (app.outdir / f"{page}.html").is_file(), page
+    report = json.loads((app.outdir / "apidiff.json").read_text(encoding="utf-8"))
+    rows = next(p for p in report["pairs"] if p["id"] == "instance-norm")["params"]
+    momentum = next(r for r in rows if r["names"].get("torch") == "momentum")  # not in the YAML
+    assert momentum["defaults"]["torch"] == "0.1"
+    unused = [w for w in found if "[apidiff.config]" in w]
+    assert len(unused) == 1, found
+    assert f"{conf}:3: WARNING: apidiff_runtimes names tensorflow, but no pair uses it" in unused[0]
+    assert "megengine" not in unused[0].split("the pairs use")[0]

@@ -595,3 +595,26 @@ def test_every_failing_framework_and_examples_counted_from_one(project):
     assert line.startswith("pairs/fail.yaml:12: warning: example 'both fail': expected match")
     assert "torch failed at line 15: NameError" in line and "missing_a" in line
     assert "megengine failed at line 17: NameError" in line and "missing_b" in line
+
+
+def test_check_names_a_runtime_no_pair_uses_and_one_that_is_not_python(
+    rootdir, tmp_path, monkeypatch
+):
+    monkeypatch.delenv("APIDIFF_PYTHON_MEGENGINE")  # conf.py's runtimes, not the suite's
+    basic = tmp_path / "basic"
+    shutil.copytree(rootdir / "test-basic", basic)
+    runtimes = {"megengine": {"python": "/bin/true"}, "tensorflow": {"python": sys.executable}}
+    with (basic / "conf.py").open("a", encoding="utf-8") as conf:
+        conf.write(f"apidiff_runtimes = {runtimes!r}\n")
+    proc = cli("check", "--conf-dir", ".", cwd=basic)
+    assert proc.returncode == 1, proc.stdout + proc.stderr
+    assert (
+        "conf.py:3: warning: apidiff_runtimes names tensorflow, but no pair uses it: the pairs "
+        "use megengine, torch [apidiff.config]" in proc.stdout
+    )
+    assert "names megengine" not in proc.stdout
+    assert "/bin/true is not a Python interpreter (it printed nothing)" in proc.stdout
+    assert "internal" not in proc.stdout + proc.stderr
+    # a few of the project's pairs prove nothing about what the others use
+    some = cli("check", "pairs/cat.yaml", "--conf-dir", ".", "--mode", "cache", cwd=basic)
+    assert "apidiff_runtimes names" not in some.stdout, some.stdout

@@ -315,3 +315,26 @@ def test_what_a_snippet_changes_in_the_process_is_undone(engine):
     # each side: nothing leaked (0), numpy's print precision back at 8
     assert second.status == Status.MATCH, second.results
     assert second.results["y"].max_abs == 0.0
+
+
+@pytest.mark.parametrize(
+    ("script", "printed"),
+    [
+        ("exit 0", "(it printed nothing)"),
+        ("echo 'Hello from a shell'", "(it printed 'Hello from a shell')"),
+        ('echo \'{"python": 3, "found": "yes"}\'', '(it printed \'{"python": 3,'),
+        ("printf '\\377\\376 garbage'", "(it printed '\ufffd\ufffd garbage')"),
+        # finite (1 MiB), so that code without the bound fails here rather than eat memory
+        ("head -c 1048576 /dev/zero | tr '\\0' x", "(it printed more than 64 KiB)"),
+    ],
+    ids=["silent", "text", "other-json", "not-utf8", "flood"],
+)
+def test_an_interpreter_that_is_not_python_is_unavailable_and_says_so(tmp_path, script, printed):
+    fake = tmp_path / "python3"
+    fake.write_text(f"#!/bin/sh\n{script}\n", encoding="utf-8")
+    fake.chmod(0o755)
+    engine = Engine({"megengine": str(fake)})
+    assert engine.fingerprint("megengine") is None
+    reason = engine.unavailable["megengine"]
+    assert reason.startswith(f"{fake} is not a Python interpreter "), reason
+    assert printed in reason

@@ -265,6 +265,51 @@ def test_the_workers_command_lists_and_stops(pools, capsys):
     assert "no warm workers" in capsys.readouterr().out
 
 
+def test_workers_stop_stops_this_projects_pools_and_all_the_others(
+    pools, tmp_path, monkeypatch, capsys
+):
+    """Three pools: the interpreter running the command, the one conf.py names (both this
+    project's) and another project's; `workers stop` leaves that one answering."""
+    import sys
+
+    from sphinx_apidiff.execution.runtime import probe
+
+    monkeypatch.delenv("APIDIFF_PYTHON_MEGENGINE")  # conf.py's runtime, not the suite's
+    base = tmp_path.resolve()
+    pythons = [sys.executable]
+    for name in ("ours", "theirs"):  # two more interpreter paths: scripts that exec this one
+        wrapper = base / name / "python"
+        wrapper.parent.mkdir()
+        wrapper.write_text(f'#!/bin/sh\nexec {sys.executable} "$@"\n', encoding="utf-8")
+        wrapper.chmod(0o755)
+        pythons.append(str(wrapper))
+    project = base / "project"
+    project.mkdir()
+    runtimes = {"megengine": {"python": "../ours/python"}}  # relative to conf.py
+    (project / "conf.py").write_text(f"apidiff_runtimes = {runtimes!r}\n", encoding="utf-8")
+    for python in pythons:  # a pool each, with one warm worker (json: nothing to import)
+        pool.lease(pool.pool_key("json", python, probe("json", python)), 300.0).close()
+    servers = {a["python"]: a["pid"] for a in live(pools)["json"]}
+    assert sorted(servers) == sorted(pythons)
+    theirs = pythons[2]
+
+    assert cli(["workers", "--conf-dir", str(project)]) == 0
+    mine, others = capsys.readouterr().out.split("of other projects:")
+    assert "of this project:" in mine and pythons[0] in mine and pythons[1] in mine
+    assert theirs in others and theirs not in mine
+
+    assert cli(["workers", "stop", "--conf-dir", str(project)]) == 0
+    out = capsys.readouterr().out
+    assert "stopped 2 pool(s) of warm workers of this project:" in out
+    assert "1 pool(s) of other projects left running; --all stops them" in out
+    assert not pool._running(servers[pythons[0]]) and not pool._running(servers[pythons[1]])
+    assert [a["python"] for a in live(pools)["json"]] == [theirs]  # it still answers
+
+    assert cli(["workers", "stop", "--all"]) == 0
+    assert "stopped 1 pool(s) of warm workers:" in capsys.readouterr().out
+    assert not pool._running(servers[theirs]) and pool.list_pools(pools) == []
+
+
 @pytest.mark.megengine
 def test_warm_and_parallel_runs_give_what_a_cold_run_gives(pools):
     """Cold, one worker per runtime; then two builds with warm pools and two lanes: the same

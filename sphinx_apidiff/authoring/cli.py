@@ -41,7 +41,7 @@ from sphinx_apidiff.model.spec import (
 )
 from sphinx_apidiff.model.vocabulary import Mode
 from sphinx_apidiff.pipeline import RUNTIME_CONSEQUENCE, RuntimeProblem, run_pairs
-from sphinx_apidiff.sphinx_ext.config import ApidiffConfig, build_cache_dir
+from sphinx_apidiff.sphinx_ext.config import ApidiffConfig, build_cache_dir, conf_line
 
 SKIP_DIRS = {"_build", "_apidiff_store", ".git", "node_modules", ".venv", ".tox"}
 #: Where a project's conf.py usually is, looked up in this order from the current folder.
@@ -219,6 +219,7 @@ def check(args: argparse.Namespace) -> int:
         if spec is not None:
             specs.append((file, spec))
     problems += duplicate_ids(specs)
+    problems += unused_runtimes(project, specs, args.paths)
 
     overrides = {"mode": args.mode} if args.mode else {}
     with engine_for(project, args.verbose, **overrides) as engine:
@@ -287,6 +288,26 @@ def _internal(exc: Exception, what: str, line: int | None = None) -> Diagnostic:
     if os.environ.get("APIDIFF_DEBUG"):
         raise exc
     return Diagnostic("internal", internal_message(exc, what), line)
+
+
+def unused_runtimes(
+    project: Project, specs: list[tuple[Path, PairSpec]], paths: Sequence[str]
+) -> list[tuple[Path | None, Diagnostic]]:
+    """The build's warning of each runtime conf.py configures for a framework no pair uses;
+    only when the whole project is checked (no paths, or a folder holding conf.py): a few
+    of its pairs prove nothing."""
+    if project.conf is None:
+        return []
+    confdir = project.conf.parent.resolve()
+    if paths and not any(
+        Path(p).is_dir() and confdir.is_relative_to(Path(p).resolve()) for p in paths
+    ):
+        return []
+    used = (fw for _, spec in specs for fw in spec.apis)
+    return [
+        (_shown(project.conf), Diagnostic("config", message, conf_line(project.conf, framework)))
+        for framework, message in project.cfg.unused_runtimes(used)
+    ]
 
 
 def duplicate_ids(specs: list[tuple[Path, PairSpec]]) -> list[tuple[Path | None, Diagnostic]]:
@@ -380,7 +401,8 @@ def import_page(args: argparse.Namespace) -> int:
 
 
 def workers(args: argparse.Namespace) -> int:
-    """``sphinx-apidiff workers [list|stop]``: show or stop this user's pools of warm workers."""
+    """``sphinx-apidiff workers [list|stop] [--all]``: show this user's pools of warm workers,
+    those of this project first, or stop this project's (``--all``: every pool)."""
     from sphinx_apidiff.execution.runtime.pool import (
         PoolUnavailable,
         default_dir,
@@ -396,22 +418,41 @@ def workers(args: argparse.Namespace) -> int:
         directory = pool_dir(create=False)
     except PoolUnavailable as exc:
         raise UsageError(str(exc)) from None
+    pools = list_pools(directory)
+    pythons = None  # every pool is this command's: stop --all
+    if not (args.all and args.action == "stop"):
+        pythons = interpreters(load_config(args.conf_dir))
+    ours = [p for p in pools if pythons is None or p.serves(pythons)]
+    others = [p for p in pools if p not in ours]
     if args.action == "stop":
-        stopped = stop_pools(directory)
+        stopped = stop_pools(directory, pools=ours)
         live = [p for p in stopped if p.answer is not None]
-        print(f"stopped {len(stopped)} pool(s) of warm workers" + (":" if live else ""))
+        whose = "" if pythons is None else " of this project"
+        print(f"stopped {len(stopped)} pool(s) of warm workers{whose}" + (":" if live else ""))
         for pool in live:
             print("  " + _pool_line(pool.answer or {}))
+        left = [p for p in others if p.running]  # not the stale ones, just removed
+        if left:
+            print(f"{len(left)} pool(s) of other projects left running; --all stops them")
         return 0
-    pools = list_pools(directory)
     if not pools:
         print(f"no warm workers (in {directory})")
         return 0
     print(f"warm workers in {directory}:")
-    for pool in pools:
-        shown = _pool_line(pool.answer) if pool.answer else f"{pool.socket.name}: {pool.problem}"
-        print("  " + shown)
+    for title, group in (("of this project", ours), ("of other projects", others)):
+        if group:
+            print(f"  {title}:")
+        for pool in group:
+            shown = _pool_line(pool.answer) if pool.answer else pool.socket.name
+            print(f"    {shown}" + (f": {pool.problem}" if pool.problem else ""))
     return 0
+
+
+def interpreters(project: Project) -> list[str]:
+    """The interpreters of the project's runtimes, as its builds choose them: conf.py's
+    ``apidiff_runtimes``, ``APIDIFF_PYTHON_<FRAMEWORK>``, and this one for the others."""
+    confdir = (project.confdir or Path.cwd()).resolve()
+    return [*project.cfg.pythons(confdir).values(), sys.executable]
 
 
 def _pool_line(answer: dict[str, Any]) -> str:
@@ -498,9 +539,15 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--force", action="store_true", help="overwrite an existing file")
     p.set_defaults(func=import_page)
 
-    p = subs.add_parser("workers", help="list or stop the pools of warm workers")
+    p = subs.add_parser("workers", parents=[common], help="list or stop the pools of warm workers")
     p.add_argument(
         "action", nargs="?", choices=("list", "stop"), default="list", help="list (default), stop"
+    )
+    p.add_argument(
+        "--all",
+        action="store_true",
+        help="stop every pool of yours, other projects' too (default: this project's, those "
+        "whose interpreter is one of its runtimes)",
     )
     p.set_defaults(func=workers)
 

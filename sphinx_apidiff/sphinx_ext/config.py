@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Iterable
 from dataclasses import MISSING, dataclass, field, fields
 from pathlib import Path
 from typing import Any
@@ -15,6 +16,7 @@ from sphinx.util import logging
 from sphinx_apidiff.analysis.params import DEFAULT_IGNORED
 from sphinx_apidiff.execution.engine import Engine
 from sphinx_apidiff.execution.store import Store
+from sphinx_apidiff.model.schema import suggest
 from sphinx_apidiff.model.vocabulary import Mode
 
 logger = logging.getLogger(__name__)
@@ -271,6 +273,23 @@ class ApidiffConfig:
         kwargs.update(overrides)
         return Engine(**kwargs)
 
+    def unused_runtimes(self, used: Iterable[str]) -> list[tuple[str, str]]:
+        """Each framework ``apidiff_runtimes`` names that no pair uses (``used``: the
+        frameworks of every pair of the project), with its warning; none without pairs.
+        Only conf.py counts: ``APIDIFF_PYTHON_<FRAMEWORK>`` may serve several projects."""
+        names = sorted(set(used))
+        if not names:
+            return []
+        return [
+            (
+                framework,
+                f"apidiff_runtimes names {framework}, but no pair uses it: the pairs use "
+                f"{', '.join(names)}{suggest(framework, names)}",
+            )
+            for framework in sorted(self.runtimes)
+            if framework not in names
+        ]
+
     def warm(self) -> bool:
         """Whether workers are leased warm: ``APIDIFF_WARM_WORKERS`` (1 or 0), else the option."""
         value = os.environ.get("APIDIFF_WARM_WORKERS", "").strip().lower()
@@ -311,3 +330,14 @@ class ApidiffConfig:
             return None
         lang = "zh" if (language or "").lower().startswith("zh") else "en"
         return template.format(api=api, lang=lang, path=re.sub(r"\.", "/", api))
+
+
+def conf_line(conf: str | os.PathLike[str], name: str) -> int | None:
+    """The first line of ``conf`` (a conf.py) where ``name`` is written as a string, to
+    locate a warning about an option's entry; None when it is not found there."""
+    quoted = (f'"{name}"', f"'{name}'")
+    try:
+        lines = Path(conf).read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError):
+        return None
+    return next((n for n, line in enumerate(lines, 1) if any(q in line for q in quoted)), None)

@@ -23,7 +23,7 @@ from sphinx.util.display import status_iterator
 from sphinx_apidiff.execution.engine import Engine, ExampleJob, ExampleResult, Stats
 from sphinx_apidiff.execution.runtime.pool import PoolRefused
 from sphinx_apidiff.pipeline import RUNTIME_CONSEQUENCE, Progress, run_pairs
-from sphinx_apidiff.sphinx_ext.config import ApidiffConfig, build_cache_dir
+from sphinx_apidiff.sphinx_ext.config import ApidiffConfig, build_cache_dir, conf_line
 from sphinx_apidiff.sphinx_ext.located import internal, warn
 from sphinx_apidiff.sphinx_ext.nodes import PairEntry, get_pairs
 
@@ -76,6 +76,7 @@ def outdated(
 
 def analyse_pending(app: Sphinx, env: BuildEnvironment) -> list[str]:
     """Introspect and execute for every pair not analysed yet (the pages read now)."""
+    unused_runtimes(app, env)
     pending = [e for entries in get_pairs(env).values() for e in entries if e.analysis is None]
     if not pending:
         return []
@@ -92,6 +93,17 @@ def analyse_pending(app: Sphinx, env: BuildEnvironment) -> list[str]:
         eng.close()
         _pool_problems(eng)
     return []
+
+
+def unused_runtimes(app: Sphinx, env: BuildEnvironment) -> None:
+    """Warn, once per build, of each runtime conf.py configures for a framework no pair
+    uses (a misspelt name, a framework left behind): its interpreter is never started."""
+    cfg = ApidiffConfig.from_sphinx(app.config)
+    used = (fw for entries in get_pairs(env).values() for e in entries for fw in e.spec.apis)
+    conf = os.path.join(app.confdir, "conf.py")
+    for framework, message in cfg.unused_runtimes(used):
+        line = conf_line(conf, framework)
+        warn(message, "config", f"{conf}:{line}" if line else None)
 
 
 def _pool_problems(eng: Engine) -> None:

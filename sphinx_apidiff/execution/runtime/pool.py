@@ -41,6 +41,7 @@ import sys
 import tempfile
 import threading
 import time
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -414,6 +415,19 @@ class PoolStatus:
     socket: Path
     answer: dict[str, Any] | None = None
     problem: str | None = None  # stale, not answering
+    python: str | None = None  # the interpreter of its workers (None: unknown)
+    running: bool = True  # False: stale, its files removed
+
+    def serves(self, pythons: Iterable[str]) -> bool:
+        """Whether the pool's workers run one of ``pythons``: a pool belongs to a project
+        when its interpreter is one of the project's runtimes. Paths are compared as
+        written (normalised, symbolic links not followed: two virtual environments of
+        one base Python are two runtimes)."""
+        return self.python is not None and _same_path(self.python) in map(_same_path, pythons)
+
+
+def _same_path(path: str) -> str:
+    return os.path.normpath(os.path.abspath(os.path.expanduser(path)))
 
 
 def list_pools(directory: Path | None = None) -> list[PoolStatus]:
@@ -422,23 +436,39 @@ def list_pools(directory: Path | None = None) -> list[PoolStatus]:
     directory = directory or pool_dir(create=False)
     found = []
     for path in sorted(directory.glob("*.sock")):
+        python = _info_python(path)
         try:
-            found.append(PoolStatus(path, _ask(path, {POOL: "status"}, 5.0)))
+            answer = _ask(path, {POOL: "status"}, 5.0)
+            found.append(PoolStatus(path, answer, python=str(answer.get("python", python))))
         except (ConnectionRefusedError, FileNotFoundError, PoolLost):
             for suffix in (".sock", ".json"):
                 with contextlib.suppress(FileNotFoundError):
                     path.with_suffix(suffix).unlink()
-            found.append(PoolStatus(path, problem="stale (its server had ended): removed"))
+            problem = "stale (its server had ended): removed"
+            found.append(PoolStatus(path, problem=problem, python=python, running=False))
         except (TimeoutError, OSError) as exc:
-            found.append(PoolStatus(path, problem=f"not answering ({exc or 'timeout'})"))
+            problem = f"not answering ({exc or 'timeout'})"
+            found.append(PoolStatus(path, problem=problem, python=python))
     return found
 
 
-def stop_pools(directory: Path | None = None, wait: float = 10.0) -> list[PoolStatus]:
-    """Stop every pool of ours (its workers with it); one that does not answer is killed."""
+def _info_python(path: Path) -> str | None:
+    """The interpreter of a pool's workers by the info file its server writes."""
+    try:
+        info = json.loads(path.with_suffix(".json").read_text(encoding="utf-8"))
+        return str(info["python"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
+def stop_pools(
+    directory: Path | None = None, wait: float = 10.0, pools: list[PoolStatus] | None = None
+) -> list[PoolStatus]:
+    """Stop ``pools`` (by default every pool of ours), their workers with them; one that
+    does not answer is killed. The pools stopped."""
     directory = directory or pool_dir(create=False)
     stopped = []
-    for pool in list_pools(directory):
+    for pool in list_pools(directory) if pools is None else pools:
         if pool.answer is not None:
             with contextlib.suppress(OSError, PoolLost):
                 _ask(pool.socket, {POOL: "stop"}, 5.0)
@@ -449,7 +479,7 @@ def stop_pools(directory: Path | None = None, wait: float = 10.0) -> list[PoolSt
             if _running(pid):
                 _kill_server(pool.socket)
             stopped.append(pool)
-        elif pool.problem and pool.problem.startswith("not answering"):
+        elif pool.running:  # not answering
             _kill_server(pool.socket)
             stopped.append(pool)
     return stopped
