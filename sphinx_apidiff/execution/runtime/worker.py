@@ -383,7 +383,8 @@ def op_import(request):
         try:
             _modules[framework] = importlib.import_module(framework)
         except BaseException as exc:
-            return {"ok": False, "error": "%s: %s" % (type(exc).__name__, exc)}
+            error = "%s: %s%s" % (type(exc).__name__, exc, memory_note(exc))
+            return {"ok": False, "error": error}
         reset_random_state(framework)
         snapshot_state(framework)
     module = _modules[framework]
