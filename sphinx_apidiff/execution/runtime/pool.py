@@ -3,7 +3,8 @@
 A build that asks for warm workers leases its workers from a *pool server*, one
 process per runtime key (the interpreter, the versions of Python, numpy and the
 framework, the framework module's mtime, the environment variables that steer
-numerics, and the code of the worker and of this module: see :func:`pool_key`),
+numerics, the workers' memory limit, and the code of the worker and of this module:
+see :func:`pool_key`),
 so a second build, ``sphinx-apidiff check`` then the build, or every rebuild of
 ``sphinx-autobuild`` finds the framework already imported. The server owns the
 worker processes (the same :class:`~sphinx_apidiff.execution.runtime.Worker`
