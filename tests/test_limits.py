@@ -24,6 +24,7 @@ from sphinx_apidiff.execution.runtime import (
     Limits,
     Runtime,
     Worker,
+    WorkerDied,
     WorkerTimeout,
     pool,
 )
@@ -32,7 +33,7 @@ from sphinx_apidiff.sphinx_ext.config import ApidiffConfig, parse_size
 
 from . import test_workers
 from .conftest import MEGENGINE_PYTHON, root_fixture, warnings_of
-from .test_engine import jobs
+from .test_engine import HOST_ONLY, jobs
 from .test_workers import wait_for
 
 pools = test_workers.pools  # a private socket directory, its pools stopped at the end
@@ -257,3 +258,22 @@ def test_the_build_warns_at_each_example_and_runs_the_next(app):
     assert "can't allocate memory" in memory and "by apidiff_worker_memory" in memory
     page = (app.outdir / "pages" / "big.html").read_text(encoding="utf-8")
     assert "shape (100000000,)" in page
+
+
+def test_a_worker_the_allocator_ends_is_explained_under_a_memory_limit():
+    aborted = WorkerDied("the worker process died (killed by signal SIGABRT)", "", -6)
+    assert "apidiff_worker_memory" in Limits(memory=GIB).explain_death(aborted)
+    assert Limits().explain_death(aborted) == str(aborted)  # no limit: nothing to blame
+    exited = WorkerDied("the worker process died (exit code 3)", "", 3)
+    assert Limits(memory=GIB).explain_death(exited) == str(exited)
+    bad_alloc = WorkerDied("died", "terminate called after throwing 'std::bad_alloc'", 1)
+    assert "apidiff_worker_memory" in Limits(memory=GIB).explain_death(bad_alloc)
+
+
+def test_pools_of_other_memory_limits_are_never_shared(pools):
+    for memory in (GIB, None, GIB):
+        with Engine({}, None, mode="force", warm=60.0, memory=memory) as eng:
+            [result] = eng.run(jobs(HOST_ONLY))
+        assert result.status == Status.MATCH and eng.pool_problems == {}
+    assert len(test_workers.live(pools)["torch"]) == 2
+    assert eng.warm_workers == 2  # the third run found the first one's pools, warm
