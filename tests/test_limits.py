@@ -277,3 +277,19 @@ def test_pools_of_other_memory_limits_are_never_shared(pools):
         assert result.status == Status.MATCH and eng.pool_problems == {}
     assert len(test_workers.live(pools)["torch"]) == 2
     assert eng.warm_workers == 2  # the third run found the first one's pools, warm
+
+
+def test_the_budget_counts_every_value_and_what_it_takes_encoded():
+    import numpy as np
+
+    from sphinx_apidiff.execution.runtime.worker import Budget, ResultTooLarge, encode_value
+
+    budget = Budget(1 << 20)
+    encode_value(np.zeros(200_000, np.float32), name="a", budget=budget)  # 800 kB: fits
+    with pytest.raises(ResultTooLarge, match=r"the results up to b \(a float64 tensor of shape"):
+        encode_value(np.zeros(100_000), name="b", budget=budget)  # 800 kB more: together not
+    with pytest.raises(
+        ResultTooLarge, match=r"up to y\[\d+\] take more than .*\(many small values\)"
+    ):
+        encode_value([1.0] * 100_000, name="y", budget=Budget(1 << 20))
+    assert encode_value([1.0] * 1000, name="y")["t"] == "seq"  # no budget: no bound

@@ -184,9 +184,10 @@ class Budget:
         self.wire += size
         if self.wire > reply_limit(self.max_result):
             raise ResultTooLarge(
-                "the results up to %s take more than %s once encoded (many small values): "
-                % (name, _bytes(reply_limit(self.max_result)))
-                + self.ADVICE % _bytes(self.max_result)
+                "the results up to %s take more than %s once encoded (many small values), "
+                "the most that apidiff_max_result_bytes (%s) allows for one example's "
+                "results. Compare fewer values, or a reduction of them (a sum, a mean)"
+                % (name, _bytes(reply_limit(self.max_result)), _bytes(self.max_result))
             )
 
 
