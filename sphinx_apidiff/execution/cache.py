@@ -22,7 +22,7 @@ import numpy as np
 
 from sphinx_apidiff.execution.autodiff import finish_code, needs_code, setup_code
 from sphinx_apidiff.execution.results import ExampleJob
-from sphinx_apidiff.execution.runtime import Fingerprint
+from sphinx_apidiff.execution.runtime import Fingerprint, Limits
 from sphinx_apidiff.files import atomic_write
 
 ENGINE_VERSION = 3  # 2: errors without MegEngine's native backtrace; 3: module reprs without paths
@@ -39,8 +39,14 @@ def signature_key(api: str, fingerprint: Fingerprint) -> str:
     return digest({"v": ENGINE_VERSION, "kind": "signature", "api": api, "fp": fingerprint.key()})
 
 
-def example_key(job: ExampleJob, fingerprints: Mapping[str, Fingerprint], timeout: float) -> str:
-    """The cache key of running ``job`` in these runtimes (one per framework of the job)."""
+def example_key(
+    job: ExampleJob,
+    fingerprints: Mapping[str, Fingerprint],
+    timeout: float,
+    limits: Limits | None = None,
+) -> str:
+    """The cache key of running ``job`` in these runtimes (one per framework of the job),
+    with workers under ``limits`` (a larger result, more memory: another result)."""
     ex = job.example
     return digest(
         {
@@ -54,6 +60,7 @@ def example_key(job: ExampleJob, fingerprints: Mapping[str, Fingerprint], timeou
             "atol": ex.atol,
             "rtol": ex.rtol,
             "timeout": timeout,
+            "limits": (limits or Limits()).key(),
             "runtimes": {fw: fp.key() for fw, fp in fingerprints.items()},
             "host_numpy": np.__version__,
             **around(job),

@@ -31,7 +31,14 @@ from sphinx_apidiff.execution.results import (
     SignatureResult,
     Stats,
 )
-from sphinx_apidiff.execution.runtime import Fingerprint, Runtime, RuntimeUnavailable, probe
+from sphinx_apidiff.execution.runtime import (
+    MAX_RESULT,
+    Fingerprint,
+    Limits,
+    Runtime,
+    RuntimeUnavailable,
+    probe,
+)
 from sphinx_apidiff.execution.runtime.pool import PoolSettings, PoolUnavailable, pool_key
 from sphinx_apidiff.execution.runtime.worker import TENSOR_FACTORIES
 from sphinx_apidiff.execution.sources import create_sources
@@ -154,6 +161,8 @@ class Engine:
         store: Store | None = None,
         workers: int | str = "auto",
         warm: float | None = None,
+        max_result: int = MAX_RESULT,
+        memory: int | None = None,
     ) -> None:
         if mode not in tuple(Mode):
             modes = tuple(m.value for m in Mode)
@@ -162,6 +171,7 @@ class Engine:
         self.cache = ResultCache(cache_path)
         self.mode = Mode(mode)
         self.timeout = timeout
+        self.limits = Limits(max_result, memory)  # of every worker; part of the cache keys
         self.stats = Stats()
         self.store = store
         self.workers = workers_cap(workers)
@@ -211,8 +221,9 @@ class Engine:
         if self.warm is not None:
             fp = self.fingerprint(framework)
             if fp is not None and fp.found:
-                pool = PoolSettings(pool_key(framework, python, fp), self.warm)
-        return Runtime(framework, python, pool)
+                key = pool_key(framework, python, fp, self.limits.memory)
+                pool = PoolSettings(key, self.warm)
+        return Runtime(framework, python, pool, self.limits)
 
     def submit(self, framework: str, task: Callable[[Runtime], T]) -> Future[T]:
         """Queue ``task`` for the framework's lanes: one of them runs it with its runtime."""

@@ -45,7 +45,7 @@ from sphinx_apidiff.execution.results import (
     SignatureResult,
     Stats,
 )
-from sphinx_apidiff.execution.runtime import Fingerprint, Runtime
+from sphinx_apidiff.execution.runtime import Fingerprint, Limits, Runtime
 from sphinx_apidiff.execution.store import EXAMPLES, RECIPES, SWEEPS, Store, StoreChanges
 from sphinx_apidiff.model.spec import ExampleSpec
 from sphinx_apidiff.model.vocabulary import Mode, ResultKind, Status
@@ -68,6 +68,7 @@ class Scheduler(Protocol):
     """What the sources need of the engine: fingerprints, and a thread per runtime."""
 
     timeout: float
+    limits: Limits
     unavailable: dict[str, str]
 
     def fingerprint(self, framework: str) -> Fingerprint | None:
@@ -448,7 +449,8 @@ class Sources:
         found = {fw: fp for fw, fp in fps.items() if fp is not None and fp.found}
         if len(found) < len(fps):
             return None
-        return example_key(job, found, timeout_for(job.example, self.scheduler.timeout))
+        timeout = timeout_for(job.example, self.scheduler.timeout)
+        return example_key(job, found, timeout, self.scheduler.limits)
 
     def _collect(
         self, planned: list[tuple[ExampleJob, ExampleResult | Pending[ExampleResult]]]

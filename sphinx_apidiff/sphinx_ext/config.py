@@ -15,6 +15,7 @@ from sphinx.util import logging
 
 from sphinx_apidiff.analysis.params import DEFAULT_IGNORED
 from sphinx_apidiff.execution.engine import Engine
+from sphinx_apidiff.execution.runtime import MAX_RESULT
 from sphinx_apidiff.execution.store import Store
 from sphinx_apidiff.model.schema import suggest
 from sphinx_apidiff.model.vocabulary import Mode
@@ -78,6 +79,37 @@ def _workers(value: Any) -> str | None:
     return None if ok else '"auto" or a positive number of workers'
 
 
+_SIZE = re.compile(r"\s*(\d+(?:\.\d+)?)\s*([kmgt]?)(?:i?b)?\s*", re.I)
+_UNITS = {"": 1, "k": 1 << 10, "m": 1 << 20, "g": 1 << 30, "t": 1 << 40}
+
+
+def parse_size(value: int | str) -> int:
+    """A number of bytes: an int, or a string such as ``"512M"``, ``"4G"``, ``"4GiB"``
+    (binary units); ValueError for anything else."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    match = _SIZE.fullmatch(value) if isinstance(value, str) else None
+    if match is None:
+        raise ValueError(value)
+    return int(float(match[1]) * _UNITS[match[2].lower()])
+
+
+def _size(minimum: int) -> Any:
+    def check(value: Any) -> str | None:
+        try:
+            ok = parse_size(value) >= minimum
+        except ValueError:
+            ok = False
+        return None if ok else f'a number of bytes ("64M", "4G") of at least {minimum:,}'
+
+    return check
+
+
+def _optional_size(minimum: int) -> Any:
+    sized = _size(minimum)
+    return lambda value: None if value is None else sized(value)
+
+
 def _optional_path(value: Any) -> str | None:
     return None if value is None or isinstance(value, str | os.PathLike) else "a path or None"
 
@@ -139,6 +171,24 @@ class ApidiffConfig:
     execution_timeout: float = field(
         default=60.0,
         metadata={"check": _positive, "help": "Seconds per example.", "types": (int, float)},
+    )
+    max_result_bytes: int | str = field(
+        default=MAX_RESULT,
+        metadata={
+            "check": _size(1024),
+            "help": "Most bytes of array data one framework's side of an example may send "
+            'back (a number, or "16M"); a larger result is an error of that example.',
+            "types": (int, str),
+        },
+    )
+    worker_memory: int | str | None = field(
+        default=None,
+        metadata={
+            "check": _optional_size(256 << 20),
+            "help": 'Memory limit of each worker process (a number of bytes, or "4G"); '
+            "None: no limit. A snippet that allocates past it gets an error.",
+            "types": (int, str, type(None)),
+        },
     )
     workers: int | str = field(
         default="auto",
@@ -269,6 +319,8 @@ class ApidiffConfig:
             "store": store,
             "workers": self.workers,
             "warm": float(self.warm_timeout) if self.warm() else None,
+            "max_result": parse_size(self.max_result_bytes),
+            "memory": None if self.worker_memory is None else parse_size(self.worker_memory),
         }
         kwargs.update(overrides)
         return Engine(**kwargs)

@@ -24,12 +24,23 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
 from sphinx_apidiff.execution.results import Reply
+from sphinx_apidiff.execution.runtime.worker import (
+    OUT_OF_MEMORY,
+    memory_text,
+    reply_limit,
+)
 
 if TYPE_CHECKING:
     from sphinx_apidiff.execution.runtime.pool import PoolSettings, PoolUnavailable
 
 WORKER_SCRIPT = Path(__file__).with_name("worker.py")
 IMPORT_TIMEOUT = 300.0
+#: The default of ``apidiff_max_result_bytes``: the array data one side of an example may
+#: send back (a float32 tensor of 4,194,304 elements, 2048 x 2048).
+MAX_RESULT = 16 * 1024 * 1024
+#: Signals that end a process whose allocation failed: an uncaught ``std::bad_alloc``
+#: aborts, a failed allocation used unchecked faults, the kernel's OOM killer kills.
+_ALLOCATOR_SIGNALS = (-signal.SIGABRT, -signal.SIGSEGV, -signal.SIGBUS, -signal.SIGKILL)
 
 #: Run in the target interpreter without importing the framework: what the
 #: cache keys need (versions), at the cost of a bare interpreter start.
@@ -59,6 +70,108 @@ print(json.dumps({"executable": sys.executable, "python": sys.version.split()[0]
 
 class RuntimeUnavailable(Exception):
     """The interpreter of a runtime is missing or broken."""
+
+
+@dataclass(frozen=True)
+class Limits:
+    """What a worker may use: ``max_result`` bytes of array data in one reply (the worker
+    refuses to send more, the parent to read more), and ``memory`` bytes of memory for its
+    process (None: no limit). Both change results: part of the cache key."""
+
+    max_result: int = MAX_RESULT
+    memory: int | None = None
+
+    def key(self) -> dict[str, Any]:
+        """The limits as they go into cache keys."""
+        return {"max_result": self.max_result, "memory": self.memory}
+
+    @property
+    def max_reply(self) -> int:
+        """The longest frame read from a worker (its header is checked before its body)."""
+        return reply_limit(self.max_result)
+
+    def worker_args(self) -> list[str]:
+        """The worker script's arguments that apply these limits."""
+        return ["--memory", str(self.memory)] if self.memory else []
+
+    def explain_death(self, died: WorkerDied) -> str:
+        """What a dead worker's message says, with a note when the memory limit may be why."""
+        text = str(died)
+        if self.memory and (
+            died.code in _ALLOCATOR_SIGNALS or OUT_OF_MEMORY.search(died.stderr or "")
+        ):
+            text += " " + memory_text(self.memory)
+        return text
+
+
+def too_large(size: int, max_result: int) -> str:
+    """The error of a reply refused unread: its header announced ``size`` bytes."""
+    return (
+        f"the worker's reply announced {size:,} bytes, more than the {reply_limit(max_result):,} "
+        f"bytes that apidiff_max_result_bytes ({max_result:,} bytes) allows; the worker was "
+        "stopped. Compare a smaller tensor, or a reduction of it (a sum, a mean, a slice)"
+    )
+
+
+class FrameTooLarge(Exception):
+    """A frame's header announces more bytes than the reader accepts (nothing more is read)."""
+
+    def __init__(self, size: int) -> None:
+        super().__init__(f"a frame of {size:,} bytes")
+        self.size = size
+
+
+class Abandoned(Exception):
+    """The watched descriptor became readable while a frame was read (a client gave up)."""
+
+
+def read_exact(
+    fd: int, size: int, deadline: float | None = None, watch: int | None = None
+) -> bytes | None:
+    """``size`` bytes from ``fd`` (a pipe or a socket) in linear time, None at its end.
+
+    Raises :class:`TimeoutError` at ``deadline`` (``time.monotonic()``) even while bytes
+    keep arriving, and :class:`Abandoned` when ``watch`` becomes readable.
+    """
+    data = bytearray(size)
+    view = memoryview(data)
+    done = 0
+    fds = [fd] if watch is None else [fd, watch]
+    while done < size:
+        wait = None
+        if deadline is not None:
+            wait = deadline - time.monotonic()
+            if wait <= 0:
+                raise TimeoutError
+        ready, _, _ = select.select(fds, [], [], wait)
+        if not ready:
+            raise TimeoutError
+        if watch is not None and watch in ready:
+            raise Abandoned
+        try:
+            count = os.readv(fd, [view[done:]])
+        except (BlockingIOError, InterruptedError):
+            continue
+        if not count:
+            return None
+        done += count
+    view.release()
+    return bytes(data)
+
+
+def read_frame(
+    fd: int, deadline: float | None = None, limit: int | None = None, watch: int | None = None
+) -> bytes | None:
+    """One length-prefixed frame's body from ``fd``, None at its end; raises
+    :class:`FrameTooLarge` when its header announces more than ``limit`` bytes, and what
+    :func:`read_exact` raises."""
+    header = read_exact(fd, 4, deadline, watch)
+    if header is None:
+        return None
+    size: int = struct.unpack(">I", header)[0]
+    if limit is not None and size > limit:
+        raise FrameTooLarge(size)
+    return read_exact(fd, size, deadline, watch)
 
 
 @dataclass(frozen=True)
@@ -198,11 +311,18 @@ def _run_bounded(args: list[str], timeout: float, limit: int) -> tuple[int, str 
 
 
 class WorkerDied(Exception):
-    """The worker process ended; ``stderr`` is the tail of what it wrote there."""
+    """The worker process ended; ``stderr`` is the tail of what it wrote there, ``code``
+    its exit status (negative: the signal that killed it) where known."""
 
-    def __init__(self, message: str, stderr: str = "") -> None:
+    def __init__(self, message: str, stderr: str = "", code: int | None = None) -> None:
         super().__init__(message)
         self.stderr = stderr
+        self.code = code
+
+
+class ReplyTooLarge(WorkerDied):
+    """The worker's reply was refused unread: its header announced more than the limit
+    (the worker has been killed)."""
 
 
 class WorkerTimeout(Exception):
@@ -223,15 +343,18 @@ def _signal_name(code: int | None) -> str:
 class Worker:
     """One worker process: requests on its stdin, replies on its stdout."""
 
-    def __init__(self, python: str, env: dict[str, str] | None = None) -> None:
+    def __init__(
+        self, python: str, env: dict[str, str] | None = None, limits: Limits | None = None
+    ) -> None:
         self.python = python
+        self.limits = limits or Limits()
         self.started = time.perf_counter()
         environ = dict(os.environ)
         environ.update(env or {})
         environ.setdefault("PYTHONIOENCODING", "utf-8")
         environ["PYTHONDONTWRITEBYTECODE"] = "1"
         self.process = subprocess.Popen(
-            [python, "-u", str(WORKER_SCRIPT)],
+            [python, "-u", str(WORKER_SCRIPT), *self.limits.worker_args()],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
@@ -278,27 +401,22 @@ class Worker:
         assert self.process.stdout is not None
         return self.process.stdout.fileno()
 
-    def receive(self, deadline: float | None = None) -> bytes:
+    def receive(self, deadline: float | None = None, watch: int | None = None) -> bytes:
         """Read one reply (JSON bytes); raises :class:`WorkerTimeout` at ``deadline``
-        (``time.monotonic()``) and :class:`WorkerDied`."""
-        header = self._read(4, deadline)
-        return self._read(struct.unpack(">I", header)[0], deadline)
-
-    def _read(self, size: int, deadline: float | None) -> bytes:
-        assert self.process.stdout is not None
-        fd = self.process.stdout.fileno()
-        chunks = b""
-        while len(chunks) < size:
-            wait = None if deadline is None else max(0.0, deadline - time.monotonic())
-            ready, _, _ = select.select([fd], [], [], wait)
-            if not ready:
-                self.kill()
-                raise WorkerTimeout()
-            chunk = os.read(fd, size - len(chunks))
-            if not chunk:
-                raise self._died()
-            chunks += chunk
-        return chunks
+        (``time.monotonic()``), :class:`ReplyTooLarge` for a reply longer than the limits
+        allow, :class:`WorkerDied`, and :class:`Abandoned` when ``watch`` becomes readable.
+        The worker is killed on each but the last."""
+        try:
+            body = read_frame(self.reply_fd, deadline, self.limits.max_reply, watch)
+        except TimeoutError:
+            self.kill()
+            raise WorkerTimeout() from None
+        except FrameTooLarge as exc:
+            self.kill()
+            raise ReplyTooLarge(too_large(exc.size, self.limits.max_result)) from None
+        if body is None:
+            raise self._died()
+        return body
 
     def _died(self) -> WorkerDied:
         try:
@@ -307,7 +425,8 @@ class Worker:
             self.kill()
             code = self.process.returncode
         self._close_pipes()
-        return WorkerDied(f"the worker process died ({_signal_name(code)})", self.stderr_tail)
+        message = f"the worker process died ({_signal_name(code)})"
+        return WorkerDied(message, self.stderr_tail, code)
 
     def kill(self) -> None:
         """Kill the worker's process group, and wait for it."""
@@ -358,11 +477,16 @@ class Runtime:
     """
 
     def __init__(
-        self, framework: str, python: str | None = None, pool: PoolSettings | None = None
+        self,
+        framework: str,
+        python: str | None = None,
+        pool: PoolSettings | None = None,
+        limits: Limits | None = None,
     ) -> None:
         self.framework = framework
         self.python = python or sys.executable
         self.pool = pool
+        self.limits = limits or Limits()
         self.pool_problem: PoolUnavailable | None = None  # why warm workers were not used
         self.worker: Channel | None = None
         self.starts = 0  # workers that paid the framework's import
@@ -377,7 +501,7 @@ class Runtime:
             from sphinx_apidiff.execution.runtime.pool import PoolUnavailable, lease
 
             try:
-                leased = lease(self.pool.key, self.pool.idle)
+                leased = lease(self.pool.key, self.pool.idle, self.limits)
             except PoolUnavailable as exc:
                 self.pool_problem = exc
             else:
@@ -389,7 +513,7 @@ class Runtime:
         if not os.path.exists(self.python):
             raise RuntimeUnavailable(f"interpreter {self.python} does not exist")
         self.starts += 1
-        return Worker(self.python)
+        return Worker(self.python, limits=self.limits)
 
     def _ensure(self) -> Channel:
         from sphinx_apidiff.execution.runtime.pool import PoolLost
@@ -445,6 +569,7 @@ class Runtime:
         that goes away mid-request (not its worker) is replaced, and the request sent again."""
         from sphinx_apidiff.execution.runtime.pool import PoolLost
 
+        message = {**message, "max_result": self.limits.max_result}
         for _ in range(3):
             try:
                 worker = self._ensure()
@@ -457,7 +582,7 @@ class Runtime:
                 return Reply.failure(f"timed out after {timeout:g} s (the worker was stopped)")
             except WorkerDied as exc:
                 self.worker = None
-                return Reply.failure(str(exc), stderr=exc.stderr)
+                return Reply.failure(self.limits.explain_death(exc), stderr=exc.stderr)
             except (RuntimeUnavailable, OSError) as exc:
                 self.worker = None
                 return Reply.failure(str(exc))

@@ -3,7 +3,8 @@
 A build that asks for warm workers leases its workers from a *pool server*, one
 process per runtime key (the interpreter, the versions of Python, numpy and the
 framework, the framework module's mtime, the environment variables that steer
-numerics, and the code of the worker and of this module: see :func:`pool_key`),
+numerics, the workers' memory limit, and the code of the worker and of this module:
+see :func:`pool_key`),
 so a second build, ``sphinx-apidiff check`` then the build, or every rebuild of
 ``sphinx-autobuild`` finds the framework already imported. The server owns the
 worker processes (the same :class:`~sphinx_apidiff.execution.runtime.Worker`
@@ -48,10 +49,16 @@ from typing import Any
 
 from sphinx_apidiff.execution.runtime import (
     WORKER_SCRIPT,
+    Abandoned,
     Fingerprint,
+    FrameTooLarge,
+    Limits,
+    ReplyTooLarge,
     Worker,
     WorkerDied,
     WorkerTimeout,
+    read_frame,
+    too_large,
 )
 
 #: Overrides where the sockets live (a directory of ours with mode 0700, made if missing).
@@ -176,6 +183,7 @@ class PoolKey:
     fingerprint: dict[str, Any]
     env: dict[str, str]
     code: str
+    memory: int | None = None  # the workers' memory limit (bytes)
 
     @property
     def digest(self) -> str:
@@ -191,36 +199,25 @@ def _code_hash() -> str:
     return digest.hexdigest()[:16]
 
 
-def pool_key(framework: str, python: str, fingerprint: Fingerprint) -> PoolKey:
-    """The key of ``framework``'s runtime in ``python`` (see the module's docstring)."""
+def pool_key(
+    framework: str, python: str, fingerprint: Fingerprint, memory: int | None = None
+) -> PoolKey:
+    """The key of ``framework``'s runtime in ``python`` whose workers' memory is limited to
+    ``memory`` bytes (see the module's docstring)."""
     env = {k: v for k, v in os.environ.items() if k.startswith(ENV_PREFIXES)}
-    return PoolKey(framework, python, fingerprint.key(), env, _code_hash())
+    return PoolKey(framework, python, fingerprint.key(), env, _code_hash(), memory)
 
 
 # -- frames ------------------------------------------------------------------------------
 
 
-def _recv_exact(sock: socket.socket, size: int, deadline: float | None) -> bytes | None:
-    chunks = b""
-    while len(chunks) < size:
-        if deadline is not None:
-            wait = max(0.0, deadline - time.monotonic())
-            ready, _, _ = select.select([sock], [], [], wait)
-            if not ready:
-                raise TimeoutError
-        chunk = sock.recv(min(size - len(chunks), 1 << 20))
-        if not chunk:
-            return None
-        chunks += chunk
-    return chunks
-
-
-def recv_frame(sock: socket.socket, deadline: float | None = None) -> bytes | None:
-    """One frame's body, None at the end of the connection; TimeoutError at ``deadline``."""
-    header = _recv_exact(sock, 4, deadline)
-    if header is None:
-        return None
-    return _recv_exact(sock, struct.unpack(">I", header)[0], deadline)
+def recv_frame(
+    sock: socket.socket, deadline: float | None = None, limit: int | None = None
+) -> bytes | None:
+    """One frame's body, None at the end of the connection; TimeoutError at ``deadline``
+    (while bytes arrive too), :class:`FrameTooLarge` for a header announcing more than
+    ``limit`` bytes."""
+    return read_frame(sock.fileno(), deadline, limit)
 
 
 def send_frame(sock: socket.socket, body: bytes) -> None:
@@ -248,10 +245,13 @@ def _ask(path: Path, message: dict[str, Any], timeout: float) -> dict[str, Any]:
 class PoolWorker:
     """A leased warm worker, as a :class:`~sphinx_apidiff.execution.runtime.Worker` is used."""
 
-    def __init__(self, sock: socket.socket, pid: int, warm: bool) -> None:
+    def __init__(
+        self, sock: socket.socket, pid: int, warm: bool, limits: Limits | None = None
+    ) -> None:
         self.sock: socket.socket | None = sock
         self.pid = pid
         self.warm = warm
+        self.limits = limits or Limits()
 
     def alive(self) -> bool:
         """Whether the lease still holds (the connection is open)."""
@@ -266,10 +266,13 @@ class PoolWorker:
         deadline = None if timeout is None else time.monotonic() + timeout
         try:
             send_frame(self.sock, json.dumps(message).encode("utf-8"))
-            body = recv_frame(self.sock, deadline)
+            body = recv_frame(self.sock, deadline, self.limits.max_reply)
         except TimeoutError:
             self.close()  # the pool sees the connection end mid-request: it kills the worker
             raise WorkerTimeout() from None
+        except FrameTooLarge as exc:
+            self.close()
+            raise ReplyTooLarge(too_large(exc.size, self.limits.max_result)) from None
         except OSError as exc:
             self.close()
             raise PoolLost(f"the pool went away: {exc}") from None
@@ -279,7 +282,8 @@ class PoolWorker:
         reply = json.loads(body.decode("utf-8"))
         if reply.get(POOL) == "died":
             self.close()
-            raise WorkerDied(reply.get("error", "the worker process died"), reply.get("stderr", ""))
+            error = reply.get("error", "the worker process died")
+            raise WorkerDied(error, reply.get("stderr", ""), reply.get("code"))
         return reply
 
     def close(self) -> None:
@@ -299,9 +303,12 @@ class PoolSettings:
     idle: float
 
 
-def lease(key: PoolKey, idle: float) -> PoolWorker:
+def lease(key: PoolKey, idle: float, limits: Limits | None = None) -> PoolWorker:
     """A worker from the pool of ``key`` (started when there is none, replaced when it
-    does not answer); raises :class:`PoolUnavailable`."""
+    does not answer) whose replies are bounded by ``limits``; raises :class:`PoolUnavailable`."""
+    limits = limits or Limits()
+    if limits.memory != key.memory:
+        raise PoolUnavailable("the pool's memory limit is not the build's")
     directory = pool_dir()
     path = directory / f"{key.digest}.sock"
     sock = _connect(path)
@@ -320,6 +327,7 @@ def lease(key: PoolKey, idle: float) -> PoolWorker:
         if not _same_user(sock):
             raise PoolRefused(f"{path} is served by another user")
         message = {POOL: "lease", "protocol": PROTOCOL, "key": key.digest, "idle": idle}
+        message["max_result"] = limits.max_result
         send_frame(sock, json.dumps(message).encode("utf-8"))
         body = recv_frame(sock, time.monotonic() + ANSWER_TIMEOUT)
     except TimeoutError:
@@ -339,7 +347,7 @@ def lease(key: PoolKey, idle: float) -> PoolWorker:
         sock.close()
         raise PoolUnavailable(f"the pool server refused the lease: {reply.get('error')}")
     sock.settimeout(None)
-    return PoolWorker(sock, int(reply["pid"]), bool(reply["warm"]))
+    return PoolWorker(sock, int(reply["pid"]), bool(reply["warm"]), limits)
 
 
 def _connect(path: Path) -> socket.socket | None:
@@ -640,7 +648,7 @@ class PoolServer:
                     return worker, True
                 worker.kill()
             self.started_workers += 1
-        return Worker(self.key.python), False
+        return Worker(self.key.python, limits=Limits(memory=self.key.memory)), False
 
     def _give_back(self, worker: Worker | None) -> None:
         with self.lock:
@@ -665,6 +673,8 @@ class PoolServer:
             send_frame(conn, json.dumps({"ok": False, "error": str(exc)}).encode("utf-8"))
             return
         kept: Worker | None = None
+        # the lease's bound on replies; a worker kept warm is bounded by its next lease's
+        worker.limits = Limits(int(first.get("max_result") or Limits().max_result), self.key.memory)
         try:
             answer = {"ok": True, "warm": warm, "pid": worker.process.pid}
             send_frame(conn, json.dumps(answer).encode("utf-8"))
@@ -676,7 +686,9 @@ class PoolServer:
 
     def _relay(self, conn: socket.socket, worker: Worker) -> Worker | None:
         """Pass requests to the worker and replies back until the client hangs up; the worker,
-        or None when it died or was killed."""
+        or None when it died or was killed. A reply longer than the lease's limits is refused
+        unread; a client that hangs up (its deadline) while a reply arrives has the worker
+        killed, so a reply that streams on stops with the client's deadline."""
         while True:
             request = recv_frame(conn)
             if request is None:
@@ -690,12 +702,16 @@ class PoolServer:
                     if conn.fileno() in ready:
                         worker.kill()
                         return None
-                reply = worker.receive()
+                reply = worker.receive(watch=conn.fileno())
+            except Abandoned:
+                worker.kill()
+                return None
             except (WorkerDied, WorkerTimeout) as exc:
                 died = {
                     POOL: "died",
                     "error": str(exc) or "the worker process died",
                     "stderr": getattr(exc, "stderr", ""),
+                    "code": getattr(exc, "code", None),
                 }
                 send_frame(conn, json.dumps(died).encode("utf-8"))
                 return None

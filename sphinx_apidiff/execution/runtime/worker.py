@@ -48,9 +48,19 @@ _MODULE_FILE = re.compile(r"(<module '[^']*') from '[^']*'>")
 #: run and paths of this machine, which would make every stored error differ.
 _BACKTRACE = re.compile(r"\s*\nbacktrace:\n.*\Z", re.S)
 MAX_OUTPUT = 64 * 1024
+#: What a reply holds besides its arrays' encoded bytes (the clipped output, at most 6
+#: bytes a character once escaped; error texts, reprs, JSON): see :func:`reply_limit`.
+REPLY_MARGIN = 4 * 1024 * 1024
+#: Errors that say an allocation failed: Python's, torch's allocator's, MegEngine's, C++'s.
+OUT_OF_MEMORY = re.compile(
+    r"MemoryError|can't allocate memory|cannot allocate memory|failed to malloc|bad_alloc"
+    r"|out of memory",
+    re.I,
+)
 
 _modules = {}  # type: dict[str, Any]
 _baselines = {}  # type: dict[str, dict[str, Any]]
+_memory = [None]  # type: list[Any] # the limit set by ``--memory`` (bytes), or None
 
 #: The file names of the generated code run around a snippet, as tracebacks show them.
 GENERATED = {"setup": "<apidiff-setup>", "finish": "<apidiff-finish>"}
@@ -120,20 +130,90 @@ def to_numpy(value):
     return None
 
 
-def encode_value(value, depth=0):
+def reply_limit(max_result):
+    """The most bytes a reply may take on the wire when the arrays of one run may hold
+    ``max_result`` bytes: base64 makes 4 bytes of 3, plus :data:`REPLY_MARGIN`. The worker
+    keeps its replies within it; the parent refuses a longer frame unread."""
+    return max_result * 4 // 3 + REPLY_MARGIN
+
+
+class ResultTooLarge(Exception):
+    """The compared values of a run hold more than the build allows."""
+
+
+def _bytes(size):
+    return "{:,} bytes".format(size)
+
+
+class Budget:
+    """What the compared values of one run may weigh: ``max_result`` bytes of array data,
+    and :func:`reply_limit` bytes once encoded (many small values); None: unbounded."""
+
+    ADVICE = (
+        "more than the %s that apidiff_max_result_bytes allows for one example's results. "
+        "Compare a smaller tensor, or a reduction of it (a sum, a mean, a slice)"
+    )
+
+    def __init__(self, max_result):
+        self.max_result = max_result
+        self.data = 0
+        self.wire = 0
+
+    def take(self, name, value, array):
+        """Count ``array`` (the variable ``name``) before it is encoded."""
+        if self.max_result is None:
+            return
+        self.data += array.nbytes
+        if self.data <= self.max_result:
+            return
+        what = "a %s tensor of shape %s, %s" % (
+            framework_dtype(value) or array.dtype,
+            tuple(array.shape),
+            _bytes(array.nbytes),
+        )
+        if array.nbytes > self.max_result:
+            text = "the result %s is %s: " % (name, what)
+        else:
+            text = "the results up to %s (%s) hold %s: " % (name, what, _bytes(self.data))
+        raise ResultTooLarge(text + self.ADVICE % _bytes(self.max_result))
+
+    def encoded(self, name, size):
+        """Count ``size`` bytes of the encoded reply."""
+        if self.max_result is None:
+            return
+        self.wire += size
+        if self.wire > reply_limit(self.max_result):
+            raise ResultTooLarge(
+                "the results up to %s take more than %s once encoded (many small values), "
+                "the most that apidiff_max_result_bytes (%s) allows for one example's "
+                "results. Compare fewer values, or a reduction of them (a sum, a mean)"
+                % (name, _bytes(reply_limit(self.max_result)), _bytes(self.max_result))
+            )
+
+
+def encode_value(value, depth=0, name="value", budget=None):
     """A snippet's variable as JSON for the parent: an array, a sequence of values, None,
-    or the repr of what is no array."""
+    or the repr of what is no array. ``budget`` bounds what it weighs (:class:`Budget`)."""
+    budget = budget or Budget(None)
+    budget.encoded(name, 16)  # the JSON around each value (a list of a million Nones)
     if value is None:
         return {"t": "none"}
     if isinstance(value, (tuple, list)) and depth < 4:
-        return {"t": "seq", "items": [encode_value(v, depth + 1) for v in value]}
+        items = [
+            encode_value(v, depth + 1, "%s[%d]" % (name, i), budget) for i, v in enumerate(value)
+        ]
+        return {"t": "seq", "items": items}
     try:
         array = to_numpy(value)
     except Exception as exc:  # a value that cannot become an array
         return {"t": "other", "repr": "%s (not convertible: %s)" % (_short_repr(value), exc)}
     if array is None or array.dtype.hasobject:
-        return {"t": "other", "repr": _short_repr(value)}
+        text = _short_repr(value)
+        budget.encoded(name, len(text))
+        return {"t": "other", "repr": text}
+    budget.take(name, value, array)
     encoded = {"t": "array", "npy": encode_array(array)}
+    budget.encoded(name, len(encoded["npy"]))
     own = framework_dtype(value)
     if own is not None and own != str(array.dtype):
         encoded["dtype"] = own  # numpy has no such dtype (bfloat16): its values travel as float32
@@ -304,7 +384,8 @@ def op_import(request):
         try:
             _modules[framework] = importlib.import_module(framework)
         except BaseException as exc:
-            return {"ok": False, "error": "%s: %s" % (type(exc).__name__, exc)}
+            error = "%s: %s%s" % (type(exc).__name__, exc, memory_note(exc))
+            return {"ok": False, "error": error}
         reset_random_state(framework)
         snapshot_state(framework)
     module = _modules[framework]
@@ -442,7 +523,7 @@ def _run(request):
         elapsed = time.perf_counter() - started
         tb = traceback.extract_tb(exc.__traceback__)
         frames = [(f.lineno, f.name) for f in tb if f.filename == marker]
-        message = error_text(exc)
+        message = error_text(exc) + memory_note(exc)
         outside = [f for f in tb if f.filename in generated]
         if outside and not frames:
             lines = generated[outside[-1].filename][1]
@@ -459,16 +540,26 @@ def _run(request):
     elapsed = time.perf_counter() - started
     values = {}
     missing = []
-    for name in request.get("compare", []):
-        if name not in namespace:
-            missing.append(name)
-            continue
-        values[name] = encode_value(namespace[name])
     grads = {}
     collected = request.get("collect")
-    if collected:
-        for label, value in (namespace.get(collected) or {}).items():
-            grads[label] = encode_value(value)
+    budget = Budget(request.get("max_result"))
+    try:
+        for name in request.get("compare", []):
+            if name not in namespace:
+                missing.append(name)
+                continue
+            values[name] = encode_value(namespace[name], name=name, budget=budget)
+        if collected:
+            for label, value in (namespace.get(collected) or {}).items():
+                grads[label] = encode_value(value, name="the gradient " + label, budget=budget)
+    except ResultTooLarge as exc:
+        return {
+            "ok": False,
+            "frames": [],
+            "stdout": _clip(stdout.getvalue()),
+            "elapsed": elapsed,
+            "error": str(exc),
+        }
     if missing:
         return {
             "ok": False,
@@ -482,6 +573,43 @@ def _run(request):
     if collected:
         reply["grads"] = grads
     return reply
+
+
+def memory_note(exc):
+    """Under a memory limit, what to say after an error that an allocation failed (the
+    exception, or one it comes from: then its line that says so); else nothing."""
+    limit = _memory[0]
+    cause = ""
+    for _ in range(5):
+        if exc is None or limit is None:
+            break
+        if isinstance(exc, MemoryError) or OUT_OF_MEMORY.search(str(exc)):
+            return cause + " " + memory_text(limit)
+        exc = exc.__cause__ or exc.__context__
+        lines = [line for line in str(exc).splitlines() if OUT_OF_MEMORY.search(line)]
+        cause = " (caused by: %s)" % lines[0].strip() if lines else ""
+    return ""
+
+
+def memory_text(limit):
+    """The note on a worker's memory limit of ``limit`` bytes."""
+    return (
+        "(the worker's memory is limited to %s by apidiff_worker_memory: use smaller "
+        "tensors, or raise the limit)" % _bytes(limit)
+    )
+
+
+def set_memory_limit(limit):
+    """Limit the process's data (heap and private mappings: RLIMIT_DATA) to ``limit`` bytes.
+    Not the address space (RLIMIT_AS): the libraries and thread stacks that MegEngine maps
+    at import exceed 2 GB of it and its thread pool cannot start."""
+    import resource
+
+    _, hard = resource.getrlimit(resource.RLIMIT_DATA)
+    if hard != resource.RLIM_INFINITY:
+        limit = min(limit, hard)
+    resource.setrlimit(resource.RLIMIT_DATA, (limit, limit))
+    _memory[0] = limit
 
 
 def error_text(exc):
@@ -500,17 +628,29 @@ OPS = {"hello": op_hello, "import": op_import, "signature": op_signature, "run":
 
 
 def _read_exact(stream, size):
-    data = b""
-    while len(data) < size:
-        chunk = stream.read(size - len(data))
-        if not chunk:
+    data = bytearray(size)
+    view = memoryview(data)
+    done = 0
+    while done < size:
+        count = stream.readinto(view[done:])
+        if not count:
             return None
-        data += chunk
-    return data
+        done += count
+    return bytes(data)
 
 
-def main():
-    """Serve the parent's requests until it asks to ``exit`` or closes the pipe."""
+def _write(stream, data):
+    view = memoryview(data)
+    while view:
+        view = view[stream.write(view) :]
+
+
+def main(argv=None):
+    """Serve the parent's requests until it asks to ``exit`` or closes the pipe.
+    ``--memory BYTES`` limits the process's memory first."""
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["--memory"]:
+        set_memory_limit(int(argv[1]))
     proto_out = os.fdopen(os.dup(1), "wb", buffering=0)
     os.dup2(2, 1)
     sys.stdout = io.TextIOWrapper(os.fdopen(1, "wb", buffering=0), write_through=True)
@@ -534,11 +674,21 @@ def main():
         except Exception as exc:
             reply = {
                 "ok": False,
-                "error": "worker error: %s: %s" % (type(exc).__name__, exc),
+                "error": "worker error: %s: %s%s" % (type(exc).__name__, exc, memory_note(exc)),
                 "frames": [],
             }
         data = json.dumps(reply).encode("utf-8")
-        proto_out.write(struct.pack(">I", len(data)) + data)
+        limit = request.get("max_result")
+        if limit is not None and len(data) > reply_limit(limit):
+            error = "the reply takes %s: more than the %s that apidiff_max_result_bytes (%s) " % (
+                _bytes(len(data)),
+                _bytes(reply_limit(limit)),
+                _bytes(limit),
+            )
+            reply = {"ok": False, "error": error + "allows", "frames": []}
+            data = json.dumps(reply).encode("utf-8")
+        _write(proto_out, struct.pack(">I", len(data)))
+        _write(proto_out, data)
 
 
 if __name__ == "__main__":
