@@ -146,7 +146,7 @@ class ResultCache:
     def reject(self, file: Path | None, why: str) -> None:
         """Note that the entry in ``file`` is not used (a miss), and why."""
         why += "; not used: a miss, which a live run writes anew"
-        self.problems.append(FileProblem(str(file), why, subtype="cache"))
+        self.problems.append(FileProblem(str(file), why, 1, "cache"))  # one line, as written
 
     def put(self, kind: str, key: str, value: dict[str, Any]) -> None:
         """Keep ``value`` under ``key``; a cache that cannot be written is no cache."""

@@ -255,6 +255,7 @@ class Store:
                 str(self.path),
                 f"store path {self.path} is a file, not a folder: no stored results are read "
                 "or written; make apidiff_store_path name a folder of its own",
+                1,
                 ours=False,
             )
             self.update = False

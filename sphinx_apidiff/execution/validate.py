@@ -63,9 +63,10 @@ class FileProblem:
     ours: bool = True
 
     @property
-    def location(self) -> str:
-        """``path/to/file:LINE``, or the path alone where no line is known."""
-        return f"{self.file}:{self.line}" if self.line else self.file
+    def location(self) -> str | None:
+        """``path/to/file:LINE``; None for a folder (the message names it), since Sphinx
+        reads a location without a line as a document's name."""
+        return f"{self.file}:{self.line}" if self.line else None
 
 
 # -- the types that the pair schema has no use for -------------------------------------

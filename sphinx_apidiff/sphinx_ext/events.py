@@ -136,7 +136,9 @@ def _analyse(app: Sphinx, eng: Engine, pending: list[PairEntry]) -> None:
     )
     for problem in result.store_problems:
         if result.store_refreshed and problem.ours:  # this refresh rewrites or removes it
-            logger.info(bold("apidiff: ") + f"{problem.location}: {problem.message}")
+            logger.info(
+                bold("apidiff: ") + f"{problem.location or problem.file}: {problem.message}"
+            )
         else:
             warn(problem.message, problem.subtype, problem.location)
     for problem in result.cache_problems:
