@@ -10,6 +10,12 @@ live one agrees with it (:func:`disagreement`). A stored result whose example
 changed, or whose framework version differs from the installed one, is
 *stale*: it is still shown, with a badge and a warning.
 
+What is read is checked entry by entry (:mod:`~sphinx_apidiff.execution.validate`):
+a bad entry is a problem located at its line and costs only its own example.
+The store owns only the files it wrote, which its manifest (:data:`MANIFEST`)
+lists with the pair file each pair comes from; a refresh writes and deletes
+nothing else in the folder.
+
 No Sphinx imports here.
 """
 
