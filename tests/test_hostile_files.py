@@ -33,6 +33,7 @@ from sphinx_apidiff.execution.cache import example_key, signature_key
 from sphinx_apidiff.execution.engine import Engine
 from sphinx_apidiff.execution.runtime import Fingerprint
 from sphinx_apidiff.execution.store import MANIFEST, Store
+from sphinx_apidiff.execution.validate import json_lines
 from sphinx_apidiff.model.spec import read_pair_file
 from sphinx_apidiff.model.vocabulary import Status
 from sphinx_apidiff.pipeline import PipelineResult, jobs_for, run_pairs
@@ -563,3 +564,44 @@ def test_a_store_path_that_names_a_file(rootdir, tmp_path, clean):
     assert file.read_text("utf-8") == "{}\n"
     assert _pages(app) == _pages(clean)
     assert set(_examples(app)["cat"]) == {"not-run"}
+
+
+# -- the parts ------------------------------------------------------------------------------
+
+
+@HOSTILE
+@given(value=_JSON, indent=st.sampled_from([None, 1, 2]))
+def test_the_line_of_every_key_path(value, indent):
+    """Every key path of any JSON text has a line, and (one key a line) it is the key's."""
+    text = json.dumps(value, indent=indent)
+    lines = json_lines(text)
+    assert set(paths(value)) <= set(lines)
+    if indent is not None:
+        rows = text.splitlines()
+        for path in paths(value):
+            if isinstance(path[-1], str):
+                assert rows[lines[path] - 1].lstrip().startswith(json.dumps(path[-1]) + ":")
+
+
+@HOSTILE
+@given(text=st.text(max_size=100))
+def test_the_lines_of_any_text(text):
+    json_lines(text)  # never raises, whatever it is given
+
+
+def test_a_refresh_keeps_a_pair_whose_file_it_cannot_read_by_its_manifest(tmp_path):
+    """A pair whose id is not its file's: the manifest says which file it comes from."""
+    folder = tmp_path / "store"
+    shutil.copytree(ROOT / "_apidiff_store", folder)
+    store = Store(folder, update=True)
+    store.note_source("cat", tmp_path / "pairs" / "concatenation.yaml")
+    store.record_signature("cat", {}, "torch", {"api": "torch.cat"})
+    store.flush()
+    manifest = json.loads((folder / MANIFEST).read_text("utf-8"))
+    assert manifest["pairs"]["cat"] == {"source": "../pairs/concatenation.yaml"}
+    again = Store(folder, update=True)
+    assert again.pairs_from([tmp_path / "pairs" / "concatenation.yaml"]) == {"concatenation", "cat"}
+    assert again.prune({"concatenation", "cat"}) == [folder / "var.json"]
+    assert again.flush() == []
+    assert sorted(p.name for p in folder.iterdir()) == [MANIFEST, "cat.json"]
+    assert list(json.loads((folder / MANIFEST).read_text("utf-8"))["pairs"]) == ["cat"]

@@ -243,6 +243,7 @@ class Store:
         self._sources: dict[str, str | None] = {}  # pair id -> its pair file, from the folder
         self._manifest_text: str | None = None
         self._foreign: set[str] = set()
+        self._pruned = False  # files removed: the manifest is to be written
         self._temps: list[str] = []
         self.problems: list[FileProblem] = []
         try:
@@ -511,9 +512,16 @@ class Store:
         """Write every pair recorded in this run whose data changed, and the manifest;
         remove this store's temporary files. Returns the pairs' files written."""
         written: list[Path] = []
-        if not self._dirty:
+        if not self._dirty and not self._pruned:
             return written
-        self.path.mkdir(parents=True, exist_ok=True)
+        try:
+            self.path.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            self._problem(
+                str(self.path), f"cannot make the results store's folder: {exc}", ours=False
+            )
+            self._dirty.clear()
+            return written
         for pair_id in sorted(self._dirty):
             name = f"{pair_id}.json"
             file = self.path / name
@@ -522,16 +530,23 @@ class Store:
                     str(file),
                     f"the results of pair {pair_id!r} are not written: {file} is not a results "
                     "store file (give the results store a folder of its own)",
+                    1,
                     ours=False,
                 )
                 continue
-            self._owned.add(pair_id)
             if self._pairs[pair_id] == self._loaded.get(pair_id) and file.is_file():
+                self._owned.add(pair_id)
                 continue  # every result agrees with the stored one: the file stays as it is
             text = json.dumps(self._pairs[pair_id], indent=1, sort_keys=True, ensure_ascii=False)
-            written.append(atomic_write(file, text + "\n"))
+            try:
+                written.append(atomic_write(file, text + "\n"))
+            except OSError as exc:
+                self._problem(str(file), f"cannot write the stored results: {exc}", 1, False)
+                continue
+            self._owned.add(pair_id)
             self._loaded[pair_id] = self._pairs[pair_id]
         self._dirty.clear()
+        self._pruned = False
         self._write_manifest()
         for name in self._temps:  # left by an interrupted refresh
             with contextlib.suppress(OSError):
@@ -544,7 +559,12 @@ class Store:
         data = {"format": MANIFEST_FORMAT, "version": MANIFEST_VERSION, "pairs": pairs}
         text = json.dumps(data, indent=1, sort_keys=True, ensure_ascii=False) + "\n"
         if text != self._manifest_text:
-            atomic_write(self.path / MANIFEST, text)
+            try:
+                atomic_write(self.path / MANIFEST, text)
+            except OSError as exc:
+                why = f"cannot write the store's manifest: {exc}"
+                self._problem(str(self.path / MANIFEST), why, 1, ours=False)
+                return
             self._manifest_text = text
 
     def prune(self, keep: set[str]) -> list[Path]:
@@ -559,10 +579,11 @@ class Store:
                 pass
             except OSError as exc:
                 why = f"cannot remove the results of a removed pair: {exc}"
-                self._problem(str(file), why, ours=False)
+                self._problem(str(file), why, 1, ours=False)
                 continue
             else:
                 removed.append(file)
+                self._pruned = True
             self._owned.discard(pair_id)
             self._sources.pop(pair_id, None)
         return removed
