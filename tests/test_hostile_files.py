@@ -605,3 +605,15 @@ def test_a_refresh_keeps_a_pair_whose_file_it_cannot_read_by_its_manifest(tmp_pa
     assert again.flush() == []
     assert sorted(p.name for p in folder.iterdir()) == [MANIFEST, "cat.json"]
     assert list(json.loads((folder / MANIFEST).read_text("utf-8"))["pairs"]) == ["cat"]
+
+
+def test_hidden_files_in_the_store_folder_are_left_alone_quietly(tmp_path):
+    folder = tmp_path / "store"
+    shutil.copytree(ROOT / "_apidiff_store", folder)
+    (folder / ".gitignore").write_text("*.tmp\n", "utf-8")
+    (folder / "README.txt").write_text("results\n", "utf-8")
+    store = Store(folder, update=True)
+    [problem] = store.problems
+    assert "holds files the store did not write: README.txt;" in problem.message
+    assert store.prune(set()) == [folder / "cat.json", folder / "var.json"]
+    assert sorted(p.name for p in folder.iterdir()) == [".gitignore", "README.txt"]

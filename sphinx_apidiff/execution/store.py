@@ -290,11 +290,12 @@ class Store:
                 self._temps.append(name)
             else:
                 self._foreign.add(name)
-        if self._foreign:
+        shown = sorted(name for name in self._foreign if not name.startswith("."))
+        if shown:  # hidden files (.gitignore, .DS_Store) are left alone without a word
             self._problem(
                 str(self.path),
                 f"the results store folder {self.path} holds files the store did not write: "
-                f"{_names(sorted(self._foreign))}; they are not read, and never overwritten "
+                f"{_names(shown)}; they are not read, and never overwritten "
                 "or deleted. Give the results store a folder of its own (a store file is "
                 f"a JSON object whose 'id' is its file name, or is listed in {MANIFEST})",
                 ours=False,
