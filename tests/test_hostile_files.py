@@ -617,3 +617,24 @@ def test_hidden_files_in_the_store_folder_are_left_alone_quietly(tmp_path):
     assert "holds files the store did not write: README.txt;" in problem.message
     assert store.prune(set()) == [folder / "cat.json", folder / "var.json"]
     assert sorted(p.name for p in folder.iterdir()) == [".gitignore", "README.txt"]
+
+
+def test_a_conversion_that_still_fails_is_that_entrys_warning(store, tmp_path, monkeypatch):
+    """The last line of defence: whatever a stored entry's conversion raises (a bug of ours,
+    since the entry passed its check) costs that entry, said at its file."""
+    from sphinx_apidiff.execution import sources
+
+    real = sources.ExampleResult.from_json
+
+    def from_json(data: dict[str, Any]) -> Any:
+        if data["results"].keys() == {"y"} and data["status"] == "match":
+            raise KeyError("surprise")
+        return real(data)
+
+    monkeypatch.setattr(sources.ExampleResult, "from_json", from_json)
+    result = run(store)
+    shown = found(result)
+    assert shown["cat"]["examples"][0]["status"] == Status.NOT_RUN
+    [problem] = [p for p in result.store_problems if p.file == str(store / "cat.json")]
+    assert "surprise" in problem.message and problem.line == 7  # the entry's "{"
+    assert problem.message.startswith("examples[0]: internal error while reading this stored")

@@ -236,6 +236,7 @@ class Store:
         self._pairs: dict[str, dict[str, Any]] = {}  # recorded in this run, to be written
         self._loaded: dict[str, dict[str, Any]] = {}  # as read, to leave agreeing files alone
         self._valid: dict[str, dict[str, Any]] = {}  # as read, without the entries that failed
+        self._texts: dict[str, str] = {}
         self._dirty: set[str] = set()
         self._signatures: dict[tuple[str, str], dict[str, Any]] = {}
         self._signature_pairs: dict[tuple[str, str], str] = {}  # whose file each came from
@@ -371,6 +372,7 @@ class Store:
             )
             return True
         self._loaded[pair_id] = data
+        self._texts[pair_id] = text  # to locate a problem found later
         for found in problems(STORE_FILE, data):
             problem(message(found), found.path)
         if isinstance(data.get("id"), str) and data["id"] != pair_id:
@@ -429,7 +431,9 @@ class Store:
 
     def reject(self, pair_id: str, path: KeyPath, why: str) -> None:
         """Note that a stored entry (at ``path`` of the pair's file) cannot be used."""
-        self._problem(str(self.path / f"{pair_id}.json"), f"{json_path(path)}: {why}")
+        text = self._texts.get(pair_id, "")
+        line = line_at(json_lines(text), path) if text else None
+        self._problem(str(self.path / f"{pair_id}.json"), f"{json_path(path)}: {why}", line or 1)
 
     def reject_signature(self, framework: str, api: str, why: str) -> None:
         """Note that a stored signature cannot be used."""
