@@ -18,6 +18,7 @@ from sphinx_apidiff.analysis.pair import PairAnalysis, RuntimeInfo, analyse, exa
 from sphinx_apidiff.analysis.params import DEFAULT_IGNORED
 from sphinx_apidiff.execution.engine import Engine, ExampleJob, ExampleResult, Stats
 from sphinx_apidiff.execution.results import RECIPE, SWEEP
+from sphinx_apidiff.execution.validate import FileProblem
 from sphinx_apidiff.model.diagnostics import internal_message
 from sphinx_apidiff.model.spec import Diagnostic, PairSpec, SweepCell
 from sphinx_apidiff.model.vocabulary import Mode
@@ -58,7 +59,8 @@ class PipelineResult:
 
     pairs: list[PairOutcome]
     runtime_problems: list[RuntimeProblem] = field(default_factory=list)
-    store_problems: list[tuple[str, str]] = field(default_factory=list)  # ("file:line", why)
+    store_problems: list[FileProblem] = field(default_factory=list)  # the store's files
+    cache_problems: list[FileProblem] = field(default_factory=list)  # cache entries not used
     store_refreshed: bool = False
     written: list[Path] = field(default_factory=list)  # results store files
     removed: list[Path] = field(default_factory=list)
@@ -133,8 +135,12 @@ def run_pairs(
 
     # a pair whose analysis failed keeps its stored results: it is not recorded
     analysed = {o.spec.id: o.spec.apis for o in outcomes if o.analysis is not None}
+    if engine.store is not None:
+        for o in outcomes:
+            engine.store.note_source(o.spec.id, o.spec.source)
     changes = engine.finish(analysed, keep_ids)
     outcome = PipelineResult(outcomes, _runtime_problems(specs, engine), stats=engine.stats)
+    outcome.cache_problems = list(engine.cache.problems)
     if engine.store is not None:
         outcome.store_problems = list(engine.store.problems)
     if changes is not None:

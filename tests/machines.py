@@ -13,7 +13,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-from sphinx_apidiff.execution.store import DEVIATIONS, disagreement
+from sphinx_apidiff.execution.store import DEVIATIONS, MANIFEST, disagreement
 from sphinx_apidiff.model.spec import ExampleSpec, SweepCell, read_pair_file
 
 SMALLEST_ATOL = 1e-6  # the default; no example of the tests or the guide has a smaller one
@@ -137,6 +137,13 @@ def store_changes(
     """The files a refresh rewrote, each with what changed in it (by the rule)."""
     tols = tolerances(srcdir, report)
     problems = []
+    # the manifest says which files the store wrote: a refresh that adds or changes it
+    # changes what a later refresh may delete, so it is a change to commit too
+    old, new = (folder / MANIFEST for folder in (committed, refreshed))
+    if old.is_file() != new.is_file():
+        problems.append(f"{MANIFEST}: {'added' if new.is_file() else 'removed'} by the refresh")
+    elif new.is_file() and old.read_bytes() != new.read_bytes():
+        problems.append(f"{MANIFEST}: rewritten by the refresh")
     names = sorted(
         {p.name for p in committed.glob("*.json")} | {p.name for p in refreshed.glob("*.json")}
     )

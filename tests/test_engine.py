@@ -261,11 +261,14 @@ def test_finish_records_writes_and_prunes_the_store(tmp_path):
     for keep, gone in (({job.pair_id}, True), (None, False)):
         store = tmp_path / f"store-{gone}"
         store.mkdir()
-        (store / "gone.json").write_text("{}", encoding="utf-8")  # a pair that no longer exists
+        removed = {"version": STORE_VERSION, "id": "gone", "examples": []}  # a removed pair's
+        (store / "gone.json").write_text(json.dumps(removed), encoding="utf-8")
+        (store / "notes.json").write_text("{}", encoding="utf-8")  # not the store's: kept
         changes = _refresh(store, tmp_path / "cache", keep)
         assert changes is not None and changes.written == [store / name]
         assert changes.removed == ([store / "gone.json"] if gone else [])
         assert (store / "gone.json").exists() is not gone
+        assert (store / "notes.json").exists()
         data = json.loads((store / name).read_text(encoding="utf-8"))
         assert data["signatures"]["torch"]["api"] == "torch.abs"
         assert [e["result"]["status"] for e in data["examples"]] == ["match"]

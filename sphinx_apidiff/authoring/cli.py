@@ -235,8 +235,8 @@ def check(args: argparse.Namespace) -> int:
         )
         progress.close()
     problems += [
-        (Path(where.rsplit(":", 1)[0]), Diagnostic("store", why, int(where.rsplit(":", 1)[1])))
-        for where, why in result.store_problems
+        (Path(p.file), Diagnostic(p.subtype, p.message, p.line))
+        for p in result.store_problems + result.cache_problems
     ]
     problems += [
         (file, Diagnostic("runtime", f"{runtime.reason}; {RUNTIME_CONSEQUENCE}", runtime.line))

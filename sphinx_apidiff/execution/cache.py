@@ -23,6 +23,14 @@ import numpy as np
 from sphinx_apidiff.execution.autodiff import finish_code, needs_code, setup_code
 from sphinx_apidiff.execution.results import ExampleJob
 from sphinx_apidiff.execution.runtime import Fingerprint, Limits
+from sphinx_apidiff.execution.validate import (
+    CACHE_FILE,
+    CACHE_VALUES,
+    FileProblem,
+    clip,
+    problems,
+    summary,
+)
 from sphinx_apidiff.files import atomic_write
 
 ENGINE_VERSION = 3  # 2: errors without MegEngine's native backtrace; 3: module reprs without paths
@@ -98,33 +106,60 @@ def content_key(job: ExampleJob) -> str:
 
 
 class ResultCache:
-    """One JSON file per entry, written atomically; unreadable entries are misses."""
+    """One JSON file per entry, written atomically.
+
+    An entry is checked against its schema when read (:mod:`~sphinx_apidiff.execution.validate`):
+    one that cannot be read, or has the wrong shape, is a miss, noted in :attr:`problems`
+    (the live run then writes it anew, so it is reported once)."""
 
     def __init__(self, path: str | os.PathLike[str] | None) -> None:
         self.path = Path(path) if path else None
+        self.problems: list[FileProblem] = []
 
-    def _file(self, kind: str, key: str) -> Path | None:
+    def file(self, kind: str, key: str) -> Path | None:
+        """The file of an entry (None: no cache)."""
         return None if self.path is None else self.path / f"{kind}-{key[:40]}.json"
 
     def get(self, kind: str, key: str) -> dict[str, Any] | None:
-        """The value stored under ``key``, or None."""
-        file = self._file(kind, key)
+        """The value stored under ``key``, or None (nothing there, or nothing usable)."""
+        file = self.file(kind, key)
         if file is None:
             return None
         try:
-            data = json.loads(file.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
+            text = file.read_text(encoding="utf-8")
+        except FileNotFoundError:
             return None
-        if not isinstance(data, dict) or data.get("key") != key or "value" not in data:
+        except (OSError, ValueError) as exc:  # ValueError: not UTF-8
+            self.reject(file, f"cannot read the cache entry: {exc}")
+            return None
+        try:
+            data = json.loads(text)
+        except (ValueError, RecursionError) as exc:
+            self.reject(file, f"cannot read the cache entry: {exc}")
+            return None
+        found = problems(CACHE_FILE, data)
+        if not found:
+            found = problems(CACHE_VALUES[kind], data["value"], ("value",))
+        if found:
+            self.reject(file, summary(found))
+            return None
+        if data["key"] != key:
+            found_key = clip(repr(data["key"]))
+            self.reject(file, f"key: {found_key} is not this entry's key {key!r}")
             return None
         value: dict[str, Any] = data["value"]
         return value
 
+    def reject(self, file: Path | None, why: str) -> None:
+        """Note that the entry in ``file`` is not used (a miss), and why."""
+        why += "; not used: a miss, which a live run writes anew"
+        self.problems.append(FileProblem(str(file), why, 1, "cache"))  # one line, as written
+
     def put(self, kind: str, key: str, value: dict[str, Any]) -> None:
         """Keep ``value`` under ``key``; a cache that cannot be written is no cache."""
-        file = self._file(kind, key)
+        file = self.file(kind, key)
         if file is None:
             return
-        file.parent.mkdir(parents=True, exist_ok=True)
         with contextlib.suppress(OSError):
+            file.parent.mkdir(parents=True, exist_ok=True)
             atomic_write(file, json.dumps({"key": key, "value": value}))

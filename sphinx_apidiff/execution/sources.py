@@ -47,6 +47,7 @@ from sphinx_apidiff.execution.results import (
 )
 from sphinx_apidiff.execution.runtime import Fingerprint, Limits, Runtime
 from sphinx_apidiff.execution.store import EXAMPLES, RECIPES, SWEEPS, Store, StoreChanges
+from sphinx_apidiff.model.diagnostics import internal_message
 from sphinx_apidiff.model.spec import ExampleSpec
 from sphinx_apidiff.model.vocabulary import Mode, ResultKind, Status
 
@@ -99,20 +100,35 @@ class Source:
 
 
 class CacheSource(Source):
-    """The execution cache: results of this machine's earlier runs."""
+    """The execution cache: results of this machine's earlier runs.
+
+    The cache checks an entry's shape as it reads it; a conversion that still fails
+    (a bug of ours) makes the entry a miss too, noted with the cache's problems."""
 
     def __init__(self, cache: ResultCache) -> None:
         self.cache = cache
 
     def signature(self, framework: str, api: str, key: str | None) -> SignatureAnswer:
         hit = self.cache.get("sig", key) if key is not None else None
-        return SignatureResult.from_json(hit) if hit is not None else None
+        if hit is None:
+            return None
+        try:
+            return SignatureResult.from_json({**hit, "framework": framework, "api": api})
+        except Exception as exc:
+            file = self.cache.file("sig", key)  # type: ignore[arg-type]
+            self.cache.reject(file, internal_message(exc, "reading this cache entry"))
+            return None
 
     def example(self, job: ExampleJob, key: str | None) -> ExampleAnswer:
         hit = self.cache.get("ex", key) if key is not None else None
         if hit is None:
             return None
-        result = ExampleResult.from_json(hit)
+        try:
+            result = ExampleResult.from_json(hit)
+        except Exception as exc:
+            file = self.cache.file("ex", key)  # type: ignore[arg-type]
+            self.cache.reject(file, internal_message(exc, "reading this cache entry"))
+            return None
         result.cached = True
         return result
 
@@ -269,12 +285,27 @@ class StoreSource(Source):
         stored = self.store.signature(framework, api)
         if stored is None:
             return None
-        return SignatureResult.from_json({**stored, "framework": framework, "api": api})
+        try:
+            return SignatureResult.from_json({**stored, "framework": framework, "api": api})
+        except Exception as exc:  # checked when read: a bug of ours, this entry's problem
+            why = internal_message(exc, "reading this stored signature")
+            self.store.reject_signature(framework, api, why)
+            return None
 
     def example(self, job: ExampleJob, key: str | None) -> ExampleAnswer:
-        stored = self.store.example(job.pair_id, job.index, section_of(job), cell_of(job))
+        section, cell = section_of(job), cell_of(job)
+        stored = self.store.example(job.pair_id, job.index, section, cell)
         if not stored:
             return None
+        try:
+            return self._stored(job, stored)
+        except Exception as exc:  # checked when read: a bug of ours, this entry's problem
+            path = (section, job.index) if cell is None else (section, job.index, cell)
+            why = internal_message(exc, "reading this stored result")
+            self.store.reject(job.pair_id, path, why)
+            return None
+
+    def _stored(self, job: ExampleJob, stored: dict[str, Any]) -> ExampleResult:
         result = in_job_order(ExampleResult.from_json(stored["result"]), job)
         result.from_store = True
         reasons = []

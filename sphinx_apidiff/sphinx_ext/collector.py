@@ -12,7 +12,7 @@ from sphinx.util import logging
 
 from sphinx_apidiff.model.spec import duplicate_id_message
 from sphinx_apidiff.sphinx_ext import events
-from sphinx_apidiff.sphinx_ext.nodes import PairEntry, get_pairs, get_tables
+from sphinx_apidiff.sphinx_ext.nodes import PairEntry, get_pairs, get_tables, get_unreadable
 
 logger = logging.getLogger(__name__)
 
@@ -22,6 +22,7 @@ class ApiDiffCollector(EnvironmentCollector):
 
     def clear_doc(self, app: Sphinx, env: BuildEnvironment, docname: str) -> None:
         get_pairs(env).pop(docname, None)
+        get_unreadable(env).pop(docname, None)
         get_tables(env).discard(docname)
 
     def merge_other(
@@ -31,10 +32,12 @@ class ApiDiffCollector(EnvironmentCollector):
         docnames: AbstractSet[str],
         other: BuildEnvironment,
     ) -> None:
-        theirs = get_pairs(other)
+        theirs, unreadable = get_pairs(other), get_unreadable(other)
         for docname in docnames:
             if docname in theirs:
                 get_pairs(env)[docname] = theirs[docname]
+            if docname in unreadable:
+                get_unreadable(env)[docname] = unreadable[docname]
         get_tables(env).update(get_tables(other) & docnames)
 
     def process_doc(self, app: Sphinx, doctree: Any) -> None:

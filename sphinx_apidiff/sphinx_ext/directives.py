@@ -38,6 +38,7 @@ from sphinx_apidiff.sphinx_ext.nodes import (
     apidiff_table,
     get_pairs,
     get_tables,
+    get_unreadable,
 )
 
 #: Exceptions that are how Sphinx and docutils work (``-W``, ``self.error``), not bugs.
@@ -61,6 +62,7 @@ class ApiDiffDirective(SphinxDirective):
             raise
         except Exception as exc:  # a bug of ours: one located warning, and the page lives
             shown, source = self._where
+            self._unreadable(source or self.get_source_info()[0])
             message = internal_message(exc, "building this comparison page")
             warn(message, "internal", source or self.get_location())
             return [self._error_box(shown, [Diagnostic("internal", message)])]
@@ -96,6 +98,7 @@ class ApiDiffDirective(SphinxDirective):
         for diag in diags:
             warn(diag.message, diag.subtype, f"{source}:{diag.line}" if diag.line else source)
         if spec is None:
+            self._unreadable(source)
             return [self._error_box(shown, diags)]
 
         entries = get_pairs(self.env).setdefault(self.env.docname, [])
@@ -106,6 +109,12 @@ class ApiDiffDirective(SphinxDirective):
             return self._page(entry)
         finally:
             self._active().discard(source)
+
+    def _unreadable(self, source: str | None) -> None:
+        """Note a pair file (or document) that cannot be read now: a refresh of the
+        results store keeps the results of the pairs stored from it."""
+        if source:
+            get_unreadable(self.env).setdefault(self.env.docname, set()).add(source)
 
     def _active(self) -> set[str]:
         """Pair files whose page is being built (a page's prose may hold a page)."""

@@ -25,7 +25,7 @@ from sphinx_apidiff.execution.runtime.pool import PoolRefused
 from sphinx_apidiff.pipeline import RUNTIME_CONSEQUENCE, Progress, run_pairs
 from sphinx_apidiff.sphinx_ext.config import ApidiffConfig, build_cache_dir, conf_line
 from sphinx_apidiff.sphinx_ext.located import internal, warn
-from sphinx_apidiff.sphinx_ext.nodes import PairEntry, get_pairs
+from sphinx_apidiff.sphinx_ext.nodes import PairEntry, get_pairs, get_unreadable
 
 logger = logging.getLogger(__name__)
 
@@ -134,6 +134,8 @@ def _progress(app: Sphinx) -> Progress:
 def _analyse(app: Sphinx, eng: Engine, pending: list[PairEntry]) -> None:
     cfg = ApidiffConfig.from_sphinx(app.config)
     keep = {e.spec.id for entries in get_pairs(app.env).values() for e in entries}
+    if eng.store is not None:  # a pair file that cannot be read now is not a removed pair
+        keep |= eng.store.pairs_from(s for files in get_unreadable(app.env).values() for s in files)
     result = run_pairs(
         [entry.spec for entry in pending],
         eng,
@@ -144,11 +146,15 @@ def _analyse(app: Sphinx, eng: Engine, pending: list[PairEntry]) -> None:
         progress=_progress(app),
         keep_ids=keep,
     )
-    for where, problem in result.store_problems:
-        if result.store_refreshed:  # this refresh rewrites or removes the file
-            logger.info(bold("apidiff: ") + f"{where}: {problem}")
+    for problem in result.store_problems:
+        if result.store_refreshed and problem.ours:  # this refresh rewrites or removes it
+            logger.info(
+                bold("apidiff: ") + f"{problem.location or problem.file}: {problem.message}"
+            )
         else:
-            warn(problem, "store", where)
+            warn(problem.message, problem.subtype, problem.location)
+    for problem in result.cache_problems:
+        warn(problem.message, problem.subtype, problem.location)
     for runtime in result.runtime_problems:
         warn(
             f"{runtime.reason}; {RUNTIME_CONSEQUENCE}",

@@ -50,6 +50,14 @@ def get_pairs(env: Any) -> dict[str, list[PairEntry]]:
     return env.apidiff_pairs
 
 
+def get_unreadable(env: Any) -> dict[str, set[str]]:
+    """The pair files (or documents, for inline YAML) that a document's ``apidiff``
+    directives could not read, by docname: a refresh keeps their stored results."""
+    if not hasattr(env, "apidiff_unreadable"):
+        env.apidiff_unreadable = {}
+    return env.apidiff_unreadable
+
+
 def find_entry(env: Any, key: str) -> PairEntry | None:
     """The pair of an ``apidiff_part`` node's ``key``, or None if its document has no such pair."""
     docname, _, serial = key.rpartition("#")
