@@ -20,8 +20,10 @@ import json
 import os
 import random
 import re
+import signal
 import struct
 import sys
+import threading
 import time
 import traceback
 import warnings
@@ -51,6 +53,18 @@ MAX_OUTPUT = 64 * 1024
 
 _modules = {}  # type: dict[str, Any]
 _baselines = {}  # type: dict[str, dict[str, Any]]
+#: The worker's own pid (set by :func:`main`): a process with another one is a child a
+#: snippet forked, and must never reach the protocol.
+_process = {"pid": None}  # type: dict[str, int | None]
+#: Seconds a thread a snippet started has to end after the snippet, before it counts as
+#: left behind (a thread that finishes its short job while the snippet returns is fine).
+THREAD_GRACE = 1.0
+#: The interval timers a snippet can leave pending, and how they are named in its error.
+_TIMERS = (
+    ("ITIMER_REAL", "an alarm (signal.alarm or signal.setitimer)"),
+    ("ITIMER_VIRTUAL", "a virtual interval timer (signal.setitimer)"),
+    ("ITIMER_PROF", "a profiling interval timer (signal.setitimer)"),
+)
 
 #: The file names of the generated code run around a snippet, as tracebacks show them.
 GENERATED = {"setup": "<apidiff-setup>", "finish": "<apidiff-finish>"}
@@ -191,10 +205,19 @@ def _framework_settings(framework):
             ("are_deterministic_algorithms_enabled", "use_deterministic_algorithms"),
             ("get_num_threads", "set_num_threads"),
             ("get_default_device", "set_default_device"),
+            ("is_anomaly_enabled", "set_anomaly_enabled"),
+            ("get_float32_matmul_precision", "set_float32_matmul_precision"),
         ]
         for getter, setter in pairs:
             if hasattr(module, getter) and hasattr(module, setter):
                 settings.append((getattr(module, getter), getattr(module, setter)))
+        if hasattr(module, "set_flush_denormal"):
+            # no getter: a denormal float32 that survives a multiplication says it is off
+            def flushing():
+                tiny = module.full((1,), 1e-39, dtype=module.float32, device="cpu")
+                return bool((tiny * 1.0).item() == 0.0)
+
+            settings.append((flushing, module.set_flush_denormal))
         opts = getattr(getattr(module, "_tensor_str", None), "PRINT_OPTS", None)
         if opts is not None:
             settings.append((lambda: dict(vars(opts)), lambda saved: vars(opts).update(saved)))
@@ -211,9 +234,20 @@ def _framework_settings(framework):
     return settings
 
 
+def warm_up(framework):
+    """One small operation of the framework, so that what it starts on first use (threads,
+    pools) is part of the baseline and never taken for a snippet's doing."""
+    try:
+        _, factory = tensor_factory(framework)
+        to_numpy(factory(_np().ones((2, 2), dtype="float32")) * 2)
+    except Exception:
+        pass
+
+
 def snapshot_state(framework):
-    """Remember the process's state just after the framework's import: what every run
-    starts from, in this build and in any later build served by a warm worker."""
+    """Remember the process's state just after the framework's import and a first
+    operation: what every run starts from, in this build and in any later build served
+    by a warm worker."""
     np = _np()
     module = _modules[framework]
     settings = _framework_settings(framework)
@@ -223,11 +257,34 @@ def snapshot_state(framework):
         "settings": [(getter, getter(), setter) for getter, setter in settings],
         "printoptions": np.get_printoptions(),
         "errstate": np.geterr(),
+        "errcall": np.geterrcall(),
         "path": list(sys.path),
         "environ": dict(os.environ),
         "cwd": _cwd(),
         "warnings": list(warnings.filters),
+        "recursionlimit": sys.getrecursionlimit(),
+        "switchinterval": sys.getswitchinterval(),
+        "signals": _signal_handlers(),
+        "sigmask": _sigmask(),
+        "children": {pid for pid, _ in _children()},
     }
+
+
+def _signal_handlers():
+    """The Python-level handler of every signal that has one."""
+    handlers = {}
+    for signum in signal.valid_signals():
+        try:
+            handlers[signum] = signal.getsignal(signum)
+        except (OSError, ValueError):
+            continue
+    return handlers
+
+
+def _sigmask():
+    if not hasattr(signal, "pthread_sigmask"):
+        return None
+    return signal.pthread_sigmask(signal.SIG_BLOCK, [])
 
 
 def _restore_dict(module, saved, prefix):
@@ -265,6 +322,9 @@ def restore_state(framework):
             pass
     np.set_printoptions(**base["printoptions"])
     np.seterr(**base["errstate"])
+    np.seterrcall(base["errcall"])
+    sys.setrecursionlimit(base["recursionlimit"])
+    sys.setswitchinterval(base["switchinterval"])
     sys.path[:] = base["path"]
     if os.environ != base["environ"]:
         os.environ.clear()
@@ -275,6 +335,148 @@ def restore_state(framework):
     mutated = getattr(warnings, "_filters_mutated", None)
     if mutated is not None:
         mutated()
+
+
+def _live_threads():
+    """The idents of the threads alive in this process that run Python code."""
+    idents = set(sys._current_frames())
+    idents.update(t.ident for t in threading.enumerate() if t.is_alive())
+    idents.discard(None)
+    return idents
+
+
+def _thread_label(ident):
+    """A thread as its error names it: its target function, or its name, without the
+    process-wide counter in ``Thread-3`` (it would differ from worker to worker)."""
+    thread = threading._active.get(ident)  # type: ignore[attr-defined]
+    if thread is None:
+        return "a thread started with _thread"
+    target = getattr(thread, "_target", None)
+    if target is not None:
+        return "%s()" % getattr(target, "__qualname__", getattr(target, "__name__", "?"))
+    name = re.sub(r"^(Thread|Dummy)-\d+ ?", "", thread.name).strip("() ")
+    return name or type(thread).__name__
+
+
+def _children():
+    """The processes this worker started and has not reaped, and the ones still alive in
+    its session (a grandchild left by a child that exited), as (pid, state); empty where
+    ``/proc`` is missing."""
+    me = os.getpid()
+    session = os.getsid(0) == me  # only a session of our own is ours to look through
+    found = []
+    try:
+        entries = os.listdir("/proc")
+    except OSError:
+        return found
+    for entry in entries:
+        if not entry.isdigit() or int(entry) == me:
+            continue
+        try:
+            with open("/proc/%s/stat" % entry, "rb") as handle:
+                fields = handle.read().rsplit(b")", 1)[1].split()
+        except (OSError, IndexError):
+            continue
+        state, ppid, sid = fields[0].decode("ascii", "replace"), int(fields[1]), int(fields[3])
+        if ppid == me or (session and sid == me and state != "Z"):
+            found.append((int(entry), state))
+    return found
+
+
+def _end_children(pids):
+    """Kill the processes ``pids`` and reap those that are ours."""
+    for pid in pids:
+        with contextlib.suppress(OSError):
+            os.kill(pid, signal.SIGKILL)
+    deadline = time.monotonic() + 5.0
+    for pid in pids:
+        while time.monotonic() < deadline:
+            try:
+                done, _ = os.waitpid(pid, os.WNOHANG)
+            except ChildProcessError:  # not ours (a grandchild): init reaps it
+                break
+            if done:
+                break
+            time.sleep(0.01)
+
+
+def _exit_if_forked():
+    """In a child that a snippet forked and that came back here: end it at once, so that it
+    never writes to the protocol (its reply would answer a later request)."""
+    if _process["pid"] is not None and os.getpid() != _process["pid"]:
+        os._exit(0)
+
+
+def leftovers(framework, threads_before):
+    """What a run left behind that cannot be undone (threads still running, child
+    processes, pending timers, signal handlers that cannot be put back), as phrases for
+    its error; the timers are cancelled and the children killed. Signal handlers and the
+    signal mask that can be put back are, silently."""
+    base = _baselines.get(framework)
+    if base is None:
+        return []
+    found = []
+    for name, label in _TIMERS:
+        which = getattr(signal, name, None)
+        if which is not None and signal.getitimer(which) != (0.0, 0.0):
+            signal.setitimer(which, 0)
+            found.append(("timer", label))
+    deadline = time.monotonic() + THREAD_GRACE
+    new = _live_threads() - threads_before
+    while new and time.monotonic() < deadline:
+        time.sleep(0.01)
+        new &= _live_threads()
+    if new:
+        labels = sorted(_thread_label(ident) for ident in new)
+        what = "a thread" if len(labels) == 1 else "%d threads" % len(labels)
+        found.append(("thread", "%s still running (%s)" % (what, ", ".join(labels))))
+    children = [pid for pid, _ in _children() if pid not in base["children"]]
+    if children:
+        _end_children(children)
+        what = "a child process" if len(children) == 1 else "%d child processes" % len(children)
+        found.append(("child", "%s not waited for (killed)" % what))
+    for signum, handler in base["signals"].items():
+        try:
+            if signal.getsignal(signum) is handler:
+                continue
+            if handler is None:  # set outside Python: nothing to put back
+                raise ValueError
+            signal.signal(signum, handler)
+        except (OSError, ValueError, TypeError):
+            found.append(("signal", "a handler of %s that cannot be put back" % _signame(signum)))
+    if base["sigmask"] is not None and _sigmask() != base["sigmask"]:
+        signal.pthread_sigmask(signal.SIG_SETMASK, base["sigmask"])
+    return found
+
+
+def _signame(signum):
+    try:
+        return signal.Signals(signum).name
+    except ValueError:
+        return "signal %d" % signum
+
+
+#: How to fix a snippet that left one kind of thing behind.
+_FIXES = {
+    "timer": "cancel its alarms and timers before it ends (signal.alarm(0))",
+    "thread": "join every thread it starts (Thread.join) before it ends",
+    "child": "wait for every process it starts (subprocess.run, Popen.wait, os.waitpid), "
+    "and end a forked child with os._exit",
+    "signal": "put back the signal handlers it changes",
+}
+
+
+def left_behind_error(found):
+    """The error of a run that left ``found`` (see :func:`leftovers`) behind."""
+    kinds = []
+    for kind, _ in found:
+        if kind not in kinds:
+            kinds.append(kind)
+    return (
+        "the snippet left behind %s; the worker that ran it was replaced, so that no later "
+        "example runs in a changed process. To fix the snippet: %s."
+        % ("; ".join(label for _, label in found), "; ".join(_FIXES[k] for k in kinds))
+    )
 
 
 def _cwd():
@@ -306,6 +508,7 @@ def op_import(request):
         except BaseException as exc:
             return {"ok": False, "error": "%s: %s" % (type(exc).__name__, exc)}
         reset_random_state(framework)
+        warm_up(framework)
         snapshot_state(framework)
     module = _modules[framework]
     try:
@@ -378,11 +581,27 @@ def _format_frames(frames, code_lines):
 
 def op_run(request):
     """``run``: run one snippet on its inputs; the compared variables, or the error with
-    its frames in the snippet. The process is as it was before, afterwards."""
+    its frames in the snippet. The process is as it was before, afterwards; or, when the
+    snippet left behind what cannot be undone, the run is an error saying what, and the
+    reply asks for the worker to be discarded (``discard``)."""
+    framework = request["framework"]
+    threads_before = _live_threads()
     try:
-        return _run(request)
+        reply = _run(request)
     finally:
-        restore_state(request["framework"])
+        _exit_if_forked()
+        found = leftovers(framework, threads_before)
+        restore_state(framework)
+    if not found:
+        return reply
+    return {
+        "discard": True,
+        "ok": False,
+        "error": left_behind_error(found),
+        "frames": [],
+        "stdout": reply.get("stdout", ""),
+        "elapsed": reply.get("elapsed", 0.0),
+    }
 
 
 def _run(request):
@@ -431,13 +650,16 @@ def _run(request):
         generated[part] = (compile(text, part, "exec"), text.splitlines())
     reset_random_state(framework)
     try:
-        with contextlib.redirect_stdout(stdout):
-            if GENERATED["setup"] in generated:
-                exec(generated[GENERATED["setup"]][0], namespace)
-                reset_random_state(framework)  # the snippet's randomness as without setup
-            exec(compiled, namespace)
-            if GENERATED["finish"] in generated:
-                exec(generated[GENERATED["finish"]][0], namespace)
+        try:
+            with contextlib.redirect_stdout(stdout):
+                if GENERATED["setup"] in generated:
+                    exec(generated[GENERATED["setup"]][0], namespace)
+                    reset_random_state(framework)  # the snippet's randomness as without setup
+                exec(compiled, namespace)
+                if GENERATED["finish"] in generated:
+                    exec(generated[GENERATED["finish"]][0], namespace)
+        finally:
+            _exit_if_forked()
     except BaseException as exc:
         elapsed = time.perf_counter() - started
         tb = traceback.extract_tb(exc.__traceback__)
@@ -510,7 +732,9 @@ def _read_exact(stream, size):
 
 
 def main():
-    """Serve the parent's requests until it asks to ``exit`` or closes the pipe."""
+    """Serve the parent's requests until it asks to ``exit`` or closes the pipe, or a run
+    asks for this worker to be discarded (it ends at once after that reply)."""
+    _process["pid"] = os.getpid()
     proto_out = os.fdopen(os.dup(1), "wb", buffering=0)
     os.dup2(2, 1)
     sys.stdout = io.TextIOWrapper(os.fdopen(1, "wb", buffering=0), write_through=True)
@@ -537,8 +761,11 @@ def main():
                 "error": "worker error: %s: %s" % (type(exc).__name__, exc),
                 "frames": [],
             }
+        _exit_if_forked()
         data = json.dumps(reply).encode("utf-8")
         proto_out.write(struct.pack(">I", len(data)) + data)
+        if reply.get("discard"):
+            os._exit(0)  # not sys.exit: a thread left running would keep the process alive
 
 
 if __name__ == "__main__":
