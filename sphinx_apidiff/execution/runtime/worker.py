@@ -55,7 +55,7 @@ _modules = {}  # type: dict[str, Any]
 _baselines = {}  # type: dict[str, dict[str, Any]]
 #: The worker's own pid (set by :func:`main`): a process with another one is a child a
 #: snippet forked, and must never reach the protocol.
-_process = {"pid": None}  # type: dict[str, int | None]
+_process = {"pid": None, "subreaper": False}  # type: dict[str, Any]
 #: Seconds a thread a snippet started has to end after the snippet, before it counts as
 #: left behind (a thread that finishes its short job while the snippet returns is fine).
 THREAD_GRACE = 1.0
@@ -266,7 +266,7 @@ def snapshot_state(framework):
         "switchinterval": sys.getswitchinterval(),
         "signals": _signal_handlers(),
         "sigmask": _sigmask(),
-        "children": {pid for pid, _ in _children()},
+        "children": set(_children()),
     }
 
 
@@ -358,10 +358,32 @@ def _thread_label(ident):
     return name or type(thread).__name__
 
 
+def _become_subreaper():
+    """Have the orphans of the processes a snippet starts (a grandchild left by a child
+    that exited) become this worker's children (Linux), so that the list of its children
+    shows them too; whether that worked."""
+    try:
+        import ctypes
+
+        return ctypes.CDLL(None, use_errno=True).prctl(36, 1, 0, 0, 0) == 0  # CHILD_SUBREAPER
+    except Exception:
+        return False
+
+
 def _children():
-    """The processes this worker started and has not reaped, and the ones still alive in
-    its session (a grandchild left by a child that exited), as (pid, state); empty where
-    ``/proc`` is missing."""
+    """The processes this worker started and has not reaped, and its other descendants,
+    as pids: from the kernel's list of our children when we reap orphans (see
+    :func:`_become_subreaper`), else from ``/proc`` (our children, and what is alive in
+    our session); empty where ``/proc`` is missing."""
+    if _process.get("subreaper"):
+        try:
+            pids = []
+            for task in os.listdir("/proc/self/task"):
+                with open("/proc/self/task/%s/children" % task) as handle:
+                    pids.extend(int(pid) for pid in handle.read().split())
+            return pids
+        except (OSError, ValueError):
+            pass
     me = os.getpid()
     session = os.getsid(0) == me  # only a session of our own is ours to look through
     found = []
@@ -377,9 +399,9 @@ def _children():
                 fields = handle.read().rsplit(b")", 1)[1].split()
         except (OSError, IndexError):
             continue
-        state, ppid, sid = fields[0].decode("ascii", "replace"), int(fields[1]), int(fields[3])
-        if ppid == me or (session and sid == me and state != "Z"):
-            found.append((int(entry), state))
+        state, ppid, sid = fields[0], int(fields[1]), int(fields[3])
+        if ppid == me or (session and sid == me and state != b"Z"):
+            found.append(int(entry))
     return found
 
 
@@ -430,7 +452,7 @@ def leftovers(framework, threads_before):
         labels = sorted(_thread_label(ident) for ident in new)
         what = "a thread" if len(labels) == 1 else "%d threads" % len(labels)
         found.append(("thread", "%s still running (%s)" % (what, ", ".join(labels))))
-    children = [pid for pid, _ in _children() if pid not in base["children"]]
+    children = [pid for pid in _children() if pid not in base["children"]]
     if children:
         _end_children(children)
         what = "a child process" if len(children) == 1 else "%d child processes" % len(children)
@@ -735,6 +757,7 @@ def main():
     """Serve the parent's requests until it asks to ``exit`` or closes the pipe, or a run
     asks for this worker to be discarded (it ends at once after that reply)."""
     _process["pid"] = os.getpid()
+    _process["subreaper"] = _become_subreaper()
     proto_out = os.fdopen(os.dup(1), "wb", buffering=0)
     os.dup2(2, 1)
     sys.stdout = io.TextIOWrapper(os.fdopen(1, "wb", buffering=0), write_through=True)
