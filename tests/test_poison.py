@@ -74,22 +74,24 @@ RESTORED = """\
         y = 1
       numpy: y = 1
     compare: [y]
-  - title: catches SIGTERM
+  - title: catches SIGTERM, turns the garbage collector off
     code:
       torch: |
-        import signal
+        import gc, signal
         signal.signal(signal.SIGTERM, lambda *args: None)
+        gc.disable()
         y = 1
       numpy: y = 1
     compare: [y]
 """
-#: ... and one that finds the signal handlers as they were.
+#: ... and one that finds the signal handlers and the garbage collector as they were.
 HANDLERS = """\
-  - title: SIGTERM has its default handler
+  - title: SIGTERM has its default handler, the garbage collector runs
     code:
       torch: |
-        import signal
+        import gc, signal
         y = torch.tensor(float(signal.getsignal(signal.SIGTERM) == signal.SIG_DFL))
+        y = y * gc.isenabled()
       numpy: y = numpy.float32(1.0)
     compare: [y]
 """

@@ -13,6 +13,7 @@ can corrupt the protocol; the parent never shows stderr on a page.
 
 import base64
 import contextlib
+import gc
 import importlib
 import inspect
 import io
@@ -254,7 +255,7 @@ def snapshot_state(framework):
     _baselines[framework] = {
         "module": dict(vars(module)),
         "numpy": dict(vars(np)),
-        "settings": [(getter, getter(), setter) for getter, setter in settings],
+        "settings": _read_settings(settings),
         "printoptions": np.get_printoptions(),
         "errstate": np.geterr(),
         "errcall": np.geterrcall(),
@@ -264,10 +265,24 @@ def snapshot_state(framework):
         "warnings": list(warnings.filters),
         "recursionlimit": sys.getrecursionlimit(),
         "switchinterval": sys.getswitchinterval(),
+        "trace": sys.gettrace(),
+        "profile": sys.getprofile(),
+        "gc": (gc.isenabled(), gc.get_threshold()),
         "signals": _signal_handlers(),
         "sigmask": _sigmask(),
         "children": set(_children()),
     }
+
+
+def _read_settings(settings):
+    """The settings as (getter, value, setter); one whose getter fails is left out."""
+    saved = []
+    for getter, setter in settings:
+        try:
+            saved.append((getter, getter(), setter))
+        except Exception:
+            continue
+    return saved
 
 
 def _signal_handlers():
@@ -306,8 +321,10 @@ def _restore_dict(module, saved, prefix):
 def restore_state(framework):
     """Undo what a snippet did to the process (see :func:`snapshot_state`): names set on the
     framework's module or numpy's, the framework's global settings, numpy's print options
-    and floating-point error handling, sys.path, the environment, the working directory
-    and the warning filters."""
+    and floating-point error handling, the interpreter's recursion limit, switch interval,
+    trace and profile hooks and garbage collector, sys.path, the environment, the working
+    directory and the warning filters. (Signal handlers and the signal mask:
+    :func:`leftovers`.)"""
     base = _baselines.get(framework)
     if base is None:
         return
@@ -325,6 +342,13 @@ def restore_state(framework):
     np.seterrcall(base["errcall"])
     sys.setrecursionlimit(base["recursionlimit"])
     sys.setswitchinterval(base["switchinterval"])
+    if sys.gettrace() is not base["trace"]:
+        sys.settrace(base["trace"])
+    if sys.getprofile() is not base["profile"]:
+        sys.setprofile(base["profile"])
+    enabled, threshold = base["gc"]
+    (gc.enable if enabled else gc.disable)()
+    gc.set_threshold(*threshold)
     sys.path[:] = base["path"]
     if os.environ != base["environ"]:
         os.environ.clear()
@@ -607,6 +631,7 @@ def op_run(request):
     snippet left behind what cannot be undone, the run is an error saying what, and the
     reply asks for the worker to be discarded (``discard``)."""
     framework = request["framework"]
+    op_import({"framework": framework})  # its own threads start before the run, not in it
     threads_before = _live_threads()
     try:
         reply = _run(request)
