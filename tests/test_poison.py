@@ -23,8 +23,8 @@ import pytest
 from sphinx_apidiff.execution.engine import Engine
 from sphinx_apidiff.execution.runtime import pool
 
-from .conftest import build_root, status_of
-from .test_engine import jobs
+from .conftest import MEGENGINE_PYTHON, build_root, status_of
+from .test_engine import HEAD, jobs
 
 HOST_HEAD = "apis:\n  torch: torch.abs\n  numpy: numpy.abs\nexamples:\n"
 
@@ -235,6 +235,34 @@ def test_a_forked_child_never_answers_for_a_later_example():
     error = results[0].sides["torch"].error
     assert "a child process not waited for (killed)" in error
     assert "os._exit" in error
+
+
+@pytest.mark.megengine
+def test_a_framework_thread_that_calls_back_into_python_is_no_snippet_thread():
+    """MegEngine reports an error of its asynchronous queue from its own native thread,
+    through Python: that thread stays in ``threading`` (a dummy thread) but was not
+    started by the snippet."""
+    failing = """\
+  - inputs:
+      logits: {shape: [4, 5], dtype: float32}
+      labels: {value: [1, -100, 3, -100], dtype: int64}
+    code:
+      torch: |
+        loss = torch.nn.functional.cross_entropy(logits, labels)
+        fails = False
+      megengine: |
+        try:
+            loss = megengine.functional.nn.cross_entropy(logits, labels)
+            fails = False
+        except RuntimeError:
+            fails = True
+    compare: [fails]
+    expect: differ
+"""
+    with Engine({"megengine": MEGENGINE_PYTHON}, mode="force", workers=1, timeout=60) as eng:
+        results = eng.run(jobs(HEAD + failing + failing))
+    assert statuses(results) == ["differ", "differ"], results[0].sides["megengine"].error
+    assert eng.worker_starts == 2
 
 
 @pytest.fixture

@@ -362,9 +362,15 @@ def restore_state(framework):
 
 
 def _live_threads():
-    """The idents of the threads alive in this process that run Python code."""
+    """The idents of the threads started from Python that are alive in this process, and
+    of the other threads that run Python code at this moment. A framework's native thread
+    that once called back into Python stays in ``threading`` as a dummy thread that never
+    ends: it counts only while it runs Python code."""
     idents = set(sys._current_frames())
-    idents.update(t.ident for t in threading.enumerate() if t.is_alive())
+    dummy = getattr(threading, "_DummyThread", ())
+    idents.update(
+        t.ident for t in threading.enumerate() if t.is_alive() and not isinstance(t, dummy)
+    )
     idents.discard(None)
     return idents
 
