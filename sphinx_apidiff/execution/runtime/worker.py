@@ -381,6 +381,8 @@ def _thread_label(ident):
     thread = threading._active.get(ident)  # type: ignore[attr-defined]
     if thread is None:
         return "a thread started with _thread"
+    if isinstance(thread, getattr(threading, "_DummyThread", ())):
+        return "a thread started outside Python"
     target = getattr(thread, "_target", None)
     if target is not None:
         return "%s()" % getattr(target, "__qualname__", getattr(target, "__name__", "?"))
@@ -641,6 +643,8 @@ def op_run(request):
     threads_before = _live_threads()
     try:
         reply = _run(request)
+    except Exception as exc:  # a failure of ours: the worker still checks what was left
+        reply = worker_error(exc)
     finally:
         _exit_if_forked()
         found = leftovers(framework, threads_before)
@@ -759,6 +763,11 @@ def _run(request):
     return reply
 
 
+def worker_error(exc):
+    """The reply to a request that failed in the worker's own code."""
+    return {"ok": False, "error": "worker error: %s: %s" % (type(exc).__name__, exc), "frames": []}
+
+
 def error_text(exc):
     """An exception as its last traceback line, without a native backtrace."""
     message = "".join(traceback.format_exception_only(type(exc), exc)).strip()
@@ -810,11 +819,7 @@ def main():
         try:
             reply = handler(request) if handler else {"ok": False, "error": "unknown op"}
         except Exception as exc:
-            reply = {
-                "ok": False,
-                "error": "worker error: %s: %s" % (type(exc).__name__, exc),
-                "frames": [],
-            }
+            reply = worker_error(exc)
         _exit_if_forked()
         data = json.dumps(reply).encode("utf-8")
         proto_out.write(struct.pack(">I", len(data)) + data)
