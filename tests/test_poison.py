@@ -74,24 +74,25 @@ RESTORED = """\
         y = 1
       numpy: y = 1
     compare: [y]
-  - title: catches SIGTERM, turns the garbage collector off
+  - title: catches SIGTERM, turns the garbage collector and oneDNN off
     code:
       torch: |
         import gc, signal
         signal.signal(signal.SIGTERM, lambda *args: None)
         gc.disable()
+        torch.backends.mkldnn.enabled = False
         y = 1
       numpy: y = 1
     compare: [y]
 """
-#: ... and one that finds the signal handlers and the garbage collector as they were.
+#: ... and one that finds the signal handlers, the garbage collector and oneDNN as they were.
 HANDLERS = """\
-  - title: SIGTERM has its default handler, the garbage collector runs
+  - title: SIGTERM has its default handler, the garbage collector and oneDNN are on
     code:
       torch: |
         import gc, signal
         y = torch.tensor(float(signal.getsignal(signal.SIGTERM) == signal.SIG_DFL))
-        y = y * gc.isenabled()
+        y = y * gc.isenabled() * torch.backends.mkldnn.enabled
       numpy: y = numpy.float32(1.0)
     compare: [y]
 """

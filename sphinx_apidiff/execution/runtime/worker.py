@@ -212,6 +212,18 @@ def _framework_settings(framework):
         for getter, setter in pairs:
             if hasattr(module, getter) and hasattr(module, setter):
                 settings.append((getattr(module, getter), getattr(module, setter)))
+        backends = getattr(module, "backends", None)
+        flags = [("mkldnn", "enabled"), ("cudnn", "enabled"), ("cudnn", "deterministic")]
+        flags += [("cudnn", "benchmark"), ("opt_einsum", "enabled")]
+        for backend, flag in flags:
+            owner = getattr(backends, backend, None)
+            if owner is not None and hasattr(owner, flag):
+                settings.append(
+                    (
+                        lambda owner=owner, flag=flag: getattr(owner, flag),
+                        lambda value, owner=owner, flag=flag: setattr(owner, flag, value),
+                    )
+                )
         if hasattr(module, "set_flush_denormal"):
             # no getter: a denormal float32 that survives a multiplication says it is off
             def flushing():
