@@ -443,6 +443,8 @@ class Worker:
         back), and an interpreter with torch loaded takes ~0.4 s to tear down."""
         self.kill()
 
+    discard = close
+
     def _close_pipes(self) -> None:
         self._drain.join(timeout=2)
         for stream in (self.process.stdin, self.process.stdout, self.process.stderr):
@@ -465,15 +467,18 @@ class Channel(Protocol):
     def close(self) -> None:
         """Done with the worker."""
 
+    def discard(self) -> None:
+        """Done with a worker that must never serve again (a run left it changed)."""
+
 
 class Runtime:
     """A framework's runtime for one lane of a build: at most one live worker at a time.
 
     The worker is started (or leased warm from its pool, with ``pool``) on first
-    use; a worker that times out or dies is replaced by a fresh one on the next
-    request. A pool that cannot be used, or that goes away, is replaced by a new
-    pool once, then by a local worker. Not thread-safe: drive each runtime from
-    one thread.
+    use; a worker that times out or dies, or whose run left it changed (its reply
+    says ``discard``), is replaced by a fresh one on the next request. A pool
+    that cannot be used, or that goes away, is replaced by a new pool once, then
+    by a local worker. Not thread-safe: drive each runtime from one thread.
     """
 
     def __init__(
@@ -573,7 +578,11 @@ class Runtime:
         for _ in range(3):
             try:
                 worker = self._ensure()
-                return Reply.parse(worker.request(message, timeout=timeout))
+                answer = worker.request(message, timeout=timeout)
+                if answer.get("discard"):
+                    self.worker = None
+                    worker.discard()
+                return Reply.parse(answer)
             except PoolLost as exc:
                 self._pool_lost(exc)
                 continue

@@ -11,7 +11,8 @@ worker processes (the same :class:`~sphinx_apidiff.execution.runtime.Worker`
 over pipes) and relays the same length-prefixed JSON protocol between a
 client's Unix socket and the worker it leased; a connection is a lease, and
 closing it gives the worker back. A client that closes its connection while
-its request runs (a timeout) has the worker killed; a worker that dies is
+its request runs (a timeout), or that discards its worker (a run left the
+worker changed: a ``discard`` frame), has the worker killed; a worker that dies is
 reported to its client as a ``died`` frame, as a local worker's death is.
 
 Local only, and for us only: the socket lives in a directory of ours with mode
@@ -67,6 +68,8 @@ DIR_ENV = "APIDIFF_WORKERS_DIR"
 POOL = "apidiff_pool"
 PROTOCOL = 1
 #: Seconds a client waits for a new server's socket, and for a server's answer to a lease.
+#: The frame by which a client has its leased worker killed, not kept warm.
+DISCARD = json.dumps({POOL: "discard"}).encode("utf-8")
 START_TIMEOUT = 20.0
 ANSWER_TIMEOUT = 10.0
 #: Environment variables (by prefix) that can change what a snippet computes: part of the key.
@@ -291,6 +294,13 @@ class PoolWorker:
         if self.sock is not None:
             self.sock.close()
             self.sock = None
+
+    def discard(self) -> None:
+        """End the lease of a worker that must never serve again: the pool kills it."""
+        if self.sock is not None:
+            with contextlib.suppress(OSError):
+                send_frame(self.sock, DISCARD)
+        self.close()
 
     kill = close
 
@@ -693,6 +703,9 @@ class PoolServer:
             request = recv_frame(conn)
             if request is None:
                 return worker  # the lease ended between requests: the worker stays warm
+            if request == DISCARD:
+                worker.kill()  # a run left it changed: it never serves again
+                return None
             try:
                 worker.send(request)
                 while True:  # wait for the reply, or for the client to give up

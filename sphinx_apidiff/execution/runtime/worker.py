@@ -13,6 +13,7 @@ can corrupt the protocol; the parent never shows stderr on a page.
 
 import base64
 import contextlib
+import gc
 import importlib
 import inspect
 import io
@@ -20,8 +21,10 @@ import json
 import os
 import random
 import re
+import signal
 import struct
 import sys
+import threading
 import time
 import traceback
 import warnings
@@ -61,6 +64,18 @@ OUT_OF_MEMORY = re.compile(
 _modules = {}  # type: dict[str, Any]
 _baselines = {}  # type: dict[str, dict[str, Any]]
 _memory = [None]  # type: list[Any] # the limit set by ``--memory`` (bytes), or None
+#: The worker's own pid (set by :func:`main`): a process with another one is a child a
+#: snippet forked, and must never reach the protocol.
+_process = {"pid": None, "subreaper": False}  # type: dict[str, Any]
+#: Seconds a thread a snippet started has to end after the snippet, before it counts as
+#: left behind (a thread that finishes its short job while the snippet returns is fine).
+THREAD_GRACE = 1.0
+#: The interval timers a snippet can leave pending, and how they are named in its error.
+_TIMERS = (
+    ("ITIMER_REAL", "an alarm (signal.alarm or signal.setitimer)"),
+    ("ITIMER_VIRTUAL", "a virtual interval timer (signal.setitimer)"),
+    ("ITIMER_PROF", "a profiling interval timer (signal.setitimer)"),
+)
 
 #: The file names of the generated code run around a snippet, as tracebacks show them.
 GENERATED = {"setup": "<apidiff-setup>", "finish": "<apidiff-finish>"}
@@ -271,10 +286,31 @@ def _framework_settings(framework):
             ("are_deterministic_algorithms_enabled", "use_deterministic_algorithms"),
             ("get_num_threads", "set_num_threads"),
             ("get_default_device", "set_default_device"),
+            ("is_anomaly_enabled", "set_anomaly_enabled"),
+            ("get_float32_matmul_precision", "set_float32_matmul_precision"),
         ]
         for getter, setter in pairs:
             if hasattr(module, getter) and hasattr(module, setter):
                 settings.append((getattr(module, getter), getattr(module, setter)))
+        backends = getattr(module, "backends", None)
+        flags = [("mkldnn", "enabled"), ("cudnn", "enabled"), ("cudnn", "deterministic")]
+        flags += [("cudnn", "benchmark"), ("opt_einsum", "enabled")]
+        for backend, flag in flags:
+            owner = getattr(backends, backend, None)
+            if owner is not None and hasattr(owner, flag):
+                settings.append(
+                    (
+                        lambda owner=owner, flag=flag: getattr(owner, flag),
+                        lambda value, owner=owner, flag=flag: setattr(owner, flag, value),
+                    )
+                )
+        if hasattr(module, "set_flush_denormal"):
+            # no getter: a denormal float32 that survives a multiplication says it is off
+            def flushing():
+                tiny = module.full((1,), 1e-39, dtype=module.float32, device="cpu")
+                return bool((tiny * 1.0).item() == 0.0)
+
+            settings.append((flushing, module.set_flush_denormal))
         opts = getattr(getattr(module, "_tensor_str", None), "PRINT_OPTS", None)
         if opts is not None:
             settings.append((lambda: dict(vars(opts)), lambda saved: vars(opts).update(saved)))
@@ -291,23 +327,71 @@ def _framework_settings(framework):
     return settings
 
 
+def warm_up(framework):
+    """One small operation of the framework, so that what it starts on first use (threads,
+    pools) is part of the baseline and never taken for a snippet's doing."""
+    try:
+        _, factory = tensor_factory(framework)
+        to_numpy(factory(_np().ones((2, 2), dtype="float32")) * 2)
+    except Exception:
+        pass
+
+
 def snapshot_state(framework):
-    """Remember the process's state just after the framework's import: what every run
-    starts from, in this build and in any later build served by a warm worker."""
+    """Remember the process's state just after the framework's import and a first
+    operation: what every run starts from, in this build and in any later build served
+    by a warm worker."""
     np = _np()
     module = _modules[framework]
     settings = _framework_settings(framework)
     _baselines[framework] = {
         "module": dict(vars(module)),
         "numpy": dict(vars(np)),
-        "settings": [(getter, getter(), setter) for getter, setter in settings],
+        "settings": _read_settings(settings),
         "printoptions": np.get_printoptions(),
         "errstate": np.geterr(),
+        "errcall": np.geterrcall(),
         "path": list(sys.path),
         "environ": dict(os.environ),
         "cwd": _cwd(),
         "warnings": list(warnings.filters),
+        "recursionlimit": sys.getrecursionlimit(),
+        "switchinterval": sys.getswitchinterval(),
+        "trace": sys.gettrace(),
+        "profile": sys.getprofile(),
+        "gc": (gc.isenabled(), gc.get_threshold()),
+        "signals": _signal_handlers(),
+        "sigmask": _sigmask(),
+        "children": set(_children()),
     }
+
+
+def _read_settings(settings):
+    """The settings as (getter, value, setter); one whose getter fails is left out."""
+    saved = []
+    for getter, setter in settings:
+        try:
+            saved.append((getter, getter(), setter))
+        except Exception:
+            continue
+    return saved
+
+
+def _signal_handlers():
+    """The Python-level handler of every signal that has one."""
+    handlers = {}
+    for signum in signal.valid_signals():
+        try:
+            handlers[signum] = signal.getsignal(signum)
+        except (OSError, ValueError):
+            continue
+    return handlers
+
+
+def _sigmask():
+    if not hasattr(signal, "pthread_sigmask"):
+        return None
+    return signal.pthread_sigmask(signal.SIG_BLOCK, [])
 
 
 def _restore_dict(module, saved, prefix):
@@ -329,8 +413,10 @@ def _restore_dict(module, saved, prefix):
 def restore_state(framework):
     """Undo what a snippet did to the process (see :func:`snapshot_state`): names set on the
     framework's module or numpy's, the framework's global settings, numpy's print options
-    and floating-point error handling, sys.path, the environment, the working directory
-    and the warning filters."""
+    and floating-point error handling, the interpreter's recursion limit, switch interval,
+    trace and profile hooks and garbage collector, sys.path, the environment, the working
+    directory and the warning filters. (Signal handlers and the signal mask:
+    :func:`leftovers`.)"""
     base = _baselines.get(framework)
     if base is None:
         return
@@ -345,6 +431,16 @@ def restore_state(framework):
             pass
     np.set_printoptions(**base["printoptions"])
     np.seterr(**base["errstate"])
+    np.seterrcall(base["errcall"])
+    sys.setrecursionlimit(base["recursionlimit"])
+    sys.setswitchinterval(base["switchinterval"])
+    if sys.gettrace() is not base["trace"]:
+        sys.settrace(base["trace"])
+    if sys.getprofile() is not base["profile"]:
+        sys.setprofile(base["profile"])
+    enabled, threshold = base["gc"]
+    (gc.enable if enabled else gc.disable)()
+    gc.set_threshold(*threshold)
     sys.path[:] = base["path"]
     if os.environ != base["environ"]:
         os.environ.clear()
@@ -355,6 +451,178 @@ def restore_state(framework):
     mutated = getattr(warnings, "_filters_mutated", None)
     if mutated is not None:
         mutated()
+
+
+def _live_threads():
+    """The idents of the threads started from Python that are alive in this process, and
+    of the other threads that run Python code at this moment. A framework's native thread
+    that once called back into Python stays in ``threading`` as a dummy thread that never
+    ends: it counts only while it runs Python code."""
+    idents = set(sys._current_frames())
+    dummy = getattr(threading, "_DummyThread", ())
+    idents.update(
+        t.ident for t in threading.enumerate() if t.is_alive() and not isinstance(t, dummy)
+    )
+    idents.discard(None)
+    return idents
+
+
+def _thread_label(ident):
+    """A thread as its error names it: its target function, or its name, without the
+    process-wide counter in ``Thread-3`` (it would differ from worker to worker)."""
+    thread = threading._active.get(ident)  # type: ignore[attr-defined]
+    if thread is None:
+        return "a thread started with _thread"
+    if isinstance(thread, getattr(threading, "_DummyThread", ())):
+        return "a thread started outside Python"
+    target = getattr(thread, "_target", None)
+    if target is not None:
+        return "%s()" % getattr(target, "__qualname__", getattr(target, "__name__", "?"))
+    name = re.sub(r"^(Thread|Dummy)-\d+ ?", "", thread.name).strip("() ")
+    return name or type(thread).__name__
+
+
+def _become_subreaper():
+    """Have the orphans of the processes a snippet starts (a grandchild left by a child
+    that exited) become this worker's children (Linux), so that the list of its children
+    shows them too; whether that worked."""
+    try:
+        import ctypes
+
+        return ctypes.CDLL(None, use_errno=True).prctl(36, 1, 0, 0, 0) == 0  # CHILD_SUBREAPER
+    except Exception:
+        return False
+
+
+def _children():
+    """The processes this worker started and has not reaped, and its other descendants,
+    as pids: from the kernel's list of our children when we reap orphans (see
+    :func:`_become_subreaper`), else from ``/proc`` (our children, and what is alive in
+    our session); empty where ``/proc`` is missing."""
+    if _process.get("subreaper"):
+        try:
+            pids = []
+            for task in os.listdir("/proc/self/task"):
+                with open("/proc/self/task/%s/children" % task) as handle:
+                    pids.extend(int(pid) for pid in handle.read().split())
+            return pids
+        except (OSError, ValueError):
+            pass
+    me = os.getpid()
+    session = os.getsid(0) == me  # only a session of our own is ours to look through
+    found = []
+    try:
+        entries = os.listdir("/proc")
+    except OSError:
+        return found
+    for entry in entries:
+        if not entry.isdigit() or int(entry) == me:
+            continue
+        try:
+            with open("/proc/%s/stat" % entry, "rb") as handle:
+                fields = handle.read().rsplit(b")", 1)[1].split()
+        except (OSError, IndexError):
+            continue
+        state, ppid, sid = fields[0], int(fields[1]), int(fields[3])
+        if ppid == me or (session and sid == me and state != b"Z"):
+            found.append(int(entry))
+    return found
+
+
+def _end_children(pids):
+    """Kill the processes ``pids`` and reap those that are ours."""
+    for pid in pids:
+        with contextlib.suppress(OSError):
+            os.kill(pid, signal.SIGKILL)
+    deadline = time.monotonic() + 5.0
+    for pid in pids:
+        while time.monotonic() < deadline:
+            try:
+                done, _ = os.waitpid(pid, os.WNOHANG)
+            except ChildProcessError:  # not ours (a grandchild): init reaps it
+                break
+            if done:
+                break
+            time.sleep(0.01)
+
+
+def _exit_if_forked():
+    """In a child that a snippet forked and that came back here: end it at once, so that it
+    never writes to the protocol (its reply would answer a later request)."""
+    if _process["pid"] is not None and os.getpid() != _process["pid"]:
+        os._exit(0)
+
+
+def leftovers(framework, threads_before):
+    """What a run left behind that cannot be undone (threads still running, child
+    processes, pending timers, signal handlers that cannot be put back), as phrases for
+    its error; the timers are cancelled and the children killed. Signal handlers and the
+    signal mask that can be put back are, silently."""
+    base = _baselines.get(framework)
+    if base is None:
+        return []
+    found = []
+    for name, label in _TIMERS:
+        which = getattr(signal, name, None)
+        if which is not None and signal.getitimer(which) != (0.0, 0.0):
+            signal.setitimer(which, 0)
+            found.append(("timer", label))
+    deadline = time.monotonic() + THREAD_GRACE
+    new = _live_threads() - threads_before
+    while new and time.monotonic() < deadline:
+        time.sleep(0.01)
+        new &= _live_threads()
+    if new:
+        labels = sorted(_thread_label(ident) for ident in new)
+        what = "a thread" if len(labels) == 1 else "%d threads" % len(labels)
+        found.append(("thread", "%s still running (%s)" % (what, ", ".join(labels))))
+    children = [pid for pid in _children() if pid not in base["children"]]
+    if children:
+        _end_children(children)
+        what = "a child process" if len(children) == 1 else "%d child processes" % len(children)
+        found.append(("child", "%s not waited for (killed)" % what))
+    for signum, handler in base["signals"].items():
+        try:
+            if signal.getsignal(signum) is handler:
+                continue
+            if handler is None:  # set outside Python: nothing to put back
+                raise ValueError
+            signal.signal(signum, handler)
+        except (OSError, ValueError, TypeError):
+            found.append(("signal", "a handler of %s that cannot be put back" % _signame(signum)))
+    if base["sigmask"] is not None and _sigmask() != base["sigmask"]:
+        signal.pthread_sigmask(signal.SIG_SETMASK, base["sigmask"])
+    return found
+
+
+def _signame(signum):
+    try:
+        return signal.Signals(signum).name
+    except ValueError:
+        return "signal %d" % signum
+
+
+#: How to fix a snippet that left one kind of thing behind.
+_FIXES = {
+    "timer": "cancel its alarms and timers before it ends (signal.alarm(0))",
+    "thread": "join every thread it starts (Thread.join) before it ends",
+    "child": "wait for every process it starts (subprocess.run, Popen.wait, os.waitpid), "
+    "and end a forked child with os._exit",
+    "signal": "put back the signal handlers it changes",
+}
+
+
+def left_behind_error(found):
+    """The error of a run that left ``found`` (see :func:`leftovers`) behind."""
+    kinds = []
+    for kind, _ in found:
+        if kind not in kinds:
+            kinds.append(kind)
+    return (
+        "the snippet left behind %s; the worker that ran it was replaced, so that no later "
+        "example runs in a changed process. To fix the snippet: %s."
+        % ("; ".join(label for _, label in found), "; ".join(_FIXES[k] for k in kinds))
+    )
 
 
 def _cwd():
@@ -387,6 +655,7 @@ def op_import(request):
             error = "%s: %s%s" % (type(exc).__name__, exc, memory_note(exc))
             return {"ok": False, "error": error}
         reset_random_state(framework)
+        warm_up(framework)
         snapshot_state(framework)
     module = _modules[framework]
     try:
@@ -459,11 +728,30 @@ def _format_frames(frames, code_lines):
 
 def op_run(request):
     """``run``: run one snippet on its inputs; the compared variables, or the error with
-    its frames in the snippet. The process is as it was before, afterwards."""
+    its frames in the snippet. The process is as it was before, afterwards; or, when the
+    snippet left behind what cannot be undone, the run is an error saying what, and the
+    reply asks for the worker to be discarded (``discard``)."""
+    framework = request["framework"]
+    op_import({"framework": framework})  # its own threads start before the run, not in it
+    threads_before = _live_threads()
     try:
-        return _run(request)
+        reply = _run(request)
+    except Exception as exc:  # a failure of ours: the worker still checks what was left
+        reply = worker_error(exc)
     finally:
-        restore_state(request["framework"])
+        _exit_if_forked()
+        found = leftovers(framework, threads_before)
+        restore_state(framework)
+    if not found:
+        return reply
+    return {
+        "discard": True,
+        "ok": False,
+        "error": left_behind_error(found),
+        "frames": [],
+        "stdout": reply.get("stdout", ""),
+        "elapsed": reply.get("elapsed", 0.0),
+    }
 
 
 def _run(request):
@@ -512,13 +800,16 @@ def _run(request):
         generated[part] = (compile(text, part, "exec"), text.splitlines())
     reset_random_state(framework)
     try:
-        with contextlib.redirect_stdout(stdout):
-            if GENERATED["setup"] in generated:
-                exec(generated[GENERATED["setup"]][0], namespace)
-                reset_random_state(framework)  # the snippet's randomness as without setup
-            exec(compiled, namespace)
-            if GENERATED["finish"] in generated:
-                exec(generated[GENERATED["finish"]][0], namespace)
+        try:
+            with contextlib.redirect_stdout(stdout):
+                if GENERATED["setup"] in generated:
+                    exec(generated[GENERATED["setup"]][0], namespace)
+                    reset_random_state(framework)  # the snippet's randomness as without setup
+                exec(compiled, namespace)
+                if GENERATED["finish"] in generated:
+                    exec(generated[GENERATED["finish"]][0], namespace)
+        finally:
+            _exit_if_forked()
     except BaseException as exc:
         elapsed = time.perf_counter() - started
         tb = traceback.extract_tb(exc.__traceback__)
@@ -612,6 +903,12 @@ def set_memory_limit(limit):
     _memory[0] = limit
 
 
+def worker_error(exc):
+    """The reply to a request that failed in the worker's own code."""
+    error = "worker error: %s: %s%s" % (type(exc).__name__, exc, memory_note(exc))
+    return {"ok": False, "error": error, "frames": []}
+
+
 def error_text(exc):
     """An exception as its last traceback line, without a native backtrace."""
     message = "".join(traceback.format_exception_only(type(exc), exc)).strip()
@@ -646,11 +943,14 @@ def _write(stream, data):
 
 
 def main(argv=None):
-    """Serve the parent's requests until it asks to ``exit`` or closes the pipe.
+    """Serve the parent's requests until it asks to ``exit`` or closes the pipe, or a run
+    asks for this worker to be discarded (it ends at once after that reply).
     ``--memory BYTES`` limits the process's memory first."""
     argv = sys.argv[1:] if argv is None else argv
     if argv[:1] == ["--memory"]:
         set_memory_limit(int(argv[1]))
+    _process["pid"] = os.getpid()
+    _process["subreaper"] = _become_subreaper()
     proto_out = os.fdopen(os.dup(1), "wb", buffering=0)
     os.dup2(2, 1)
     sys.stdout = io.TextIOWrapper(os.fdopen(1, "wb", buffering=0), write_through=True)
@@ -672,11 +972,8 @@ def main(argv=None):
         try:
             reply = handler(request) if handler else {"ok": False, "error": "unknown op"}
         except Exception as exc:
-            reply = {
-                "ok": False,
-                "error": "worker error: %s: %s%s" % (type(exc).__name__, exc, memory_note(exc)),
-                "frames": [],
-            }
+            reply = worker_error(exc)
+        _exit_if_forked()
         data = json.dumps(reply).encode("utf-8")
         limit = request.get("max_result")
         if limit is not None and len(data) > reply_limit(limit):
@@ -685,10 +982,13 @@ def main(argv=None):
                 _bytes(reply_limit(limit)),
                 _bytes(limit),
             )
-            reply = {"ok": False, "error": error + "allows", "frames": []}
+            discard = {"discard": True} if reply.get("discard") else {}
+            reply = {"ok": False, "error": error + "allows", "frames": [], **discard}
             data = json.dumps(reply).encode("utf-8")
         _write(proto_out, struct.pack(">I", len(data)))
         _write(proto_out, data)
+        if reply.get("discard"):
+            os._exit(0)  # not sys.exit: a thread left running would keep the process alive
 
 
 if __name__ == "__main__":
