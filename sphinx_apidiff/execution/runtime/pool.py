@@ -72,6 +72,8 @@ PROTOCOL = 1
 DISCARD = json.dumps({POOL: "discard"}).encode("utf-8")
 START_TIMEOUT = 20.0
 ANSWER_TIMEOUT = 10.0
+#: The longest answer to a lease or a status question (a few hundred bytes in fact).
+ANSWER_LIMIT = 64 * 1024
 #: Environment variables (by prefix) that can change what a snippet computes: part of the key.
 ENV_PREFIXES = (
     "OMP_",
@@ -236,7 +238,7 @@ def _ask(path: Path, message: dict[str, Any], timeout: float) -> dict[str, Any]:
         if not _same_user(sock):
             raise PoolRefused(f"{path} is served by another user")
         send_frame(sock, json.dumps(message).encode("utf-8"))
-        body = recv_frame(sock, time.monotonic() + timeout)
+        body = recv_frame(sock, time.monotonic() + timeout, ANSWER_LIMIT)
     if body is None:
         raise PoolLost("the pool closed the connection")
     return json.loads(body.decode("utf-8"))
@@ -315,49 +317,89 @@ class PoolSettings:
 
 def lease(key: PoolKey, idle: float, limits: Limits | None = None) -> PoolWorker:
     """A worker from the pool of ``key`` (started when there is none, replaced when it
-    does not answer) whose replies are bounded by ``limits``; raises :class:`PoolUnavailable`."""
+    does not answer) whose replies are bounded by ``limits``; raises :class:`PoolUnavailable`.
+
+    A server that was killed a moment ago may still accept a connection and then reset it:
+    such a pool is gone, and the lease is asked of a new one, once."""
     limits = limits or Limits()
     if limits.memory != key.memory:
         raise PoolUnavailable("the pool's memory limit is not the build's")
     directory = pool_dir()
     path = directory / f"{key.digest}.sock"
-    sock = _connect(path)
-    if sock is None:
-        _start_server(directory, key, idle)
-        deadline = time.monotonic() + START_TIMEOUT
-        while sock is None:
-            if time.monotonic() > deadline:
-                raise PoolUnavailable(
-                    f"the pool server did not start within {START_TIMEOUT:g} s "
-                    f"(see {path.with_suffix('.log')})"
-                )
-            time.sleep(0.02)
-            sock = _connect(path)
+    for attempt in range(2):
+        sock = _connect(path) or _start_and_connect(directory, path, key, idle)
+        try:
+            reply = _handshake(sock, path, key, idle, limits)
+        except _Gone as exc:
+            sock.close()
+            pid = _server_pid(path)
+            if attempt == 0:
+                deadline = time.monotonic() + ANSWER_TIMEOUT
+                while pid is not None and _running(pid) and time.monotonic() < deadline:
+                    time.sleep(0.02)
+                continue
+            raise PoolUnavailable(f"the pool server went away: {exc}") from None
+        except BaseException:
+            sock.close()
+            raise
+        sock.settimeout(None)
+        return PoolWorker(sock, int(reply["pid"]), bool(reply["warm"]), limits)
+    raise PoolUnavailable("the pool server went away")  # not reached
+
+
+class _Gone(Exception):
+    """The server closed or reset the connection during the handshake."""
+
+
+def _start_and_connect(directory: Path, path: Path, key: PoolKey, idle: float) -> socket.socket:
+    """Start a server for ``key`` and connect to it once its socket is there."""
+    _start_server(directory, key, idle)
+    deadline = time.monotonic() + START_TIMEOUT
+    while True:
+        if time.monotonic() > deadline:
+            raise PoolUnavailable(
+                f"the pool server did not start within {START_TIMEOUT:g} s "
+                f"(see {path.with_suffix('.log')})"
+            )
+        time.sleep(0.02)
+        sock = _connect(path)
+        if sock is not None:
+            return sock
+
+
+def _handshake(
+    sock: socket.socket, path: Path, key: PoolKey, idle: float, limits: Limits
+) -> dict[str, Any]:
+    """Ask the server at ``sock`` for a lease: its answer (``pid``, ``warm``); raises
+    :class:`_Gone` when the server goes away, :class:`PoolUnavailable` otherwise."""
+    if not _same_user(sock):
+        raise PoolRefused(f"{path} is served by another user")
+    message = {POOL: "lease", "protocol": PROTOCOL, "key": key.digest, "idle": idle}
+    message["max_result"] = limits.max_result
     try:
-        if not _same_user(sock):
-            raise PoolRefused(f"{path} is served by another user")
-        message = {POOL: "lease", "protocol": PROTOCOL, "key": key.digest, "idle": idle}
-        message["max_result"] = limits.max_result
         send_frame(sock, json.dumps(message).encode("utf-8"))
-        body = recv_frame(sock, time.monotonic() + ANSWER_TIMEOUT)
+        body = recv_frame(sock, time.monotonic() + ANSWER_TIMEOUT, ANSWER_LIMIT)
+    except FrameTooLarge as exc:
+        raise PoolUnavailable(f"the pool server's answer announced {exc.size:,} bytes") from None
     except TimeoutError:
-        sock.close()
         _kill_server(path)
         raise PoolUnavailable(
             f"the pool server did not answer within {ANSWER_TIMEOUT:g} s; it was stopped"
         ) from None
     except OSError as exc:
-        sock.close()
-        raise PoolUnavailable(f"the pool server went away: {exc}") from None
-    except PoolUnavailable:
-        sock.close()
-        raise
-    reply = json.loads(body.decode("utf-8")) if body else {}
-    if not reply.get("ok"):
-        sock.close()
-        raise PoolUnavailable(f"the pool server refused the lease: {reply.get('error')}")
-    sock.settimeout(None)
-    return PoolWorker(sock, int(reply["pid"]), bool(reply["warm"]), limits)
+        raise _Gone(str(exc)) from None
+    if body is None:
+        raise _Gone("it closed the connection")
+    try:
+        reply = json.loads(body.decode("utf-8"))
+    except ValueError:
+        reply = {"error": "an answer that is not JSON"}
+    if not isinstance(reply, dict) or not reply.get("ok"):
+        error = reply.get("error") if isinstance(reply, dict) else reply
+        raise PoolUnavailable(f"the pool server refused the lease: {error}")
+    if not isinstance(reply.get("pid"), int) or not isinstance(reply.get("warm"), bool):
+        raise PoolUnavailable("the pool server's answer lacks its worker's pid")
+    return reply
 
 
 def _connect(path: Path) -> socket.socket | None:
