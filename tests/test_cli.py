@@ -55,7 +55,7 @@ def _new_and_build(rootdir, project, name, reference, other):
     proc = cli("new", reference, other, "-o", out, "--conf-dir", project, cwd=project)
     assert proc.returncode == 0, proc.stderr
     text = out.read_text(encoding="utf-8")
-    assert text.startswith(f"# yaml-language-server: $schema={schema.SCHEMA_ID}\n")
+    assert text.startswith("# yaml-language-server: $schema=../apidiff.schema.json\n")
     app, report = _build_draft(rootdir, project, [name])
     assert warnings_of(app) == []
     [pair] = report["pairs"]
@@ -230,7 +230,8 @@ def test_import_seed_page_builds_with_the_class_name_corrected(rootdir, project)
     )
     assert "torch.nn.Dropout" in proc.stderr  # the wrong panel is reported, not copied
     text = out.read_text(encoding="utf-8")
-    assert text.startswith(f"# yaml-language-server: $schema={schema.SCHEMA_ID}\n")
+    assert text.startswith("# yaml-language-server: $schema=../apidiff.schema.json\n")
+    assert json.loads((project / "apidiff.schema.json").read_text("utf-8")) == schema.json_schema()
     assert "torch: torch.nn.InstanceNorm2d" in text
     assert "torch.nn.Dropout(" not in text.split("# Legacy example")[0]
     app, report = _build_draft(rootdir, project, ["instance_norm"])
@@ -520,6 +521,30 @@ def test_one_slug_rule_keeps_the_guide_ids():
         assert spec.id_for_api(api) == spec.id_for_file(f"pairs/{stem}.yaml")
     inline, _ = spec.parse_pair("apis: {torch: torch.nn.BatchNorm2d, megengine: m.B}\n", "x.rst")
     assert inline.id == "batch-norm2d"
+
+
+def test_new_names_a_local_schema_that_editors_resolve(project):
+    """The draft's first line names the project's copy of the schema relative to the file, as
+    yaml-language-server resolves it, and the copy is written (again, when stale)."""
+    out = project / "pairs" / "hypot.yaml"
+    proc = cli("new", "math.hypot", "cmath.sqrt", "-o", out, cwd=project)  # no framework needed
+    assert proc.returncode == 0, proc.stderr
+    first = out.read_text(encoding="utf-8").splitlines()[0]
+    assert first == "# yaml-language-server: $schema=../apidiff.schema.json"
+    local = (out.parent / first.split("=", 1)[1]).resolve()
+    assert local == (project / "apidiff.schema.json").resolve()
+    assert json.loads(local.read_text(encoding="utf-8")) == schema.json_schema()
+    assert "wrote apidiff.schema.json" in proc.stderr
+    local.write_text("{}", encoding="utf-8")  # an older version's schema is replaced
+    stdout = cli("new", "math.hypot", "cmath.sqrt", cwd=project)
+    assert stdout.returncode == 0, stdout.stderr
+    assert stdout.stdout.startswith("# yaml-language-server: $schema=apidiff.schema.json\n")
+    assert "relative to the current folder" in stdout.stderr
+    assert json.loads(local.read_text(encoding="utf-8")) == schema.json_schema()
+    written = cli("schema", "-o", project / "editor.json", cwd=project)
+    assert written.returncode == 0 and written.stdout == ""
+    printed = cli("schema", cwd=project).stdout
+    assert (project / "editor.json").read_text(encoding="utf-8") == printed
 
 
 def test_new_takes_the_id_from_the_output_file(project):
