@@ -362,6 +362,39 @@ def test_pre_commit_hook_passes_a_repository_and_fails_a_misspelt_pair(rootdir, 
     assert "docs/pairs/typo.yaml:4: warning: sumary: unknown key 'sumary'" in proc.stdout
 
 
+def test_the_documented_pre_commit_rev_is_a_commit_with_the_hook():
+    """docs/ci.rst's ``rev:`` names a commit of this repository whose .pre-commit-hooks.yaml
+    has the hook the snippet uses: pre-commit fails at once on a tag that does not exist."""
+    import re
+
+    import yaml
+
+    root = PACKAGE.parent
+    text = (root / "docs" / "ci.rst").read_text(encoding="utf-8")
+    [(rev, hook_id)] = re.findall(r"rev: (\S+)\n\s+hooks:\n\s+- id: (\S+)", text)
+    if shutil.which("git") is None or not (root / ".git").exists():
+        pytest.skip("not a git checkout")
+    shown = subprocess.run(
+        ["git", "show", f"{rev}:.pre-commit-hooks.yaml"],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if shown.returncode != 0:
+        shallow = subprocess.run(
+            ["git", "rev-parse", "--is-shallow-repository"],
+            cwd=root,
+            capture_output=True,
+            text=True,
+            check=False,
+        ).stdout.strip()
+        if shallow == "true":
+            pytest.skip(f"a shallow clone: {rev} may be older than its history")
+    assert shown.returncode == 0, f"docs/ci.rst: rev {rev} is not a commit here: {shown.stderr}"
+    assert hook_id in {h["id"] for h in yaml.safe_load(shown.stdout)}
+
+
 def test_check_skips_other_yaml_named_on_the_command_line(rootdir, tmp_path):
     repo = _repo(rootdir, tmp_path)
     proc = cli("check", *OTHER_YAML, cwd=repo)
