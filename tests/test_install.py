@@ -108,6 +108,8 @@ def installed(tmp_path_factory):
     base = getattr(sys, "_base_executable", sys.executable)
     _run([base, "-m", "venv", venv], tmp, "python -m venv")
     python = venv / "bin" / "python"
+    # an index that answers (PyYAML: a dependency): else the steps below cannot run
+    _run([python, "-m", "pip", "index", "versions", "PyYAML"], tmp, "pip index", pip=True)
     pip = [python, "-m", "pip", "install", "--disable-pip-version-check", "-c", CONSTRAINTS]
     builder = sys.executable
     if importlib.util.find_spec("build") is None:  # bootstrap's .venv has it (the test extra)
