@@ -15,7 +15,7 @@ root=$PWD
 . scripts/common.sh
 
 check_venv() {
-  "$venv/bin/python" -c "import sphinx, torch, sphinx_apidiff, myst_parser, hypothesis" \
+  "$venv/bin/python" -c "import sphinx, torch, sphinx_apidiff, myst_parser, hypothesis, build" \
     || { echo "bootstrap: $venv is incomplete" >&2; exit 1; }
 }
 

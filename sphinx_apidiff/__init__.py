@@ -32,7 +32,7 @@ def setup(app: Any) -> dict[str, Any]:
     app.add_post_transform(render.DesignLayout)
     app.connect("env-updated", events.analyse_pending)
     app.connect("builder-inited", _add_css)
-    app.connect("build-finished", _copy_css)
+    app.connect("build-finished", _copy_static)
     app.connect("build-finished", report.write_report)
     app.connect("build-finished", events.summarize)
     return {
@@ -43,7 +43,12 @@ def setup(app: Any) -> dict[str, Any]:
     }
 
 
-STATIC = Path(__file__).parent / "static" / "apidiff.css"
+PACKAGE = Path(__file__).parent
+STATIC = PACKAGE / "static" / "apidiff.css"
+#: The JSON Schema of pair files, shipped with the package (``sphinx-apidiff schema`` prints it).
+SCHEMA = PACKAGE / "schema.json"
+#: Its name in a site's ``_static/`` folder and in a project (``sphinx-apidiff new``).
+SCHEMA_NAME = "apidiff.schema.json"
 
 
 def _add_css(app: Any) -> None:
@@ -51,9 +56,13 @@ def _add_css(app: Any) -> None:
         app.add_css_file("apidiff.css")
 
 
-def _copy_css(app: Any, exception: Exception | None) -> None:
+def _copy_static(app: Any, exception: Exception | None) -> None:
+    """``build-finished`` (HTML builders): the stylesheet, and the schema at a stable URL
+    (``_static/apidiff.schema.json``) that editors can name in a pair file's first line."""
     # copied, not added to html_static_path: the user's configuration stays theirs
     if exception is None and app.builder.format == "html":
         from sphinx.util.fileutil import copy_asset_file
 
-        copy_asset_file(STATIC, Path(app.outdir) / "_static" / STATIC.name, force=True)
+        static = Path(app.outdir) / "_static"
+        copy_asset_file(STATIC, static / STATIC.name, force=True)
+        copy_asset_file(SCHEMA, static / SCHEMA_NAME, force=True)

@@ -55,7 +55,7 @@ def _new_and_build(rootdir, project, name, reference, other):
     proc = cli("new", reference, other, "-o", out, "--conf-dir", project, cwd=project)
     assert proc.returncode == 0, proc.stderr
     text = out.read_text(encoding="utf-8")
-    assert text.startswith(f"# yaml-language-server: $schema={schema.SCHEMA_ID}\n")
+    assert text.startswith("# yaml-language-server: $schema=../apidiff.schema.json\n")
     app, report = _build_draft(rootdir, project, [name])
     assert warnings_of(app) == []
     [pair] = report["pairs"]
@@ -230,7 +230,8 @@ def test_import_seed_page_builds_with_the_class_name_corrected(rootdir, project)
     )
     assert "torch.nn.Dropout" in proc.stderr  # the wrong panel is reported, not copied
     text = out.read_text(encoding="utf-8")
-    assert text.startswith(f"# yaml-language-server: $schema={schema.SCHEMA_ID}\n")
+    assert text.startswith("# yaml-language-server: $schema=../apidiff.schema.json\n")
+    assert json.loads((project / "apidiff.schema.json").read_text("utf-8")) == schema.json_schema()
     assert "torch: torch.nn.InstanceNorm2d" in text
     assert "torch.nn.Dropout(" not in text.split("# Legacy example")[0]
     app, report = _build_draft(rootdir, project, ["instance_norm"])
@@ -266,8 +267,13 @@ def test_pre_commit_hook_runs_check_on_the_staged_files(rootdir, tmp_path):
 
     import yaml
 
-    [hook] = yaml.safe_load((PACKAGE.parent / ".pre-commit-hooks.yaml").read_text("utf-8"))
-    assert hook["id"] == "sphinx-apidiff-check" and hook["language"] == "python"
+    hooks = yaml.safe_load((PACKAGE.parent / ".pre-commit-hooks.yaml").read_text("utf-8"))
+    hooks = {h["id"]: h for h in hooks}
+    hook, system = hooks["sphinx-apidiff-check"], hooks["sphinx-apidiff-check-system"]
+    # its own environment, or the sphinx-apidiff on PATH (no second torch): the same run
+    assert hook["language"] == "python" and system["language"] == "system"
+    run = ("entry", "files", "types", "require_serial")
+    assert [hook[k] for k in run] == [system[k] for k in run]
     program, *args = shlex.split(hook["entry"])
     assert program == "sphinx-apidiff"  # the console script of pyproject.toml
     shutil.copytree(rootdir / "test-basic", tmp_path / "basic")
@@ -322,7 +328,8 @@ def _run_hook(repo):
 
     import yaml
 
-    [hook] = yaml.safe_load((PACKAGE.parent / ".pre-commit-hooks.yaml").read_text("utf-8"))
+    # the hooks differ only in where sphinx-apidiff comes from (see the test above)
+    hook = yaml.safe_load((PACKAGE.parent / ".pre-commit-hooks.yaml").read_text("utf-8"))[0]
     subprocess.run(["git", "add", "-A"], cwd=repo, check=True)
     staged = subprocess.run(
         ["git", "diff", "--cached", "--name-only"],
@@ -353,6 +360,39 @@ def test_pre_commit_hook_passes_a_repository_and_fails_a_misspelt_pair(rootdir, 
         proc.stdout
     )
     assert "docs/pairs/typo.yaml:4: warning: sumary: unknown key 'sumary'" in proc.stdout
+
+
+def test_the_documented_pre_commit_rev_is_a_commit_with_the_hook():
+    """docs/ci.rst's ``rev:`` names a commit of this repository whose .pre-commit-hooks.yaml
+    has the hook the snippet uses: pre-commit fails at once on a tag that does not exist."""
+    import re
+
+    import yaml
+
+    root = PACKAGE.parent
+    text = (root / "docs" / "ci.rst").read_text(encoding="utf-8")
+    [(rev, hook_id)] = re.findall(r"rev: (\S+)\n\s+hooks:\n\s+- id: (\S+)", text)
+    if shutil.which("git") is None or not (root / ".git").exists():
+        pytest.skip("not a git checkout")
+    shown = subprocess.run(
+        ["git", "show", f"{rev}:.pre-commit-hooks.yaml"],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if shown.returncode != 0:
+        shallow = subprocess.run(
+            ["git", "rev-parse", "--is-shallow-repository"],
+            cwd=root,
+            capture_output=True,
+            text=True,
+            check=False,
+        ).stdout.strip()
+        if shallow == "true":
+            pytest.skip(f"a shallow clone: {rev} may be older than its history")
+    assert shown.returncode == 0, f"docs/ci.rst: rev {rev} is not a commit here: {shown.stderr}"
+    assert hook_id in {h["id"] for h in yaml.safe_load(shown.stdout)}
 
 
 def test_check_skips_other_yaml_named_on_the_command_line(rootdir, tmp_path):
@@ -520,6 +560,30 @@ def test_one_slug_rule_keeps_the_guide_ids():
         assert spec.id_for_api(api) == spec.id_for_file(f"pairs/{stem}.yaml")
     inline, _ = spec.parse_pair("apis: {torch: torch.nn.BatchNorm2d, megengine: m.B}\n", "x.rst")
     assert inline.id == "batch-norm2d"
+
+
+def test_new_names_a_local_schema_that_editors_resolve(project):
+    """The draft's first line names the project's copy of the schema relative to the file, as
+    yaml-language-server resolves it, and the copy is written (again, when stale)."""
+    out = project / "pairs" / "hypot.yaml"
+    proc = cli("new", "math.hypot", "cmath.sqrt", "-o", out, cwd=project)  # no framework needed
+    assert proc.returncode == 0, proc.stderr
+    first = out.read_text(encoding="utf-8").splitlines()[0]
+    assert first == "# yaml-language-server: $schema=../apidiff.schema.json"
+    local = (out.parent / first.split("=", 1)[1]).resolve()
+    assert local == (project / "apidiff.schema.json").resolve()
+    assert json.loads(local.read_text(encoding="utf-8")) == schema.json_schema()
+    assert "wrote apidiff.schema.json" in proc.stderr
+    local.write_text("{}", encoding="utf-8")  # an older version's schema is replaced
+    stdout = cli("new", "math.hypot", "cmath.sqrt", cwd=project)
+    assert stdout.returncode == 0, stdout.stderr
+    assert stdout.stdout.startswith("# yaml-language-server: $schema=apidiff.schema.json\n")
+    assert "relative to the current folder" in stdout.stderr
+    assert json.loads(local.read_text(encoding="utf-8")) == schema.json_schema()
+    written = cli("schema", "-o", project / "editor.json", cwd=project)
+    assert written.returncode == 0 and written.stdout == ""
+    printed = cli("schema", cwd=project).stdout
+    assert (project / "editor.json").read_text(encoding="utf-8") == printed
 
 
 def test_new_takes_the_id_from_the_output_file(project):

@@ -19,7 +19,7 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
-from sphinx_apidiff import __version__
+from sphinx_apidiff import SCHEMA_NAME, __version__
 from sphinx_apidiff.analysis.pair import uncited_rows
 from sphinx_apidiff.analysis.report import pair_report, report
 from sphinx_apidiff.authoring.output import (
@@ -29,6 +29,7 @@ from sphinx_apidiff.authoring.output import (
     write_output,
 )
 from sphinx_apidiff.execution.engine import Engine
+from sphinx_apidiff.files import atomic_write
 from sphinx_apidiff.model import schema
 from sphinx_apidiff.model.diagnostics import internal_message
 from sphinx_apidiff.model.spec import (
@@ -359,14 +360,18 @@ def new(args: argparse.Namespace) -> int:
         raise UsageError(f"the two APIs must be of different frameworks, got {frameworks}")
     check_output(args.output, args.force)
     pair_id = id_for_file(out[0]) if out else None  # the id the build gives that file
+    local = LocalSchema(project, out[0] if out else None)
     with engine_for(project) as engine:
         try:
-            text, messages = draft_pair(dict(zip(frameworks, apis, strict=True)), engine, pair_id)
+            text, messages = draft_pair(
+                dict(zip(frameworks, apis, strict=True)), engine, pair_id, schema_ref=local.ref
+            )
         except DraftError as exc:
             raise PageError(str(exc)) from None
     for message in messages:
         print(message, file=sys.stderr)
     write_output(args.output, text, args.force)
+    local.write()
     return 0
 
 
@@ -384,9 +389,10 @@ def import_page(args: argparse.Namespace) -> int:
     except (OSError, UnicodeDecodeError) as exc:
         raise UsageError(f"cannot read {source}: {exc}") from None
     check_output(args.output, args.force)
+    local = LocalSchema(project, Path(args.output) if args.output not in (None, "-") else None)
     with engine_for(project) as engine:
         try:
-            result = import_legacy(text, engine, source=str(source))
+            result = import_legacy(text, engine, source=str(source), schema_ref=local.ref)
         except NotAComparisonPage as exc:
             raise PageError(f"{source} is not a comparison page: {exc}") from None
     for line in result.corrections:
@@ -394,6 +400,7 @@ def import_page(args: argparse.Namespace) -> int:
     for line in result.notes:
         print(f"{source}: note: {line}", file=sys.stderr)
     write_output(args.output, result.yaml_text, args.force)
+    local.write()
     return 0
 
 
@@ -470,10 +477,59 @@ def _pool_line(answer: dict[str, Any]) -> str:
 # -- schema -------------------------------------------------------------------------------
 
 
+def schema_text() -> str:
+    """The JSON Schema of pair files, as ``sphinx-apidiff schema`` prints it."""
+    return json.dumps(schema.json_schema(), indent=2, ensure_ascii=False) + "\n"
+
+
 def print_schema(args: argparse.Namespace) -> int:
-    """``sphinx-apidiff schema``: print the JSON Schema of pair files, for editors."""
-    print(json.dumps(schema.json_schema(), indent=2, ensure_ascii=False))
+    """``sphinx-apidiff schema [-o FILE]``: the JSON Schema of pair files, for editors."""
+    if args.output in (None, "-"):
+        sys.stdout.write(schema_text())
+        return 0
+    target = Path(args.output)
+    if not target.parent.is_dir():
+        raise UsageError(f"the folder {target.parent} does not exist")
+    # a derived file, rewritten whole: refreshing it after an upgrade needs no --force
+    print(f"wrote {atomic_write(target, schema_text())}", file=sys.stderr)
     return 0
+
+
+class LocalSchema:
+    """The project's copy of the schema that a draft's first line names, so that editors
+    (yaml-language-server: VS Code's YAML extension, Neovim, Helix, ...) find it with no
+    network: ``apidiff.schema.json`` in the conf dir (none: the draft's folder), named
+    relative to the draft, which is how yaml-language-server resolves the comment."""
+
+    def __init__(self, project: Project, output: Path | None) -> None:
+        folder = project.confdir or (output.parent if output else Path())
+        self.path = folder / SCHEMA_NAME
+        self.output = output
+        base = (output.parent if output else Path()).resolve()
+        try:
+            self.ref = Path(os.path.relpath(self.path.resolve(), base)).as_posix()
+        except ValueError:  # another drive (Windows): an absolute path still resolves
+            self.ref = self.path.resolve().as_uri()
+
+    def write(self) -> None:
+        """Write the schema there when it is missing or is not the installed version's."""
+        if self.output is None:
+            note(
+                f"the draft names the schema {self.ref}, relative to the current folder, as "
+                "editors read it relative to the file: save the draft here, or use -o FILE"
+            )
+        text = schema_text()
+        try:
+            if self.path.read_text(encoding="utf-8") == text:
+                return
+        except (OSError, UnicodeDecodeError):
+            pass
+        try:
+            atomic_write(self.path, text)
+        except OSError as exc:
+            note(f"cannot write {_shown(self.path)} ({exc}): run sphinx-apidiff schema -o FILE")
+            return
+        note(f"wrote {_shown(self.path)}: the JSON Schema the draft's first line names")
 
 
 # -- main ---------------------------------------------------------------------------------
@@ -551,7 +607,8 @@ def parser() -> argparse.ArgumentParser:
     )
     p.set_defaults(func=workers)
 
-    p = subs.add_parser("schema", help="print the JSON Schema of the YAML format")
+    p = subs.add_parser("schema", help="print or write the JSON Schema of the YAML format")
+    p.add_argument("-o", "--output", help="file to write, replaced if it exists (default: stdout)")
     p.set_defaults(func=print_schema)
     return top
 

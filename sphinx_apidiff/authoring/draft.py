@@ -150,11 +150,15 @@ def _input_shape(sig: Signature) -> list[int]:
 
 
 def draft_pair(
-    apis: dict[str, str], engine: Engine, pair_id: str | None = None
+    apis: dict[str, str],
+    engine: Engine,
+    pair_id: str | None = None,
+    schema_ref: str = SCHEMA_ID,
 ) -> tuple[str, list[str]]:
     """The YAML text of a draft pair, and messages for the author.
 
-    ``pair_id`` defaults to :func:`~sphinx_apidiff.model.spec.id_for_api` of the reference API.
+    ``pair_id`` defaults to :func:`~sphinx_apidiff.model.spec.id_for_api` of the reference API;
+    ``schema_ref`` is where the first line's comment points editors (a path or a URL).
     """
     frameworks = list(apis)
     ref_fw, other_fw = frameworks[0], frameworks[1]
@@ -188,7 +192,7 @@ def draft_pair(
     )
     doc = Mapping()
     doc.comment(
-        f"yaml-language-server: $schema={SCHEMA_ID}",
+        f"yaml-language-server: $schema={schema_ref}",
         f"Draft by `sphinx-apidiff new` from {versions}.",
         "Review the rows marked 'review', write summary/usage, then build.",
     )

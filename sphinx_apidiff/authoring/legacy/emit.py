@@ -32,6 +32,7 @@ def emit_pair(
     rows: list[Row],
     corrections: list[str],
     source: str = "",
+    schema_ref: str = SCHEMA_ID,
 ) -> str:
     """The YAML text of the imported pair: its header and corrections as comments, the
     checked APIs and rows, and the page's examples as comment blocks at the end."""
@@ -39,7 +40,7 @@ def emit_pair(
     doc = Mapping()
     origin = f" from {source}" if source else ""
     doc.comment(
-        f"yaml-language-server: $schema={SCHEMA_ID}",
+        f"yaml-language-server: $schema={schema_ref}",
         f"Imported{origin} by `sphinx-apidiff import`: review it, then write examples.",
         *[f"Corrected: {line}" for line in corrections],
     )

@@ -22,6 +22,7 @@ from sphinx_apidiff.authoring.legacy.emit import emit_pair
 from sphinx_apidiff.authoring.legacy.page import LegacyPage, NotAComparisonPage
 from sphinx_apidiff.authoring.legacy.reader import parse_legacy
 from sphinx_apidiff.authoring.legacy.rows import param_rows
+from sphinx_apidiff.model.schema import SCHEMA_ID
 from sphinx_apidiff.model.spec import parse_pair
 
 __all__ = ["ImportResult", "NotAComparisonPage", "import_legacy"]
@@ -38,10 +39,13 @@ class ImportResult:
     apis: dict[str, str] = field(default_factory=dict)
 
 
-def import_legacy(text: str, engine: SignatureSource, *, source: str = "") -> ImportResult:
+def import_legacy(
+    text: str, engine: SignatureSource, *, source: str = "", schema_ref: str = SCHEMA_ID
+) -> ImportResult:
     """Convert a legacy page into the YAML of a pair, checked against the real libraries.
 
-    ``engine`` gives the real signatures (an :class:`~sphinx_apidiff.execution.engine.Engine`).
+    ``engine`` gives the real signatures (an :class:`~sphinx_apidiff.execution.engine.Engine`);
+    ``schema_ref`` is where the first line's comment points editors.
     Raises :class:`NotAComparisonPage`.
     """
     page = parse_legacy(text)
@@ -52,7 +56,7 @@ def import_legacy(text: str, engine: SignatureSource, *, source: str = "") -> Im
     notes += panel_notes(state)
     rows = param_rows(page, state, corrections, notes)
     notes += _review_notes(page)
-    yaml_text = emit_pair(page, title, state.apis, rows, corrections, source)
+    yaml_text = emit_pair(page, title, state.apis, rows, corrections, source, schema_ref)
     pair, diags = parse_pair(yaml_text, "imported.yaml")
     if pair is None or diags:  # a bug of ours, not the page's
         raise RuntimeError(f"the imported YAML does not parse: {diags}")
