@@ -128,7 +128,7 @@ class OverviewTable:
         for fw in frameworks:
             api = entry.spec.apis.get(fw)
             if fw in entry.spec.missing:
-                text = _("no counterpart")
+                text = _("no such API")  # not "no counterpart": that is a parameter's
                 cells.append(para(nodes.emphasis(text, text)))
             else:
                 cells.append(para(self.link(entry, api)) if api else para("—"))
