@@ -682,3 +682,29 @@ def test_check_names_a_runtime_no_pair_uses_and_one_that_is_not_python(
     # a few of the project's pairs prove nothing about what the others use
     some = cli("check", "pairs/cat.yaml", "--conf-dir", ".", "--mode", "cache", cwd=basic)
     assert "apidiff_runtimes names" not in some.stdout, some.stdout
+
+
+def test_results_that_differ_never_read_as_no_deviation():
+    from sphinx_apidiff.authoring.cli import deviation_text
+    from sphinx_apidiff.execution.comparison import Comparison
+    from sphinx_apidiff.execution.results import ExampleResult
+    from sphinx_apidiff.model.vocabulary import Status
+
+    close = ExampleResult(Status.MATCH, {"y": Comparison(max_abs=1e-7)})
+    nan = Comparison(max_abs=0.0, passed=False, note="5 NaN/inf position(s) differ")
+    shapes = Comparison(max_abs=None, passed=False, note="shapes differ: [3, 2] vs [2, 3]")
+    # the finite values agree, the NaN do not (clip_grad_norm); other shapes (meshgrid)
+    assert deviation_text([close, ExampleResult(Status.DIFFER, {"g": nan})]) == nan.note
+    assert deviation_text([ExampleResult(Status.DIFFER, {"g": shapes})]) == shapes.note
+    far = ExampleResult(Status.DIFFER, {"y": Comparison(max_abs=0.5, passed=False)})
+    assert deviation_text([close, far, ExampleResult(Status.DIFFER, {"g": nan})]) == "0.5"
+    assert deviation_text([close]) == "1e-07"
+    assert deviation_text([ExampleResult(Status.ERROR)]) == "-"
+
+
+def test_every_category_check_prints_is_documented():
+    from sphinx_apidiff.model.vocabulary import Category
+
+    text = (Path(__file__).resolve().parent.parent / "docs" / "writing.rst").read_text("utf-8")
+    table = text[text.index("\nCategories\n") : text.index("\nHonest examples\n")]
+    assert [c.value for c in Category if f"``{c}``" not in table] == []

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 
@@ -174,6 +175,13 @@ def test_the_table_shows_the_verdicts_of_the_cited_examples(app):
     cell = html[start : html.index("</td>", start)]
     assert "Shown by:" in cell
     assert cell.count('href="#argmax-example-') == 2
+    # each named as its example is headed, and linked to that heading
+    for title in ("Indices, their dtypes stated", "Indices, their dtypes not stated"):
+        link = re.search(r'href="#([^"]+)"[^>]*>' + re.escape(title) + "<", cell)
+        assert link, (title, cell)
+        heading = re.search(rf'<section[^>]* id="{link[1]}">\s*<h\d>([^<]+)<', html)
+        assert heading and heading[1] == title
+    assert "Example 1" not in cell and "Example 2" not in cell
     assert cell.count("apidiff-badge-documented") == 1  # example 1: the dtypes stated
     assert cell.count("apidiff-badge-failed") == 1  # example 2: they are not
 
@@ -201,5 +209,31 @@ def test_no_counterpart_is_checked_and_shown(app):
     assert "No counterpart in MegEngine." in html
     assert "Checked at build time: megengine.functional.flip does not exist." in html
     assert "MegEngine (workaround)" in html
-    table = html[html.index('class="apidiff-overview') :]
-    assert table.count("torch.flip") == 1 and "torch.abs" in table and "torch.std" not in table
+
+
+def _overviews(html: str) -> tuple[str, str]:
+    """The root's two overview tables: ``:kind: unsupported``, then ``unsupported:megengine``."""
+    first = html.index('class="apidiff-overview')
+    second = html.index("apidiff-by-framework", first)
+    return html[first:second], html[second:]
+
+
+@pytest.mark.megengine
+def test_a_kind_without_its_framework_means_any_framework(app):
+    html = (app.outdir / "index.html").read_text("utf-8")
+    for table in _overviews(html):
+        assert table.count("torch.flip") == 1 and "torch.abs" in table
+        assert "torch.std" not in table and "torch.argmax" not in table
+        assert "no such API" in table  # the missing API, not "no counterpart" (a parameter's)
+
+
+@pytest.mark.megengine
+def test_a_page_with_no_counterpart_says_what_its_parameter_table_is(app):
+    html = (app.outdir / "index.html").read_text("utf-8")
+    assert 'id="flip-params"' not in html  # no parameter row of its own: no table
+    start = html.index('id="abs-params"')
+    section = html[start : html.index('class="apidiff-overview', start)]
+    intro = "No counterpart in MegEngine: the rows are the parameters of PyTorch"
+    assert intro in section
+    assert "<code" in section and ">out<" in section  # the reference's ignored parameter ...
+    assert "not counted" not in section  # ... unmarked: nothing is counted here

@@ -36,3 +36,20 @@ def test_english_is_the_default_and_the_fallback(rootdir, tmp_path):
         assert "InstanceNorm differences" in html and "4-D input" in html
     finally:
         app.cleanup()
+
+
+def test_chinese_names_each_difference_once():
+    """One word for "renamed" wherever a page says it, and a missing API is not called a
+    missing parameter."""
+    import gettext
+
+    from sphinx_apidiff.sphinx_ext.i18n import CATALOG, LOCALE_DIR
+
+    zh = gettext.translation(CATALOG, LOCALE_DIR, languages=["zh_CN"]).gettext
+    renamed = zh("renamed")
+    assert renamed != "renamed"
+    assert zh("parameters renamed") == renamed  # the badge of a pair
+    assert renamed in zh("Only parameter names differ")  # the category
+    api, parameter = zh("no such API"), zh("no counterpart")
+    assert api != "no such API" and "API" in api and "参数" not in api
+    assert parameter != api

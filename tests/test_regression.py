@@ -85,3 +85,34 @@ def test_doctree_matches_its_regression_file(app, page):
             f"APIDIFF_REGEN=1 and commit the reviewed diff):\n{''.join(diff)}",
             pytrace=False,
         )
+
+
+def test_the_log_says_results_are_collected_not_executed(app):
+    # every result of this root comes from its store: nothing runs, and the log says so
+    log = app._status.getvalue()
+    assert "apidiff: collecting results..." in log and "(stored)" in log
+    assert "executing" not in log and "(ran)" not in log
+
+
+def test_a_sweep_cell_is_logged_with_its_own_status():
+    from sphinx_apidiff.execution.results import SWEEP, ExampleJob, ExampleResult, SideResult
+    from sphinx_apidiff.model.spec import parse_pair
+    from sphinx_apidiff.model.vocabulary import Status
+    from sphinx_apidiff.sphinx_ext.events import progress_text
+
+    text = "apis: {torch: torch.abs, megengine: megengine.functional.abs}\n"
+    text += "examples:\n  - code: {torch: 'y = 1', megengine: 'y = 1'}\n    compare: [y]\n"
+    spec, _ = parse_pair(text, "x.yaml")
+    assert spec is not None
+    job = ExampleJob(spec.examples[0], ["torch", "megengine"], "abs: #1 float16", variant=SWEEP)
+    rejected = ExampleResult(
+        status=Status.ERROR,
+        sides={"torch": SideResult(ok=True), "megengine": SideResult(ok=False, error="no fp16")},
+        from_store=True,
+    )
+    # the page calls a dtype one framework rejects "unsupported", not an error
+    assert progress_text(job, rejected) == "abs: #1 float16 [unsupported] (stored)"
+    ran = ExampleResult(status=Status.MATCH)
+    assert progress_text(ExampleJob(spec.examples[0], ["torch"], "abs: #1"), ran) == (
+        "abs: #1 [match] (ran)"
+    )

@@ -29,6 +29,7 @@ from sphinx_apidiff.authoring.output import (
     write_output,
 )
 from sphinx_apidiff.execution.engine import Engine
+from sphinx_apidiff.execution.results import ExampleResult
 from sphinx_apidiff.files import atomic_write
 from sphinx_apidiff.model import schema
 from sphinx_apidiff.model.diagnostics import internal_message
@@ -323,6 +324,17 @@ def duplicate_ids(specs: list[tuple[Path, PairSpec]]) -> list[tuple[Path | None,
     return problems
 
 
+def deviation_text(examples: Sequence[ExampleResult]) -> str:
+    """The largest deviation of a pair's examples; where the values that differ have no size
+    (other shapes, NaN in other places, other structure), what differs instead, so that
+    results that differ never read as a deviation of 0."""
+    deviations = [r.max_abs for r in examples if r.max_abs is not None]
+    failed = [c for r in examples for c in r.results.values() if not c.passed]
+    if failed and not any(c.max_abs for c in failed):
+        return failed[0].note or "values differ"
+    return f"{max(deviations):.3g}" if deviations else "-"
+
+
 def print_table(rows: list[tuple[Path, PairSpec, Any]]) -> None:
     """The text form of ``check``: one line per pair with its category, the statuses of its
     examples and their largest deviation."""
@@ -333,8 +345,7 @@ def print_table(rows: list[tuple[Path, PairSpec, Any]]) -> None:
         for result in resolved.examples:
             statuses[result.status] = statuses.get(result.status, 0) + 1
         status = ", ".join(f"{n} {s}" for s, n in sorted(statuses.items())) or "-"
-        deviations = [r.max_abs for r in resolved.examples if r.max_abs is not None]
-        worst = f"{max(deviations):.3g}" if deviations else "-"
+        worst = deviation_text(resolved.examples)
         lines.append((str(file), resolved.category, str(len(spec.examples)), status, worst))
     widths = [max(len(line[i]) for line in lines) for i in range(len(header))]
     for line in lines:

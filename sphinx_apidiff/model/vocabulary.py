@@ -108,6 +108,11 @@ class Tag:
         kind, _, framework = text.partition(":")
         return cls(TagKind(kind), framework or None)
 
+    def covers(self, other: Tag) -> bool:
+        """Whether a filter's tag asks for ``other``: ``unsupported`` asks for every
+        framework's ``unsupported:<framework>``, ``unsupported:megengine`` for that one only."""
+        return self.kind is other.kind and self.framework in (None, other.framework)
+
 
 class Category(StrEnum):
     """The headline of a page. The first six are computed; the others an author sets."""

@@ -203,6 +203,24 @@ class ApiDiffDirective(SphinxDirective):
         self.set_source_info(node)
         return node
 
+    def _params(self, entry: PairEntry) -> nodes.section:
+        """The parameter table, and a subsection per row with a note."""
+        spec = entry.spec
+        params = self._section(_("Parameter differences"), f"{spec.id}-params")
+        table = self._part(entry, "params")
+        params += table
+        for index, row in enumerate(spec.params):
+            if row.note is None:
+                continue
+            note = self._prose(row.note, spec.source, row.note_line or row.line)
+            table += nodes.container("", *[n.deepcopy() for n in note], row=index)
+            names = " / ".join(dict.fromkeys(row.names.values()))
+            sub = self._section(names, f"{spec.id}-param-{names}")
+            sub += self._part(entry, "row", index)
+            sub.extend(note)
+            params += sub
+        return params
+
     def _page(self, entry: PairEntry) -> list[nodes.Node]:
         spec: PairSpec = entry.spec
         src = spec.source
@@ -238,26 +256,15 @@ class ApiDiffDirective(SphinxDirective):
             section.extend(usage)
             root += section
 
-        params = self._section(_("Parameter differences"), f"{spec.id}-params")
-        table = self._part(entry, "params")
-        params += table
-        for index, row in enumerate(spec.params):
-            if row.note is None:
-                continue
-            note = self._prose(row.note, src, row.note_line or row.line)
-            table += nodes.container("", *[n.deepcopy() for n in note], row=index)
-            names = " / ".join(dict.fromkeys(row.names.values()))
-            sub = self._section(names, f"{spec.id}-param-{names}")
-            sub += self._part(entry, "row", index)
-            sub.extend(note)
-            params += sub
-        root += params
+        if spec.params or not spec.missing:  # with no counterpart, no row compares anything
+            root += self._params(entry)
 
         if spec.examples:
             examples = self._section(_("Examples"), f"{spec.id}-examples")
             for number, example in enumerate(spec.examples, start=1):
                 heading = self._text(example.title) or _("Example {number}").format(number=number)
                 sub = self._section(heading, f"{spec.id}-example-{number}")
+                entry.example_sections.append((sub["ids"][0], heading))
                 sub += self._part(entry, "example", number - 1)
                 examples += sub
             root += examples

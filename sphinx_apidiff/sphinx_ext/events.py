@@ -21,7 +21,9 @@ from sphinx.util.console import bold
 from sphinx.util.display import status_iterator
 
 from sphinx_apidiff.execution.engine import Engine, ExampleJob, ExampleResult, Stats
+from sphinx_apidiff.execution.results import SWEEP, cell_outcome
 from sphinx_apidiff.execution.runtime.pool import PoolRefused
+from sphinx_apidiff.model.vocabulary import Status
 from sphinx_apidiff.pipeline import RUNTIME_CONSEQUENCE, Progress, run_pairs
 from sphinx_apidiff.sphinx_ext.config import ApidiffConfig, build_cache_dir, conf_line
 from sphinx_apidiff.sphinx_ext.located import internal, warn
@@ -117,15 +119,30 @@ def _pool_problems(eng: Engine) -> None:
             logger.info(bold("apidiff: ") + message)
 
 
+def progress_text(job: ExampleJob, result: ExampleResult) -> str:
+    """The build log's line of one finished job: its label, its status as its page words it
+    (a sweep cell's own: ``unsupported`` where some frameworks reject the dtype), and where
+    the result came from: a run of this build, the cache or the results store."""
+    status = cell_outcome(result).status if job.variant == SWEEP else result.status
+    if result.cached:
+        origin = " (cached)"
+    elif result.from_store:
+        origin = " (stored)"
+    else:  # a run of this build, or none (its status says not-run)
+        origin = "" if result.status == Status.NOT_RUN else " (ran)"
+    return f"{job.label} [{status}]{origin}"
+
+
 def _progress(app: Sphinx) -> Progress:
     def wrap(stream: Iterator[tuple[ExampleJob, ExampleResult]], total: int) -> Iterable[object]:
+        # results come from runs, the cache or the store: each line says which
         return status_iterator(
             stream,
-            bold("apidiff: executing examples... "),
+            bold("apidiff: collecting results... "),
             "darkgreen",
             total,
             app.verbosity,
-            stringify_func=lambda item: f"{item[0].label} [{item[1].status}]",
+            stringify_func=lambda item: progress_text(*item),
         )
 
     return wrap

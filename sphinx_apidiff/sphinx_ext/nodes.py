@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from docutils import nodes
@@ -36,6 +36,9 @@ class PairEntry:
     section_id: str | None
     analysis: PairAnalysis | None = None  # filled after reading, by the pipeline
     label_title: str | None = None  # the label's title when the page has no heading
+    #: each example's section (its id and heading), in the order of the spec's examples:
+    #: what a parameter note's "Shown by" links to and is named after
+    example_sections: list[tuple[str, str]] = field(default_factory=list)
 
     @property
     def key(self) -> str:

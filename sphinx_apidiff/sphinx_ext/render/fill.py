@@ -29,7 +29,7 @@ def build_part(
     if part == "category":
         return [parts.category()]
     if part == "params":
-        return [parts.params(node)]
+        return parts.params(node)
     if part == "row":
         return parts.row(node["index"])
     return []

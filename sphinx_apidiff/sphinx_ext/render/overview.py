@@ -10,7 +10,7 @@ from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx_apidiff.analysis.pair import example_verdict
 from sphinx_apidiff.execution.results import ExampleResult
 from sphinx_apidiff.model.spec import ExampleSpec
-from sphinx_apidiff.model.vocabulary import AUTHOR_CATEGORIES, Status, Verdict
+from sphinx_apidiff.model.vocabulary import AUTHOR_CATEGORIES, Status, Tag, Verdict
 from sphinx_apidiff.sphinx_ext.config import ApidiffConfig
 from sphinx_apidiff.sphinx_ext.i18n import _, category_label, kind_label, status_label
 from sphinx_apidiff.sphinx_ext.nodes import PairEntry, apidiff_table, get_pairs
@@ -60,10 +60,12 @@ class OverviewTable:
             entries = [
                 e for e in entries if e.analysis and e.analysis.category in node["categories"]
             ]
-        if node.get("kinds"):  # a pair with any of the kinds asked for
-            wanted = set(node["kinds"])
+        if node.get("kinds"):  # a pair with any of the kinds asked for (see Tag.covers)
+            wanted = [Tag.parse(kind) for kind in node["kinds"]]
             entries = [
-                e for e in entries if e.analysis and wanted & {str(k) for k in e.analysis.kinds}
+                e
+                for e in entries
+                if e.analysis and any(w.covers(k) for w in wanted for k in e.analysis.kinds)
             ]
         sort = node["sort"]
         if sort == "id":
@@ -126,7 +128,7 @@ class OverviewTable:
         for fw in frameworks:
             api = entry.spec.apis.get(fw)
             if fw in entry.spec.missing:
-                text = _("no counterpart")
+                text = _("no such API")  # not "no counterpart": that is a parameter's
                 cells.append(para(nodes.emphasis(text, text)))
             else:
                 cells.append(para(self.link(entry, api)) if api else para("—"))

@@ -125,8 +125,9 @@ class PairParts(PairPage):
                 node += badge(kind_label(kind, self.labels), kind.kind)
         return node
 
-    def params(self, node: apidiff_part) -> nodes.Node:
-        """The parameter table: names and defaults per framework, differences, notes."""
+    def params(self, node: apidiff_part) -> list[nodes.Node]:
+        """The parameter table: names and defaults per framework, differences, notes; on a
+        page with no counterpart, a line that says what its rows are."""
         notes = {
             child["row"]: child
             for child in node.children
@@ -155,7 +156,7 @@ class PairParts(PairPage):
             for tag in tags:
                 badges += badge(tag_label(tag, self.labels), tag.kind)
                 badges += nodes.Text(" ")
-            if row.ignored:
+            if row.ignored and not self.spec.missing:  # nothing is counted without a counterpart
                 badges += badge(_("not counted"), BadgeKind.IGNORED)
             cells.append(badges)
             note = notes.get(row.spec_index) if row.spec_index is not None else None
@@ -165,7 +166,15 @@ class PairParts(PairPage):
                 cell = nodes.container("", cell, evidence, classes=["apidiff-note"])
             cells.append(cell)
             rows.append(cells)
-        return simple_table(header, rows, ["apidiff-params"], widths=[2, 2] * len(fws) + [2, 4])
+        table = simple_table(header, rows, ["apidiff-params"], widths=[2, 2] * len(fws) + [2, 4])
+        if not self.spec.missing:
+            return [table]
+        missing = ", ".join(self.labels[fw] for fw in self.spec.missing)
+        text = _(
+            "No counterpart in {framework}: the rows are the parameters of {reference}, "
+            "with the notes of this page."
+        ).format(framework=missing, reference=self.labels[self.spec.reference])
+        return [para(nodes.emphasis(text, text), classes=["apidiff-params-intro"]), table]
 
     def _note_cell(self, note: nodes.container | None) -> nodes.Node:
         if note is None or not note.children:
@@ -180,14 +189,12 @@ class PairParts(PairPage):
         if not row.examples:
             return None
         line = para(nodes.emphasis("", _("Shown by:")), classes=["apidiff-evidence"])
-        for position in row.examples:
+        for number, position in enumerate(row.examples):
             example = self.spec.examples[position]
             result = self.r.examples[position] if position < len(self.r.examples) else None
-            number = example.index + 1
-            text = _("Example {number}").format(number=number)
-            target = nodes.make_id(f"{self.spec.id}-example-{number}")
-            line += nodes.Text(" ")
-            line += nodes.reference("", text, refid=target, internal=True)
+            target, heading = self.entry.example_sections[position]  # as its section says
+            line += nodes.Text("; " if number else " ")
+            line += nodes.reference("", heading, refid=target, internal=True)
             if result is not None:
                 line += nodes.Text(" ")
                 judged = example_verdict(example, result)
