@@ -145,9 +145,11 @@ def test_a_parallel_build_from_the_store_offers_the_same_files(app, tmp_path):
     """The code is known without running: pages from the store, read and written by two
     processes, link the same scripts and notebooks."""
     built = _from_store(app, tmp_path / "store", parallel=2)
+    assert built.is_parallel_allowed("read") and built.is_parallel_allowed("write")
     assert warnings_of(built) == []
-    for page in PAGES:
+    for page, what in PAGES.items():
         live, stored = _links(app.outdir, page), _links(built.outdir, page)
+        assert len(stored) == 2 * len(what["scripts"]) + 2  # a script each, two notebooks
         assert sorted(stored) == sorted(live)
         for name, path in stored.items():
             assert path.read_bytes() == live[name].read_bytes(), name
