@@ -9,12 +9,12 @@ __version__ = "0.1.0"
 
 #: Bump when what is stored in the environment changes shape.
 ENV_VERSION = 5  # 3: modules, gradients and sweeps in the stored analyses; 4: unreadable files;
-# 5: the downloads (a "notebooks" part, files in env.dlfiles)
+# 5: a "notebooks" part (the downloads)
 
 
 def setup(app: Any) -> dict[str, Any]:
     """Register the directives, nodes, options and events; see docs/configuration.rst."""
-    from sphinx_apidiff.sphinx_ext import collector, downloads, events, i18n, render, report
+    from sphinx_apidiff.sphinx_ext import collector, events, i18n, render, report
     from sphinx_apidiff.sphinx_ext.collector import ApiDiffCollector
     from sphinx_apidiff.sphinx_ext.config import ApidiffConfig
     from sphinx_apidiff.sphinx_ext.directives import ApiDiffDirective, ApiDiffTableDirective
@@ -32,7 +32,6 @@ def setup(app: Any) -> dict[str, Any]:
     app.add_post_transform(render.FillParts)
     app.add_post_transform(render.DesignLayout)
     app.connect("env-updated", events.analyse_pending)
-    app.connect("env-updated", downloads.write_downloads, priority=600)  # after the analyses
     app.connect("builder-inited", _add_css)
     app.connect("build-finished", _copy_css)
     app.connect("build-finished", report.write_report)

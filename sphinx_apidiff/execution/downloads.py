@@ -15,7 +15,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import nbformat
 from nbformat import v4
 
 from sphinx_apidiff.execution.autodiff import GRADS, finish_code, needs_code, setup_code
@@ -78,4 +77,4 @@ def notebook_file(title: str, items: list[Titled], label: str) -> str:
         cells += [heading, code]
     book = v4.new_notebook(cells=cells, metadata={"kernelspec": KERNEL})
     book.metadata["language_info"] = {"name": "python"}
-    return nbformat.writes(book)
+    return v4.writes(book) + "\n"  # new_notebook validated it

@@ -20,12 +20,7 @@ from sphinx_apidiff.model.vocabulary import (
     Weights,
     verdict,
 )
-from sphinx_apidiff.sphinx_ext.downloads import (
-    download_links,
-    notebook_path,
-    page_frameworks,
-    script_path,
-)
+from sphinx_apidiff.sphinx_ext.downloads import example_links, notebook_links, offers_downloads
 from sphinx_apidiff.sphinx_ext.i18n import _, status_label
 from sphinx_apidiff.sphinx_ext.nodes import get_pairs
 from sphinx_apidiff.sphinx_ext.render.base import (
@@ -102,7 +97,7 @@ class ExampleParts(PairPage):
         out.append(grid)
         out += self._runnable(example, code)
         if shown is None:
-            out += self._downloads(self.index, example)
+            out += self._downloads(self.index)
         if result is not None and result.results:
             out.append(self._results_table(example, result, list(code)))
         return out
@@ -185,31 +180,29 @@ class ExampleParts(PairPage):
         )
         return dropdown(title, content, self.t.document, self.where)
 
-    def _downloads(self, index: int, example: ExampleSpec) -> list[nodes.Node]:
-        """Links to the example's script per framework, where the builder offers downloads."""
-        paths = {fw: script_path(self.t.env, self.entry, index, fw) for fw in example.code}
-        links = download_links(self.t.env, self._offers_downloads(), paths, self.labels)
-        if not links:
+    def _downloads(self, index: int) -> list[nodes.Node]:
+        """The example's script per framework, where the builder offers downloads."""
+        builder = self.t.app.builder
+        if not offers_downloads(builder):
             return []
+        links = example_links(builder, self.entry, index, self.labels, self.language)
         text = _("Download this example:")
         return [para(nodes.strong(text, text), *links, classes=["apidiff-downloads"])]
 
     def notebooks(self) -> list[nodes.Node]:
-        """Links to the page's notebooks, one per framework, at the top of the examples of
-        its first pair that has any."""
+        """The page's notebooks, one per framework, at the top of the examples of its
+        first pair that has any; where the builder offers downloads."""
+        builder = self.t.app.builder
         docname = self.entry.docname
         entries = get_pairs(self.t.env).get(docname, [])
-        if next((e for e in entries if e.spec.examples), None) is not self.entry:
+        first = next((e for e in entries if e.spec.examples), None)
+        if first is not self.entry or not offers_downloads(builder):
             return []
-        paths = {fw: notebook_path(self.t.env, docname, fw) for fw in page_frameworks(entries)}
-        links = download_links(self.t.env, self._offers_downloads(), paths, self.labels)
-        if not links:
-            return []
+        titles = self.t.env.titles
+        title = titles[docname].astext() if docname in titles else docname
+        links = notebook_links(builder, docname, title, entries, self.labels, self.language)
         text = _("Download this page's examples as a notebook:")
         return [para(nodes.strong(text, text), *links, classes=["apidiff-downloads"])]
-
-    def _offers_downloads(self) -> bool:
-        return bool(getattr(self.t.app.builder, "download_support", False))
 
     def _status_line(
         self, example: ExampleSpec, result: ExampleResult | None, status: str
