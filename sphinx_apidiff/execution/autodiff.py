@@ -21,15 +21,26 @@ No Sphinx imports here.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
-from sphinx_apidiff.model.spec import ExampleSpec
+from sphinx_apidiff.model.spec import ExampleSpec, ModuleSpec
 from sphinx_apidiff.model.vocabulary import Weights
 
 #: The variable the finishing code leaves the gradients in: ``{"x.grad": ..., ...}``.
 GRADS = "grads"
 #: MegEngine's gradient manager, as the generated code names it.
 GRAD_MANAGER = "grad_manager"
+#: The helper that fills a parameter (or its view) with the shared values.
+SAME_WEIGHTS = "same_weights"
+#: A module's parameters as numpy copies, filled before they are loaded back.
+WEIGHTS = "weights"
+#: A module's parameters by this framework's names, where the gradients are read.
+PARAMS = "params"
+#: A gradient read before its view is taken (a frozen parameter has none).
+GRAD = "grad"
+#: The loop variable over a module's parameter names.
+LOOP = "param_name"
 
 
 @dataclass(frozen=True)
@@ -37,7 +48,7 @@ class Adapter:
     """How one framework does what the generated code needs."""
 
     to_array: str  # the numpy copy of a parameter ``p``
-    from_array: str  # a state-dict value from the numpy array ``a``
+    load: str  # code that loads the filled numpy copies ``weights`` into ``{module}``
     requires_grad: str  # code that makes the input ``{name}`` tracked, or ""
     record: str  # code that starts recording, given ``{tensors}`` to attach, or ""
     backward: str  # code that back-propagates ``{of}``
@@ -47,7 +58,10 @@ class Adapter:
 ADAPTERS = {
     "torch": Adapter(
         to_array="p.detach().numpy().copy()",
-        from_array="torch.from_numpy(a)",
+        load=(
+            f"{{module}}.load_state_dict("
+            f"{{{{n: torch.from_numpy(a) for n, a in {WEIGHTS}.items()}}}}, strict=False)"
+        ),
         requires_grad="{name}.requires_grad_(True)",
         record="",
         backward="{of}.backward()",
@@ -55,7 +69,7 @@ ADAPTERS = {
     ),
     "megengine": Adapter(
         to_array="p.numpy().copy()",
-        from_array="a",
+        load=f"{{module}}.load_state_dict({WEIGHTS}, strict=False)",
         requires_grad="",
         record=(
             "from megengine.autodiff import GradManager\n"
@@ -67,43 +81,26 @@ ADAPTERS = {
     ),
 }
 
-_HELPERS = '''\
-def parameters(module, names):
-    """Each reference parameter name -> (this framework's parameter, the view of it that
-    holds the reference's: "" for all of it, or "[:, 0:4]", ".reshape(-1)[0:128]"...)."""
-    import re
-    pattern = r"([\\w.]*?)((\\[|\\.reshape\\(|\\.transpose\\(|\\.T\\b).*)?$"
-    split = {{ref: re.match(pattern, t).groups()[:2] for ref, t in names.items()}}
-    whole = {{name for name, _ in split.values()}}
-    out = {{n: (n, "") for n, _ in module.named_parameters() if n not in whole}}
-    out.update({{ref: (name, view or "") for ref, (name, view) in split.items()}})
-    return out
+_HELPER = f'''\
+import zlib
 
 
-def same_weights(module, prefix, names, seed):
-    """Every parameter, by its reference name, uniform in [-0.5, 0.5): the same values
-    in every framework (numpy's RandomState draws the same stream everywhere)."""
-    import zlib
-    arrays = {{n: {to_array} for n, p in module.named_parameters()}}
-    for ref, (name, view) in parameters(module, names).items():
-        tag = zlib.crc32(("%d:%s.%s" % (seed, prefix, ref)).encode())
-        part = eval("a" + view, {{"a": arrays[name]}})  # a view: writing it writes the array
-        values = np.random.RandomState(tag).uniform(-0.5, 0.5, np.size(part))
-        part[...] = values.reshape(np.shape(part))
-    module.load_state_dict({{n: {from_array} for n, a in arrays.items()}}, strict=False)
+def {SAME_WEIGHTS}(part, name):
+    """Fill a parameter's numpy copy (or the view of it that holds the reference's) with
+    values uniform in [-0.5, 0.5), seeded by the reference's name: the same everywhere."""
+    tag = zlib.crc32(f"{{seed}}:{{{{name}}}}".encode())
+    part[...] = np.random.RandomState(tag).uniform(-0.5, 0.5, part.shape)'''
+
+#: A parameter's name, then its view: ``"1.weight.T"`` -> ``("1.weight", ".T")``.
+_VIEW = re.compile(r"([\w.]*?)((\[|\.reshape\(|\.transpose\(|\.T\b).*)?$")
 
 
-def module_grads(module, prefix, names):
-    """The gradient of each parameter, by its reference name."""
-    own = dict(module.named_parameters())
-    out = {{}}
-    for ref, (name, view) in parameters(module, names).items():
-        grad = own[name].grad
-        if grad is not None and view:
-            grad = eval("g" + view, {{"g": grad}})  # the reference's part of the parameter
-        out["%s.%s.grad" % (prefix, ref)] = grad
-    return out
-'''
+def split_target(target: str) -> tuple[str, str]:
+    """Where a reference parameter lives in a framework: its parameter's name there, and
+    the view of it (``""`` for all of it). The schema admits no other text."""
+    found = _VIEW.match(target)
+    assert found is not None
+    return found.group(1), found.group(2) or ""
 
 
 def needs_code(example: ExampleSpec) -> bool:
@@ -115,16 +112,15 @@ def setup_code(example: ExampleSpec, framework: str) -> str:
     """The code run after the inputs are made and before the snippet: the declared
     modules, built and given their weights, and what gradients need."""
     adapter = ADAPTERS.get(framework)
+    blocks: list[str] = []
+    shared = [m for m in example.modules if m.weights == Weights.SHARED]
+    if shared and adapter is not None:
+        blocks.append(_HELPER.format(seed=example.seed))
     lines: list[str] = []
-    if example.modules and adapter is not None:
-        lines.append(_HELPERS.format(to_array=adapter.to_array, from_array=adapter.from_array))
     for module in example.modules:
         lines.append(f"{module.name} = {module.build[framework].text.strip()}")
         if module.weights == Weights.SHARED and adapter is not None:
-            names = module.names.get(framework, {})
-            lines.append(
-                f"same_weights({module.name}, {module.name!r}, {names!r}, seed={example.seed})"
-            )
+            lines += _fill(module, framework, adapter)
     grad = example.grad
     if grad is not None and adapter is not None:
         inputs = [name for name in grad.wrt if name not in _module_names(example)]
@@ -133,7 +129,38 @@ def setup_code(example: ExampleSpec, framework: str) -> str:
         if adapter.record:
             tensors = [*inputs, *(f"*{m}.parameters()" for m in grad.wrt if m not in inputs)]
             lines.append(adapter.record.format(tensors=", ".join(tensors)))
-    return "\n".join(lines)
+    if lines:
+        blocks.append("\n".join(lines))
+    return "\n\n\n".join(blocks)
+
+
+def _fill(module: ModuleSpec, framework: str, adapter: Adapter) -> list[str]:
+    """The lines that give a module the shared weights: its parameters copied to numpy,
+    each filled by its reference name (one line per parameter the framework keeps under
+    another name or in a view of another), and loaded back."""
+    name = module.name
+    lines = [f"{WEIGHTS} = {{n: {adapter.to_array} for n, p in {name}.named_parameters()}}"]
+    mapped = module.names.get(framework, {})
+    for ref, target in mapped.items():
+        own, view = split_target(target)
+        lines.append(f'{SAME_WEIGHTS}({WEIGHTS}["{own}"]{view}, "{name}.{ref}")')
+    lines += _others(WEIGHTS, mapped)
+    lines.append(f'    {SAME_WEIGHTS}({WEIGHTS}[{LOOP}], "{name}." + {LOOP})')
+    lines.append(adapter.load.format(module=name))
+    return lines
+
+
+def _others(variable: str, mapped: dict[str, str]) -> list[str]:
+    """The start of a ``for`` loop over a module's parameters by their own names: all of
+    them, or those that hold no mapped parameter."""
+    taken = sorted({split_target(target)[0] for target in mapped.values()})
+    if not taken:
+        return [f"for {LOOP} in {variable}:"]
+    names = ", ".join(f'"{own}"' for own in taken)
+    return [
+        "# the other parameters, by their own names",
+        f"for {LOOP} in {variable}.keys() - {{{names}}}:",
+    ]
 
 
 def finish_code(example: ExampleSpec, framework: str) -> str:
@@ -145,16 +172,35 @@ def finish_code(example: ExampleSpec, framework: str) -> str:
         return ""
     template = adapter.backward_upstream if grad.upstream else adapter.backward
     lines = [template.format(of=grad.of, upstream=grad.upstream)]
-    modules = _module_names(example)
-    parts = []
-    for name in grad.wrt:
+    modules = {m.name: m for m in example.modules}
+    # in the order of ``wrt``: the inputs before the first module in one line, then the rest
+    count = next((i for i, name in enumerate(grad.wrt) if name in modules), len(grad.wrt))
+    leading = ", ".join(f'"{name}.grad": {name}.grad' for name in grad.wrt[:count])
+    lines.append(f"{GRADS} = {{{leading}}}")
+    for name in grad.wrt[count:]:
         if name in modules:
-            names = next(m.names.get(framework, {}) for m in example.modules if m.name == name)
-            parts.append(f"**module_grads({name}, {name!r}, {names!r})")
+            lines += _module_grads(modules[name], framework)
         else:
-            parts.append(f'"{name}.grad": {name}.grad')
-    lines.append(f"{GRADS} = {{{', '.join(parts)}}}")
+            lines.append(f'{GRADS}["{name}.grad"] = {name}.grad')
     return "\n".join(lines)
+
+
+def _module_grads(module: ModuleSpec, framework: str) -> list[str]:
+    """The lines that collect a module's gradients by the reference's parameter names."""
+    name = module.name
+    mapped = module.names.get(framework, {})
+    lines = [f"{PARAMS} = dict({name}.named_parameters())"]
+    lines += _others(PARAMS, mapped)
+    lines.append(f'    {GRADS}["{name}." + {LOOP} + ".grad"] = {PARAMS}[{LOOP}].grad')
+    for ref, target in mapped.items():
+        own, view = split_target(target)
+        label = f"{name}.{ref}.grad"
+        if view:  # a frozen parameter has no gradient to take a view of
+            lines.append(f'{GRAD} = {PARAMS}["{own}"].grad')
+            lines.append(f'{GRADS}["{label}"] = None if {GRAD} is None else {GRAD}{view}')
+        else:
+            lines.append(f'{GRADS}["{label}"] = {PARAMS}["{own}"].grad')
+    return lines
 
 
 def _module_names(example: ExampleSpec) -> set[str]:

@@ -165,7 +165,16 @@ MAX_SWEEP_CELLS = 64
 
 #: Names the generated code around a snippet defines (modules, gradients), which an
 #: example's own inputs, modules and compared names must not take.
-GENERATED_NAMES = ("grads", "grad_manager", "parameters", "same_weights", "module_grads")
+GENERATED_NAMES = (
+    "grads",
+    "grad_manager",
+    "same_weights",
+    "weights",
+    "params",
+    "grad",
+    "param_name",
+    "zlib",
+)
 
 #: The frameworks whose gradients an example can ask for (``grad:``).
 AUTODIFF_FRAMEWORKS = ("torch", "megengine")

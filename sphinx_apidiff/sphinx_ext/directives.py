@@ -261,6 +261,7 @@ class ApiDiffDirective(SphinxDirective):
 
         if spec.examples:
             examples = self._section(_("Examples"), f"{spec.id}-examples")
+            examples += self._part(entry, "notebooks")
             for number, example in enumerate(spec.examples, start=1):
                 heading = self._text(example.title) or _("Example {number}").format(number=number)
                 sub = self._section(heading, f"{spec.id}-example-{number}")

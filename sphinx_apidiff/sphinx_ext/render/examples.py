@@ -8,8 +8,8 @@ import re
 from docutils import nodes
 
 from sphinx_apidiff.analysis.pair import dtype_equal, example_verdict
-from sphinx_apidiff.execution.autodiff import finish_code, needs_code, setup_code
-from sphinx_apidiff.execution.inputs import prelude
+from sphinx_apidiff.execution.autodiff import needs_code
+from sphinx_apidiff.execution.downloads import runnable_code
 from sphinx_apidiff.execution.results import CellStatus, ExampleResult, cell_outcome
 from sphinx_apidiff.model.spec import Code, ExampleSpec, SweepCell, prose_text
 from sphinx_apidiff.model.vocabulary import (
@@ -20,7 +20,9 @@ from sphinx_apidiff.model.vocabulary import (
     Weights,
     verdict,
 )
+from sphinx_apidiff.sphinx_ext.downloads import example_links, notebook_links, offers_downloads
 from sphinx_apidiff.sphinx_ext.i18n import _, status_label
+from sphinx_apidiff.sphinx_ext.nodes import get_pairs
 from sphinx_apidiff.sphinx_ext.render.base import (
     BadgeKind,
     PairPage,
@@ -54,6 +56,7 @@ class ExampleParts(PairPage):
         """The example at ``index`` of the YAML file, with what running it gave; ``where``
         is its placeholder on the page (where problems are located)."""
         self.where = where
+        self.index = index
         example = self.spec.examples[index]
         result = self.r.examples[index] if index < len(self.r.examples) else None
         status = result.status if result else Status.NOT_RUN
@@ -93,6 +96,8 @@ class ExampleParts(PairPage):
                 grid += self._code_card(result, fw, snippet)
         out.append(grid)
         out += self._runnable(example, code)
+        if shown is None:
+            out += self._downloads(self.index)
         if result is not None and result.results:
             out.append(self._results_table(example, result, list(code)))
         return out
@@ -164,20 +169,40 @@ class ExampleParts(PairPage):
             return []
         content: list[nodes.Node] = []
         for fw, snippet in code.items():
-            parts = [prelude(example.inputs, example.seed, fw, self.r.factories.get(fw))]
-            if needs_code(example):
-                parts.append(setup_code(example, fw))
-            parts.append(snippet.text.rstrip())
-            if example.grad is not None:
-                parts.append(finish_code(example, fw))
             content.append(para(nodes.strong(self.labels[fw], self.labels[fw])))
-            content.append(code_block("\n\n".join(part for part in parts if part)))
+            content.append(
+                code_block(runnable_code(example, fw, self.r.factories.get(fw), snippet))
+            )
         title = (
             _("Runnable code, with the inputs and the gradient code")
             if example.grad is not None
             else _("Runnable code, with the inputs")
         )
         return dropdown(title, content, self.t.document, self.where)
+
+    def _downloads(self, index: int) -> list[nodes.Node]:
+        """The example's script per framework, where the builder offers downloads."""
+        builder = self.t.app.builder
+        if not offers_downloads(builder):
+            return []
+        links = example_links(builder, self.entry, index, self.labels, self.language)
+        text = _("Download this example:")
+        return [para(nodes.strong(text, text), *links, classes=["apidiff-downloads"])]
+
+    def notebooks(self) -> list[nodes.Node]:
+        """The page's notebooks, one per framework, at the top of the examples of its
+        first pair that has any; where the builder offers downloads."""
+        builder = self.t.app.builder
+        docname = self.entry.docname
+        entries = get_pairs(self.t.env).get(docname, [])
+        first = next((e for e in entries if e.spec.examples), None)
+        if first is not self.entry or not offers_downloads(builder):
+            return []
+        titles = self.t.env.titles
+        title = titles[docname].astext() if docname in titles else docname
+        links = notebook_links(builder, docname, title, entries, self.labels, self.language)
+        text = _("Download this page's examples as a notebook:")
+        return [para(nodes.strong(text, text), *links, classes=["apidiff-downloads"])]
 
     def _status_line(
         self, example: ExampleSpec, result: ExampleResult | None, status: str

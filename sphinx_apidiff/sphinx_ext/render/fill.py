@@ -19,10 +19,12 @@ from sphinx_apidiff.sphinx_ext.render.pair import PairParts
 def build_part(
     transform: SphinxPostTransform, cfg: ApidiffConfig, entry: PairEntry, node: apidiff_part
 ) -> list[nodes.Node]:
-    """The nodes of one placeholder (panels, category, params, row or example)."""
+    """The nodes of one placeholder (panels, category, params, row, example or notebooks)."""
     part = node["part"]
     if part == "example":
         return [ExampleParts(transform, cfg, entry).example(node["index"], node)]
+    if part == "notebooks":
+        return ExampleParts(transform, cfg, entry).notebooks()
     parts = PairParts(transform, cfg, entry)
     if part == "panels":
         return [parts.panels()]
