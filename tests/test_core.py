@@ -125,6 +125,19 @@ def test_bad_input_diagnostics(text, subtype, fragment, line):
     )
 
 
+def test_an_invalid_example_title_drops_only_the_title():
+    """The example is still run and shown (headed "Example N"), and the warning says so."""
+    text = PAIR.replace("title: first", "title: [first, second]")
+    pair, diags = spec.parse_pair(text, "p.yaml")
+    assert pair is not None and len(pair.examples) == 1
+    assert pair.examples[0].title is None and pair.examples[0].compare == ["y"]
+    (diag,) = diags
+    assert diag.line == 11 and diag.message == (
+        "example 1, title: expected text or a mapping from language to text, got a list; "
+        "the example is kept, with a generated title"
+    )
+
+
 def test_signature_parsing_and_format():
     sig = parse_signature_text("cat(tensors, dim=0, *, out=None) -> Tensor")
     assert sig.names() == ["tensors", "dim", "out"]

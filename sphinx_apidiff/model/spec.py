@@ -195,8 +195,9 @@ def parse_pair(
 
     problems = schema.validate(data)
     for problem in problems:
-        diags.append(Diagnostic("spec", _format(problem), doc.line(problem.path)))
-    valid = ValidParts(data, problems)
+        kept = "; the example is kept, with a generated title" if _optional(problem.blocked) else ""
+        diags.append(Diagnostic("spec", _format(problem) + kept, doc.line(problem.path)))
+    valid = ValidParts(data, problems, _optional)
     if not valid.has("apis"):
         return None, diags
     given: dict[str, Any] = dict(valid.get("apis"))
@@ -281,6 +282,14 @@ def parse_pair(
                 diags.append(Diagnostic("spec", message, row_spec.line))
         row_spec.examples = [positions[n] for n in row_spec.examples if n in positions]
     return pair, diags
+
+
+def _optional(blocked: schema.KeyPath) -> schema.KeyPath | None:
+    """The part of the file a problem at ``blocked`` leaves out when that is less than its
+    mapping: an example's title (the example is kept and headed "Example N")."""
+    if len(blocked) >= 3 and blocked[0] == "examples" and blocked[2] == "title":
+        return blocked[:3]
+    return None
 
 
 def _items(data: dict[Any, Any], key: str) -> list[Any]:
