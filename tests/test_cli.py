@@ -422,7 +422,7 @@ def test_conf_dir_before_or_after_the_subcommand_or_found(rootdir, tmp_path, arg
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert "1 pair(s), 0 problem(s)" in proc.stdout
     assert "no conf.py found" not in proc.stderr
-    assert "execution cache: build/apidiff-cache" in proc.stderr  # beside source/
+    assert "execution cache: build/doctrees/apidiff-cache" in proc.stderr  # beside source/
 
 
 def test_no_conf_py_found_says_so_and_names_none(rootdir, tmp_path):
