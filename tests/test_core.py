@@ -138,6 +138,29 @@ def test_an_invalid_example_title_drops_only_the_title():
     )
 
 
+def test_the_docs_modules_example_with_names_is_valid():
+    """docs/yaml.rst shows ``names:`` where it goes: inside a module's entry."""
+    import textwrap
+    from pathlib import Path
+
+    text = (Path(__file__).resolve().parent.parent / "docs" / "yaml.rst").read_text("utf-8")
+    blocks = [b.split("\n\n", 1)[0] for b in text.split("::\n\n")[1:]]
+    [shown] = [b for b in blocks if "names:" in b and "modules:" in b]
+    modules = textwrap.indent(textwrap.dedent(shown), "    ")
+    pair = (
+        "apis: {torch: torch.nn.Conv2d, megengine: megengine.module.Conv2d}\n"
+        "examples:\n"
+        "  - inputs: {x: {shape: [1, 3, 5, 5]}}\n"
+        f"{modules}\n"
+        "    code: {torch: y = conv(x), megengine: y = conv(x)}\n"
+        "    compare: [y]\n"
+    )
+    spec_, diags = spec.parse_pair(pair, "p.yaml")
+    assert diags == [] and spec_ is not None
+    names = {m.name: m.names for m in spec_.examples[0].modules}
+    assert names["conv"] == {"megengine": {"bias": "bias[0, :, 0, 0]"}}
+
+
 def test_signature_parsing_and_format():
     sig = parse_signature_text("cat(tensors, dim=0, *, out=None) -> Tensor")
     assert sig.names() == ["tensors", "dim", "out"]
