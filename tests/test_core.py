@@ -133,8 +133,8 @@ def test_an_invalid_example_title_drops_only_the_title():
     assert pair.examples[0].title is None and pair.examples[0].compare == ["y"]
     (diag,) = diags
     assert diag.line == 11 and diag.message == (
-        "example 1, title: expected text or a mapping from language to text, got a list; "
-        "the example is kept, with a generated title"
+        "example 1, title: expected text or a mapping from language to text, got a list "
+        "(the example is kept, with a generated title)"
     )
 
 
@@ -159,6 +159,16 @@ def test_the_docs_modules_example_with_names_is_valid():
     assert diags == [] and spec_ is not None
     names = {m.name: m.names for m in spec_.examples[0].modules}
     assert names["conv"] == {"megengine": {"bias": "bias[0, :, 0, 0]"}}
+
+
+def test_a_problem_that_drops_an_example_says_so():
+    text = PAIR.replace("compare: [y]", "compare: [y]\n    atol: many")
+    pair, diags = spec.parse_pair(text, "p.yaml")
+    assert pair is not None and pair.examples == []
+    (diag,) = diags
+    assert (
+        diag.message == "example 1, atol: expected a number, got a string (the example is left out)"
+    )
 
 
 def test_signature_parsing_and_format():

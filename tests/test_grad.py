@@ -40,9 +40,13 @@ def test_grad_names_inputs_and_modules_or_says_what_it_could_mean():
     spec, diags = parse_pair(text, "p.yaml")
     assert spec is not None and spec.examples == []
     assert [(d.line, d.message) for d in diags] == [
-        (6, "grad.upstream: 'dz' is no input"),
-        (6, "grad.wrt: 'fd' is neither an input nor a module; did you mean 'fc'?"),
-        (6, "grad.wrt: input 'i' is no float tensor (int64)"),
+        (6, "grad.upstream: 'dz' is no input (the example is left out)"),
+        (
+            6,
+            "grad.wrt: 'fd' is neither an input nor a module; did you mean 'fc'? "
+            "(the example is left out)",
+        ),
+        (6, "grad.wrt: input 'i' is no float tensor (int64) (the example is left out)"),
     ]
 
 
@@ -106,8 +110,8 @@ def test_a_sweep_names_real_inputs():
     )
     _, diags = parse_pair(text, "p.yaml")
     assert [d.message for d in diags] == [
-        "sweep.inputs: 'xx' is no input; did you mean 'x'?",
-        "sweep.rtol: 'float32' is not swept; did you mean 'float16'?",
+        "sweep.inputs: 'xx' is no input; did you mean 'x'? (the example is left out)",
+        "sweep.rtol: 'float32' is not swept; did you mean 'float16'? (the example is left out)",
     ]
 
 
