@@ -65,9 +65,10 @@ def _new_and_build(rootdir, project, name, reference, other):
 
 @pytest.mark.megengine
 def test_new_conv2d_draft_builds_unchanged(rootdir, project):
-    proc, _, pair, rows = _new_and_build(
+    proc, text, pair, rows = _new_and_build(
         rootdir, project, "conv2d", "torch.nn.Conv2d", "megengine.module.Conv2d"
     )
+    assert "# the same weights on both sides; 'weights: own' keeps each framework's own" in text
     for name in ("in_channels", "out_channels", "kernel_size", "stride", "padding", "groups"):
         assert rows[name]["names"]["megengine"] == name and rows[name]["tags"] == []
     assert "renamed" not in json.dumps(pair["params"])  # nothing mispaired
@@ -95,13 +96,38 @@ def test_new_softmax_pairs_dim_with_axis(rootdir, project):
         "megengine.functional.nn.softmax",
     )
     assert "paired torch.dim with megengine.axis" in proc.stderr
-    assert "# review: paired by similarity" in text
+    assert "# review: dim/axis is a usual rename, both parameter 2" in text
     assert rows["dim"]["names"]["megengine"] == "axis" and "renamed" in rows["dim"]["tags"]
     assert rows["input"]["names"]["megengine"] == "inp"
     ex = pair["examples"][0]
     assert ex["status"] == "match" and ex["results"]["y"]["shapes"]["megengine"] == [2, 3, 8, 8]
     assert ex["results"]["x.grad"]["kind"] == "grad" and ex["results"]["x.grad"]["passed"]
     assert "grad: {of: loss, wrt: [x]}" in text
+
+
+@pytest.mark.megengine
+def test_new_drafts_a_pair_without_counterpart(rootdir, project):
+    """MegEngine lacks flip: the draft says so ({none: ...}), and it builds unchanged."""
+    proc, text, pair, _ = _new_and_build(
+        rootdir, project, "flip", "torch.flip", "megengine.functional.flip"
+    )
+    assert "\n  megengine: {none: megengine.functional.flip}\n" in text
+    assert "megengine.functional.flip does not exist in megengine" in proc.stderr
+    assert "the draft says megengine has no counterpart" in proc.stderr
+    assert "# examples:  # the megengine code of an example is shown as the workaround" in text
+    assert pair["category"] == "unsupported"
+
+
+@pytest.mark.megengine
+def test_new_says_why_it_paired_a_rename(project):
+    """input/x pair as a listed rename at the same place, not by names "1.00" alike."""
+    proc = cli("new", "torch.abs", "megengine.functional.abs", cwd=project)
+    assert proc.returncode == 0, proc.stderr
+    assert "similarity 1.00" not in proc.stderr + proc.stdout
+    assert "paired torch.input with megengine.x: input/x is a usual rename" in proc.stderr
+    assert "  - torch: input  # review: input/x is a usual rename, both parameter 1\n" in (
+        proc.stdout
+    )
 
 
 @pytest.mark.megengine
@@ -436,7 +462,7 @@ def test_conf_dir_before_or_after_the_subcommand_or_found(rootdir, tmp_path, arg
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert "1 pair(s), 0 problem(s)" in proc.stdout
     assert "no conf.py found" not in proc.stderr
-    assert "execution cache: build/apidiff-cache" in proc.stderr  # beside source/
+    assert "execution cache: build/doctrees/apidiff-cache" in proc.stderr  # beside source/
 
 
 def test_no_conf_py_found_says_so_and_names_none(rootdir, tmp_path):

@@ -125,6 +125,52 @@ def test_bad_input_diagnostics(text, subtype, fragment, line):
     )
 
 
+def test_an_invalid_example_title_drops_only_the_title():
+    """The example is still run and shown (headed "Example N"), and the warning says so."""
+    text = PAIR.replace("title: first", "title: [first, second]")
+    pair, diags = spec.parse_pair(text, "p.yaml")
+    assert pair is not None and len(pair.examples) == 1
+    assert pair.examples[0].title is None and pair.examples[0].compare == ["y"]
+    (diag,) = diags
+    assert diag.line == 11 and diag.message == (
+        "example 1, title: expected text or a mapping from language to text, got a list "
+        "(the example is kept, with a generated title)"
+    )
+
+
+def test_the_docs_modules_example_with_names_is_valid():
+    """docs/yaml.rst shows ``names:`` where it goes: inside a module's entry."""
+    import textwrap
+    from pathlib import Path
+
+    text = (Path(__file__).resolve().parent.parent / "docs" / "yaml.rst").read_text("utf-8")
+    blocks = [b.split("\n\n", 1)[0] for b in text.split("::\n\n")[1:]]
+    [shown] = [b for b in blocks if "names:" in b and "modules:" in b]
+    modules = textwrap.indent(textwrap.dedent(shown), "    ")
+    pair = (
+        "apis: {torch: torch.nn.Conv2d, megengine: megengine.module.Conv2d}\n"
+        "examples:\n"
+        "  - inputs: {x: {shape: [1, 3, 5, 5]}}\n"
+        f"{modules}\n"
+        "    code: {torch: y = conv(x), megengine: y = conv(x)}\n"
+        "    compare: [y]\n"
+    )
+    spec_, diags = spec.parse_pair(pair, "p.yaml")
+    assert diags == [] and spec_ is not None
+    names = {m.name: m.names for m in spec_.examples[0].modules}
+    assert names["conv"] == {"megengine": {"bias": "bias[0, :, 0, 0]"}}
+
+
+def test_a_problem_that_drops_an_example_says_so():
+    text = PAIR.replace("compare: [y]", "compare: [y]\n    atol: many")
+    pair, diags = spec.parse_pair(text, "p.yaml")
+    assert pair is not None and pair.examples == []
+    (diag,) = diags
+    assert (
+        diag.message == "example 1, atol: expected a number, got a string (the example is left out)"
+    )
+
+
 def test_signature_parsing_and_format():
     sig = parse_signature_text("cat(tensors, dim=0, *, out=None) -> Tensor")
     assert sig.names() == ["tensors", "dim", "out"]

@@ -120,7 +120,7 @@ def test_a_store_from_another_machine_travels(live, tmp_path):
         parallel=2,
         confoverrides={
             "apidiff_store_update": True,
-            "apidiff_cache_path": str(live.srcdir / "_build" / "apidiff-cache"),
+            "apidiff_cache_path": str(live.srcdir / "_build" / "doctrees" / "apidiff-cache"),
         },
     )
     refresh.build()

@@ -126,7 +126,7 @@ def test_a_row_cites_examples_by_their_number_in_the_file():
     )
     spec, diags = parse_pair(text, "x.yaml")
     assert [(d.line, d.message) for d in diags] == [
-        (5, "compare needs code for at least two frameworks"),
+        (5, "compare needs code for at least two frameworks (the example is left out)"),
         (3, "params row: there is no example 3 (2 in this file)"),
     ]
     # example 2 of the file is the first (and only) usable one

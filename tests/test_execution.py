@@ -149,7 +149,7 @@ def test_cache_no_change_prose_edit_code_edit(rootdir, tmp_path):
 def test_corrupt_cache_entry_is_recomputed(rootdir, tmp_path):
     first = build_root(rootdir, "exec", tmp_path)
     first.cleanup()
-    cache = first.srcdir / "_build" / "apidiff-cache"  # shared with `check`
+    cache = first.srcdir / "_build" / "doctrees" / "apidiff-cache"  # `check` finds it
     entries = sorted(cache.glob("ex-*.json"))
     assert len(entries) == 16  # the 13 examples and the runs of 3 recipes
     for entry in entries:

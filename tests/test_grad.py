@@ -43,9 +43,13 @@ def test_grad_names_inputs_and_modules_or_says_what_it_could_mean():
     spec, diags = parse_pair(text, "p.yaml")
     assert spec is not None and spec.examples == []
     assert [(d.line, d.message) for d in diags] == [
-        (6, "grad.upstream: 'dz' is no input"),
-        (6, "grad.wrt: 'fd' is neither an input nor a module; did you mean 'fc'?"),
-        (6, "grad.wrt: input 'i' is no float tensor (int64)"),
+        (6, "grad.upstream: 'dz' is no input (the example is left out)"),
+        (
+            6,
+            "grad.wrt: 'fd' is neither an input nor a module; did you mean 'fc'? "
+            "(the example is left out)",
+        ),
+        (6, "grad.wrt: input 'i' is no float tensor (int64) (the example is left out)"),
     ]
 
 
@@ -109,8 +113,8 @@ def test_a_sweep_names_real_inputs():
     )
     _, diags = parse_pair(text, "p.yaml")
     assert [d.message for d in diags] == [
-        "sweep.inputs: 'xx' is no input; did you mean 'x'?",
-        "sweep.rtol: 'float32' is not swept; did you mean 'float16'?",
+        "sweep.inputs: 'xx' is no input; did you mean 'x'? (the example is left out)",
+        "sweep.rtol: 'float32' is not swept; did you mean 'float16'? (the example is left out)",
     ]
 
 
@@ -284,6 +288,49 @@ def test_gradients_and_sweeps_travel_through_the_store(rootdir, tmp_path):
     assert report_disagreements(report, live_report, live.srcdir) == []
     exp = next(p for p in report["pairs"] if p["id"] == "exp")
     assert [c["status"] for c in exp["examples"][0]["sweep"]] == ["match"] * 4 + ["unsupported"] * 2
+    rows = {  # the rows of each page's results, in the order the page lists them
+        (p["id"], i): list(e["results"])
+        for p in live_report["pairs"]
+        for i, e in enumerate(p["examples"])
+    }
+    assert {
+        (p["id"], i): list(e["results"])
+        for p in report["pairs"]
+        for i, e in enumerate(p["examples"])
+    } == rows
+    assert rows[("sequential", 0)][:3] == ["loss", "x.grad", "net.0.weight.grad"]
+
+
+def test_stored_gradients_come_back_in_the_order_of_the_run():
+    """The store writes its keys sorted; a page read from it lists the gradients as a
+    live run does: in grad.wrt order, a module's parameters in the module's order."""
+    from sphinx_apidiff.execution.comparison import Comparison
+    from sphinx_apidiff.execution.results import ExampleResult
+    from sphinx_apidiff.execution.sources import in_job_order
+    from sphinx_apidiff.model.vocabulary import ResultKind
+
+    text = HEAD + (
+        "  - inputs: {x: {shape: [2, 3]}}\n"
+        "    modules: {fc: {torch: 'torch.nn.Linear(3, 1)', megengine: 'megengine.module.Linear(3, 1)'}}\n"
+        "    code: {torch: 'y = fc(x).sum()', megengine: 'y = fc(x).sum()'}\n"
+        "    compare: [y]\n"
+        "    grad: {of: y, wrt: [x, fc]}\n"
+    )
+    pair, diags = parse_pair(text, "p.yaml")
+    assert diags == []
+    job = ExampleJob(pair.examples[0], ["torch", "megengine"], pair_id=pair.id)
+    live = ["y", "x.grad", "fc.weight.grad", "fc.bias.grad"]
+    result = ExampleResult(
+        results={
+            name: Comparison(kind=ResultKind.GRAD if name.endswith(".grad") else ResultKind.VALUE)
+            for name in live
+        }
+    )
+    stored = json.loads(json.dumps(result.to_json(), sort_keys=True))
+    assert list(in_job_order(ExampleResult.from_json(stored), job).results) == live
+    del stored["order"]  # written before the order was kept: inputs, then modules
+    again = list(in_job_order(ExampleResult.from_json(stored), job).results)
+    assert again[:2] == ["y", "x.grad"]
 
 
 def test_a_gradient_against_none_is_a_difference_not_a_crash():

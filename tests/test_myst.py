@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 import shutil
+from pathlib import Path
 
 import pytest
 
@@ -53,3 +54,41 @@ def test_inline_yaml_warning_points_into_the_markdown_file(rootdir, tmp_path):
     app.cleanup()
     [warning] = [w for w in warnings_of(app) if "apidiff" in w]
     assert re.search(r"inline\.md:7: WARNING: sumary: unknown key", warning), warning
+
+
+DOCS = Path(__file__).resolve().parent.parent / "docs"
+
+
+def _docs_block(language, starts):
+    """The code block of docs/writing.rst in ``language`` whose first line is ``starts``."""
+    text = (DOCS / "writing.rst").read_text(encoding="utf-8")
+    for block in text.split(f".. code-block:: {language}\n\n")[1:]:
+        lines = []
+        for line in block.splitlines():
+            if line and not line.startswith("   "):
+                break
+            lines.append(line[3:])
+        code = "\n".join(lines).strip() + "\n"
+        if code.startswith(starts):
+            return code
+    raise AssertionError(f"docs/writing.rst shows no {language} block starting {starts!r}")
+
+
+def test_the_docs_table_example_and_its_myst_twin_give_the_same_table(rootdir, tmp_path):
+    """docs/writing.rst shows apidiff-table in reStructuredText and in MyST: the two
+    snippets, as the docs give them, build the same table."""
+    rst = _docs_block("rst", ".. apidiff-table::")
+    myst = _docs_block("markdown", "```{apidiff-table}")
+    src = tmp_path / "myst"
+    shutil.copytree(rootdir / "test-myst", src)
+    shutil.copytree(rootdir / "test-basic" / "pairs", src / "pairs")
+    (src / "table_rst.rst").write_text("Table\n=====\n\n" + rst, encoding="utf-8")
+    (src / "table_md.md").write_text("# Table\n\n" + myst, encoding="utf-8")
+    index = (src / "index.md").read_text(encoding="utf-8")
+    (src / "index.md").write_text(index.replace("inline\n", "inline\ntable_rst\ntable_md\n"))
+    app = build_root(rootdir, "myst", tmp_path)
+    app.cleanup()
+    assert warnings_of(app) == []
+    table = _normalized(app, "table_rst")
+    assert table[-1].strip() == "No comparison pages."  # the filters hold: no pair here matches
+    assert _normalized(app, "table_md") == table  # MyST reads the options alike

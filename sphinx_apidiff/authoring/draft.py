@@ -115,6 +115,18 @@ def pair_params(
     return sorted(pairs, key=lambda p: ref.position(p[0]))
 
 
+def why_paired(ref: Signature, other: Signature, a: str, b: str) -> str:
+    """What paired ``a`` with ``b``, in words: a rename migration guides list, or names
+    alike (their similarity); and whether they stand at the same place in the call."""
+    if _synonyms(a, b):
+        why = f"{a}/{b} is a usual rename"
+    else:
+        why = f"the names are alike (similarity {name_similarity(a, b):.2f})"
+    if ref.position(a) == other.position(b):
+        why += f", both parameter {ref.position(a) + 1}"
+    return why
+
+
 def _call(api: str, sig: Signature, values: dict[str, str]) -> tuple[str, bool] | None:
     """``api(x, name=value, ...)`` for the required parameters, or None if one is unknown."""
     args: list[str] = []
@@ -167,6 +179,7 @@ def draft_pair(
     signatures: dict[str, Signature] = {}
     kinds: dict[str, str] = {}
     problems: list[str] = []
+    absent: list[str] = []  # frameworks (not the reference) that lack their API
     for fw, api in apis.items():
         result = sigs[(fw, api)]
         if result.unavailable:
@@ -176,6 +189,12 @@ def draft_pair(
                 f" (did you mean {' or '.join(result.suggestions)}?)" if result.suggestions else ""
             )
             problems.append(f"{api} does not exist in {fw}: {result.error}{hint}")
+            if fw != ref_fw:
+                absent.append(fw)
+                messages.append(
+                    f"{api} does not exist in {fw}{hint}: the draft says {fw} has no "
+                    f"counterpart, {{none: {api}}}"
+                )
         elif result.signature is None:
             messages.append(
                 f"{api} has no signature that can be introspected: give it under "
@@ -184,16 +203,16 @@ def draft_pair(
         else:
             signatures[fw] = result.signature
         kinds[fw] = "class" if api.rsplit(".", 1)[-1][:1].isupper() else "function"
-    if problems:
+    if len(problems) > len(absent):  # the reference, or a runtime, is missing
         raise DraftError("; ".join(problems))
+    if absent:  # only a counterpart is missing: the pair says so ({none: ...})
+        draft = _no_counterpart(apis, absent, sigs, pair_id, ref_fw in signatures, schema_ref)
+        return _checked(draft, engine, messages)
 
-    versions = f"{ref_fw} {sigs[(ref_fw, apis[ref_fw])].version} and {other_fw} " + str(
-        sigs[(other_fw, apis[other_fw])].version
-    )
     doc = Mapping()
     doc.comment(
         f"yaml-language-server: $schema={schema_ref}",
-        f"Draft by `sphinx-apidiff new` from {versions}.",
+        f"Draft by `sphinx-apidiff new` from {_versions(apis, sigs)}.",
         "Review the rows marked 'review', write summary/usage, then build.",
     )
     doc.add("id", pair_id or id_for_api(apis[ref_fw]))
@@ -225,8 +244,8 @@ def draft_pair(
         )
     else:
         doc.add("examples", examples.append(example))
-    for a, b, score in renames:
-        messages.append(f"paired {ref_fw}.{a} with {other_fw}.{b} (similarity {score:.2f})")
+    for a, b, _ in renames:
+        messages.append(f"paired {ref_fw}.{a} with {other_fw}.{b}: {why_paired(ref, other, a, b)}")
     first = list(messages)
     text, said, ran = _run(doc.document(), engine, messages)
     if example is None or ran is None:
@@ -266,6 +285,53 @@ def draft_pair(
     return text, said
 
 
+def _versions(apis: dict[str, str], sigs: dict[tuple[str, str], Any]) -> str:
+    """``torch 2.1 and megengine 1.13``: the versions the draft was made from."""
+    return " and ".join(f"{fw} {sigs[(fw, api)].version}" for fw, api in apis.items())
+
+
+def _no_counterpart(
+    apis: dict[str, str],
+    absent: list[str],
+    sigs: dict[tuple[str, str], Any],
+    pair_id: str | None,
+    introspected: bool,
+    schema_ref: str = SCHEMA_ID,
+) -> str:
+    """The draft of a pair whose other frameworks lack the API: ``{none: api}``, the
+    name the API would have (the build checks that it stays absent), and an example to
+    write, whose code in those frameworks is shown as the workaround."""
+    ref_fw = next(iter(apis))
+    doc = Mapping()
+    doc.comment(
+        f"yaml-language-server: $schema={schema_ref}",
+        f"Draft by `sphinx-apidiff new` from {_versions(apis, sigs)}.",
+        f"{' and '.join(absent)} lacks the API: write summary/usage and an example, then build.",
+    )
+    doc.add("id", pair_id or id_for_api(apis[ref_fw]))
+    doc.add("title", apis[ref_fw].rsplit(".", 1)[-1])
+    doc.add("apis", {fw: Flow({"none": api}) if fw in absent else api for fw, api in apis.items()})
+    if not introspected:
+        doc.comment(
+            "signatures:  # the parameters, as in a def; then uncomment",
+            f'  {ref_fw}: "(...)"  # {apis[ref_fw]}: none introspectable',
+        )
+    doc.comment(
+        "summary: {en: ..., zh_CN: ...}  # what to use instead",
+        "usage: {en: ..., zh_CN: ...}",
+        f"examples:  # the {' and '.join(absent)} code of an example is shown as the workaround",
+        "  - title: {en: ..., zh_CN: ...}",
+        f"    inputs: {{x: {{shape: [2, 3], dtype: {DEFAULT_DTYPE}}}}}",
+        "    code:",
+        *[
+            f"      {fw}: y = ...  # {'the workaround' if fw in absent else api}"
+            for fw, api in apis.items()
+        ],
+        "    compare: [y]",
+    )
+    return doc.document()
+
+
 def _layout_views(result: ExampleResult, ref_fw: str, other_fw: str) -> dict[str, str]:
     """The module's parameters whose gradients have the same size and another shape in
     ``other_fw`` (MegEngine's ``(1, C, 1, 1)`` biases): the view that holds the reference's."""
@@ -298,10 +364,10 @@ def _rows(
 ) -> Sequence:
     """The parameter rows: likely renames, differing defaults, and the unmatched ones."""
     rows = Sequence()
-    for a, b, score in renames:
+    for a, b, _ in renames:
         rows.append(
             Mapping()
-            .add(ref_fw, a, comment=f"review: paired by similarity ({score:.2f})")
+            .add(ref_fw, a, comment=f"review: {why_paired(ref, other, a, b)}")
             .add(other_fw, b)
         )
     paired_a = {a for a, _, _ in renames}
@@ -396,7 +462,10 @@ def _example(
         if views:
             module["names"] = {other_fw: views}
         example.add("modules", {"m": Flow(module)})
-        example.comment("the same weights on both sides; 'weights: own' keeps each framework's")
+        example.comment(
+            "the same weights on both sides; 'weights: own' keeps each framework's own "
+            "initial weights"
+        )
     example.add("code", {fw: "\n".join(body) + "\n" for fw, body in code.items()})
     example.add("compare", Flow(["y"]))
     if dtype_differs:

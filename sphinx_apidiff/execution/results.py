@@ -18,7 +18,7 @@ from typing import Any
 from sphinx_apidiff.execution.comparison import Comparison
 from sphinx_apidiff.model.signature import Signature
 from sphinx_apidiff.model.spec import ExampleSpec, SweepCell
-from sphinx_apidiff.model.vocabulary import Status
+from sphinx_apidiff.model.vocabulary import ResultKind, Status
 
 
 @dataclass(frozen=True)
@@ -181,8 +181,12 @@ class ExampleResult:
         return max(values) if values else None
 
     def to_json(self) -> dict[str, Any]:
-        """As the cache and the store keep it (the store drops timings and the key)."""
-        return {
+        """As the cache and the store keep it (the store drops timings and the key).
+
+        With gradients, ``order`` keeps the order of the results: the store writes its
+        keys sorted, and a module's parameters come in the order the module lists them,
+        which nothing else records (results of values only stay as they were)."""
+        data: dict[str, Any] = {
             "status": self.status,
             "results": {name: r.to_json() for name, r in self.results.items()},
             "sides": {fw: s.to_json() for fw, s in self.sides.items()},
@@ -190,13 +194,18 @@ class ExampleResult:
             "key": self.key,
             "reason": self.reason,
         }
+        if any(r.kind is ResultKind.GRAD for r in self.results.values()):
+            data["order"] = list(self.results)
+        return data
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> ExampleResult:
-        """From :meth:`to_json`'s form, in the order it was written."""
+        """From :meth:`to_json`'s form, in the order it was written (``order`` first)."""
+        order = [n for n in data.get("order", []) if n in data["results"]]
+        names = list(dict.fromkeys([*order, *data["results"]]))
         return cls(
             status=Status(data["status"]),
-            results={n: Comparison.from_json(r) for n, r in data["results"].items()},
+            results={n: Comparison.from_json(data["results"][n]) for n in names},
             sides={fw: SideResult.from_json(s) for fw, s in data["sides"].items()},
             versions=data.get("versions", {}),
             key=data.get("key"),

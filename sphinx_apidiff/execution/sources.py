@@ -239,13 +239,19 @@ def _in_order(data: dict[str, T], order: Sequence[str]) -> dict[str, T]:
 
 def in_job_order(result: ExampleResult, job: ExampleJob) -> ExampleResult:
     """A result read back from JSON with sorted keys, in the order a live run gives:
-    compared values in ``compare`` order (``y[2]`` before ``y[10]``), frameworks in the job's."""
+    compared values in ``compare`` order (``y[2]`` before ``y[10]``), then the gradients
+    in ``grad.wrt`` order (a module's parameters as the result recorded them), frameworks
+    in the job's."""
     compare = job.example.compare
+    wrt = job.example.grad.wrt if job.example.grad else []
 
-    def rank(name: str) -> tuple[int, tuple[int, ...]]:
+    def rank(name: str) -> tuple[int, int, tuple[int, ...]]:
+        if result.results[name].kind is ResultKind.GRAD:  # x.grad, net.0.weight.grad
+            base = name.split(".", 1)[0]
+            return 1, wrt.index(base) if base in wrt else len(wrt), ()
         base = name.split("[", 1)[0]
         where = compare.index(base) if base in compare else len(compare)
-        return where, tuple(int(i) for i in _INDEX.findall(name))
+        return 0, where, tuple(int(i) for i in _INDEX.findall(name))
 
     fws = job.frameworks
     results = {}

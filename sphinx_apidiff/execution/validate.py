@@ -191,6 +191,7 @@ RESULT = Map(
     keys={
         "status": Key(Enum(tuple(s.value for s in Status)), required=True),
         "results": Key(Names(COMPARISON), required=True),
+        "order": Key(List(Str(), doc="The results' names in the order the run gave them.")),
         "sides": Key(Names(SIDE), required=True),
         "versions": Key(Names(VERSION)),
         "key": Key(Nullable(Text())),

@@ -6,12 +6,13 @@ diagnostics. No Sphinx, no numpy.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import yaml
 
 from sphinx_apidiff.model.diagnostics import Diagnostic
-from sphinx_apidiff.model.schema import Problem
+from sphinx_apidiff.model.schema import KeyPath, Problem
 
 _SAFE_TAGS = {
     "tag:yaml.org,2002:map",
@@ -150,16 +151,30 @@ class ValidParts:
 
     ``get`` returns a value only when no problem blocks its path, an ancestor of
     it or anything below it, so a reader of a validated path may trust its type.
+    ``optional(blocked)`` names the part that a problem's blocked path lies in when
+    that part can be left out alone (an example's title): the part is unreadable, the
+    mapping around it stays readable.
     """
 
-    def __init__(self, data: dict[Any, Any], problems: list[Problem]) -> None:
+    def __init__(
+        self,
+        data: dict[Any, Any],
+        problems: list[Problem],
+        optional: Callable[[KeyPath], KeyPath | None] = lambda blocked: None,
+    ) -> None:
         self.data = data
-        self.blocked = [problem.blocked for problem in problems]
+        self.blocked = [(problem.blocked, optional(problem.blocked)) for problem in problems]
 
     def ok(self, *path: Any) -> bool:
-        """Whether no problem blocks ``path``, an ancestor of it or anything below it."""
+        """Whether no problem blocks ``path``, an ancestor of it or anything below it
+        (below it in an optional part blocks only that part)."""
         n = len(path)
-        return not any(b[:n] == path or path[: len(b)] == b for b in self.blocked)
+        for blocked, part in self.blocked:
+            if path[: len(blocked)] == blocked:
+                return False
+            if blocked[:n] == path and (part is None or n >= len(part)):
+                return False
+        return True
 
     def has(self, *path: Any) -> bool:
         """Whether ``path`` may be read and holds a value (not missing, not null)."""

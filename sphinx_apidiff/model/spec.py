@@ -195,8 +195,10 @@ def parse_pair(
 
     problems = schema.validate(data)
     for problem in problems:
-        diags.append(Diagnostic("spec", _format(problem), doc.line(problem.path)))
-    valid = ValidParts(data, problems)
+        diags.append(
+            Diagnostic("spec", _format(problem) + _outcome(problem), doc.line(problem.path))
+        )
+    valid = ValidParts(data, problems, _optional)
     if not valid.has("apis"):
         return None, diags
     given: dict[str, Any] = dict(valid.get("apis"))
@@ -269,9 +271,13 @@ def parse_pair(
         )
     for i in range(len(_items(data, "examples"))):
         if valid.has("examples", i):
+            found = len(diags)
             example = read_example(i, valid, doc, diags, check_framework, frameworks)
             if example is not None:
                 pair.examples.append(example)
+            else:  # each of its problems says what became of it
+                for diag in diags[found:]:
+                    diag.message += LEFT_OUT
     count = len(_items(data, "examples"))
     positions = {example.index: position for position, example in enumerate(pair.examples)}
     for row_spec in pair.params:  # cited by their number in the file, kept by position
@@ -281,6 +287,29 @@ def parse_pair(
                 diags.append(Diagnostic("spec", message, row_spec.line))
         row_spec.examples = [positions[n] for n in row_spec.examples if n in positions]
     return pair, diags
+
+
+#: Said after each problem of an example that is not run nor shown.
+LEFT_OUT = " (the example is left out)"
+
+
+def _outcome(problem: Problem) -> str:
+    """What a problem inside an example does to it, said after the problem: an invalid
+    title is left out alone; any other problem there leaves the whole example out."""
+    blocked = problem.blocked
+    if _optional(blocked):
+        return " (the example is kept, with a generated title)"
+    if len(blocked) >= 2 and blocked[0] == "examples" and isinstance(blocked[1], int):
+        return LEFT_OUT
+    return ""
+
+
+def _optional(blocked: schema.KeyPath) -> schema.KeyPath | None:
+    """The part of the file a problem at ``blocked`` leaves out when that is less than its
+    mapping: an example's title (the example is kept and headed "Example N")."""
+    if len(blocked) >= 3 and blocked[0] == "examples" and blocked[2] == "title":
+        return blocked[:3]
+    return None
 
 
 def _items(data: dict[Any, Any], key: str) -> list[Any]:

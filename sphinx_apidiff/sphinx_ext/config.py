@@ -119,29 +119,35 @@ def _names(value: Any) -> str | None:
     return None if ok else "a list of parameter names"
 
 
-def build_cache_dir(
-    confdir: str | os.PathLike[str],
-    doctreedir: str | os.PathLike[str] | None = None,
-    exclude_patterns: Any = (),
-) -> Path | None:
-    """The execution cache of the usual layouts, shared by the build and ``check``.
+def doctree_cache(doctreedir: str | os.PathLike[str]) -> Path:
+    """A build's execution cache: in its doctree folder, which sphinx-autobuild never
+    watches (the folder lies in the output folder, is given with ``-d``, or lies in the
+    build folder of ``-M``), so a result written during a build is no edit that starts
+    another build. :func:`build_cache_dir` finds it for ``check``."""
+    return Path(doctreedir) / "apidiff-cache"
 
-    ``<confdir>/_build/apidiff-cache`` when the project builds into ``<confdir>/_build``
-    (``sphinx-quickstart``'s Makefile, ``sphinx-build docs docs/_build/html``), and
-    ``<confdir>/../build/apidiff-cache`` for its ``source/`` beside ``build/`` layout.
-    A build (``doctreedir`` given) matches its doctree folder against these; ``check``
-    takes the first that exists or that ``exclude_patterns`` declares. None: no such layout.
+
+def build_cache_dir(confdir: str | os.PathLike[str], exclude_patterns: Any = ()) -> Path | None:
+    """The build's execution cache, for ``check`` (which has no doctree folder).
+
+    The last written of the usual builds' caches (:func:`doctree_cache`): in
+    ``<build>/doctrees/`` (``sphinx-build -M``, sphinx-quickstart's Makefile) or
+    ``<build>/<builder>/.doctrees/`` (``sphinx-build docs docs/_build/html``, and
+    ``sphinx-autobuild`` alike), where ``<build>`` is ``<confdir>/_build`` or, beside a
+    ``source/`` folder, ``../build``; before any build, the Makefile's. None where no
+    such build folder exists and ``exclude_patterns`` declares none.
     """
     conf = Path(confdir).resolve()
     folders = [conf / "_build"]
     if conf.name == "source":
         folders.append(conf.parent / "build")
     for folder in folders:
-        if doctreedir is not None:
-            if Path(doctreedir).resolve().is_relative_to(folder):
-                return folder / "apidiff-cache"
-        elif folder.is_dir() or folder.name in (exclude_patterns or ()) or folder.name == "build":
-            return folder / "apidiff-cache"
+        if folder.is_dir() or folder.name in (exclude_patterns or ()) or folder.name == "build":
+            doctrees = [folder / "doctrees", *folder.glob("*/.doctrees")]
+            made = [doctree_cache(d) for d in doctrees if doctree_cache(d).is_dir()]
+            if made:
+                return max(made, key=lambda path: path.stat().st_mtime)
+            return doctree_cache(folder / "doctrees")
     return None
 
 
@@ -221,8 +227,8 @@ class ApidiffConfig:
         default=None,
         metadata={
             "check": _optional_path,
-            "help": "Result cache, relative to conf.py (default: _build/apidiff-cache "
-            "when the build is in _build, else in the doctree folder).",
+            "help": "Result cache, relative to conf.py (default: apidiff-cache in the "
+            "doctree folder, which sphinx-autobuild does not watch).",
             "types": (str, type(None)),
         },
     )

@@ -25,7 +25,7 @@ from sphinx_apidiff.execution.results import SWEEP, cell_outcome
 from sphinx_apidiff.execution.runtime.pool import PoolRefused
 from sphinx_apidiff.model.vocabulary import Status
 from sphinx_apidiff.pipeline import RUNTIME_CONSEQUENCE, Progress, run_pairs
-from sphinx_apidiff.sphinx_ext.config import ApidiffConfig, build_cache_dir, conf_line
+from sphinx_apidiff.sphinx_ext.config import ApidiffConfig, conf_line, doctree_cache
 from sphinx_apidiff.sphinx_ext.located import internal, warn
 from sphinx_apidiff.sphinx_ext.nodes import PairEntry, get_pairs, get_unreadable
 
@@ -35,8 +35,7 @@ logger = logging.getLogger(__name__)
 def make_engine(app: Sphinx) -> Engine:
     """The engine of a build, from its options, sharing the execution cache with `check`."""
     cfg = ApidiffConfig.from_sphinx(app.config)
-    shared = build_cache_dir(app.confdir, app.doctreedir)  # the one `check` uses too
-    return cfg.make_engine(app.confdir, shared or os.path.join(app.doctreedir, "apidiff-cache"))
+    return cfg.make_engine(app.confdir, doctree_cache(app.doctreedir))  # `check` finds it
 
 
 def engine(app: Sphinx) -> Engine:
