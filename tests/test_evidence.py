@@ -44,7 +44,7 @@ def test_recipe_none_excludes_code():
     spec, diags = parse_pair(text, "x.yaml")
     assert spec is not None and spec.examples == []
     assert [(d.line, d.message) for d in diags] == [
-        (5, "recipe: 'none' (no equivalent) excludes code for a framework")
+        (5, "recipe: 'none' (no equivalent) excludes code for a framework (the example is left out)")
     ]
 
 
