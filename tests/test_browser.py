@@ -321,3 +321,23 @@ def test_the_site_is_what_the_tests_read(site):
     assert re.search(r'class="apidiff-overview', index)
     conv = (site / "guide" / "conv2d.html").read_text(encoding="utf-8")
     assert "apidiff-params" in conv and "apidiff-code" in conv
+
+
+def test_one_code_layout_per_page():
+    """No browser: the rule behind the layout. A line of 45 characters in one example stacks
+    the cards of every example of the page; a grid of one card does not count."""
+    from docutils import nodes
+
+    from sphinx_apidiff.sphinx_ext.render.design import code_layout
+
+    def grid(*lines: str) -> nodes.container:
+        cards = [nodes.container("", nodes.literal_block(line, line)) for line in lines]
+        return nodes.container("", *cards)
+
+    short, wide = "x" * 35, "x" * (SIDE_BY_SIDE + 5)
+    page = [grid(short, short), grid(short, wide)]
+    code_layout(page)
+    assert [g.get("apidiff_columns") for g in page] == [1, 1]
+    page = [grid(short, short), grid(wide)]
+    code_layout(page)
+    assert [g.get("apidiff_columns") for g in page] == [None, None]

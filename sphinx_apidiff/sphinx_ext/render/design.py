@@ -137,18 +137,20 @@ def ours_first(node: nodes.Element) -> None:
 def code_layout(grids: list[nodes.container]) -> None:
     """One layout for every code card of a page, so that the cards do not switch between
     side by side and stacked from one example to the next for a few characters: side by
-    side while every line they show (code, output, traceback) fits in half the page."""
+    side while every line they show (code, output, traceback) fits in half the page. A
+    grid of one card (a recipe changing one framework) spans the page either way."""
+    pairs = [g for g in grids if sum(isinstance(c, nodes.container) for c in g.children) > 1]
     widest = max(
         (
             len(line)
-            for grid in grids
+            for grid in pairs
             for block in grid.findall(nodes.literal_block)
             for line in block.astext().splitlines()
         ),
         default=0,
     )
     if widest > SIDE_BY_SIDE:
-        for grid in grids:
+        for grid in pairs:
             grid["apidiff_columns"] = 1
 
 
