@@ -9,6 +9,8 @@ width (390 px) and a desktop's (1400 px). On every page:
   the viewport's right edge unless it sits in a scroll container of its own;
 - the overview's API names break only after a dot; table headers and the overview's
   categories only at spaces (a Chinese word stays whole); other badges never;
+- at 390 px the parameter table gives its notes a readable width (rows are not tall
+  because the notes are squeezed into a column off-screen);
 - code cards keep one layout on the page, and side by side (1400 px) each pane shows
   its lines whole.
 
