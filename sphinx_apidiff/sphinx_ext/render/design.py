@@ -164,7 +164,7 @@ def break_at_dots(literal: nodes.literal) -> None:
     literal.children = []
     for number, part in enumerate(parts):
         if number:
-            literal += nodes.raw("", "<wbr>", format="html")
+            literal += nodes.raw("", "<wbr/>", format="html")  # XHTML too (epub)
         last = number == len(parts) - 1
         literal += nodes.Text(part if last else part + ".")
 
