@@ -151,6 +151,7 @@ def test_rebuild_with_nothing_changed_starts_no_worker(app):
 def _overview_rows(html):
     table = html[html.index("apidiff-overview") :]
     table = table[: table.index("</table>")]
+    table = re.sub(r"<wbr/>|</?span[^>]*>", "", table)  # names are spans between <wbr>s
     return [re.sub(r"<[^>]+>", " ", "<tr" + row).split() for row in table.split("<tr")[2:]]
 
 

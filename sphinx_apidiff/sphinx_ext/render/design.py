@@ -30,6 +30,10 @@ from sphinx_apidiff.sphinx_ext.located import internal
 #: Cards per row from the ``md`` breakpoint on (one per row below it).
 MAX_COLUMNS = 3
 GUTTER = "3"
+#: Side by side, a code pane shows this many characters whole at 1400 px in furo (the
+#: project's theme) and alabaster (Sphinx's default); a page with a longer line in any
+#: code card stacks all its code cards, one per row, at full width.
+SIDE_BY_SIDE = 40
 
 
 @dataclass
@@ -130,19 +134,69 @@ def ours_first(node: nodes.Element) -> None:
             component["classes"].sort(key=lambda name: not name.startswith("apidiff-"))
 
 
+def code_layout(grids: list[nodes.container]) -> None:
+    """One layout for every code card of a page, so that the cards do not switch between
+    side by side and stacked from one example to the next for a few characters: side by
+    side while every line they show (code, output, traceback) fits in half the page. A
+    grid of one card (a recipe changing one framework) spans the page either way."""
+    pairs = [g for g in grids if sum(isinstance(c, nodes.container) for c in g.children) > 1]
+    widest = max(
+        (
+            len(line)
+            for grid in pairs
+            for block in grid.findall(nodes.literal_block)
+            for line in block.astext().splitlines()
+        ),
+        default=0,
+    )
+    if widest > SIDE_BY_SIDE:
+        for grid in pairs:
+            grid["apidiff_columns"] = 1
+
+
+def break_at_dots(literal: nodes.literal) -> None:
+    """Let a dotted name (``torch.nn.functional.gelu``) break after its dots only: the
+    browser breaks at each ``<wbr>``, and each part stays whole (``span.pre``)."""
+    text = literal.astext()
+    parts = text.split(".")
+    if len(parts) < 2 or len(literal.children) != 1:
+        return
+    literal.children = []
+    for number, part in enumerate(parts):
+        if number:
+            literal += nodes.raw("", "<wbr/>", format="html")  # XHTML too (epub)
+        last = number == len(parts) - 1
+        literal += nodes.Text(part if last else part + ".")
+
+
 class DesignLayout(SphinxPostTransform):
-    """HTML: semantic containers -> sphinx-design grid, cards and badges."""
+    """HTML: semantic containers -> sphinx-design grid, cards and badges; tables in a
+    container that scrolls sideways, so that the page does not at a phone's width."""
 
     default_priority = 200
     formats = ("html",)
 
     def run(self, **kwargs: Any) -> None:
-        for grid in list(self.document.findall(nodes.container)):
-            if grid.get("apidiff") == "grid":
-                self.lay_out(grid)
+        grids = [g for g in self.document.findall(nodes.container) if g.get("apidiff") == "grid"]
+        code_layout([g for g in grids if "apidiff-code" in g["classes"]])
+        for grid in grids:
+            self.lay_out(grid)
         for node in list(self.document.findall(nodes.inline)):
             if "apidiff-badge" in node["classes"] and not isinstance(node, sd_badge):
                 self.badge(node)
+        for table in list(self.document.findall(nodes.table)):
+            if any(name.startswith("apidiff-") for name in table["classes"]):
+                self.scroll(table)
+
+    def scroll(self, table: nodes.table) -> None:
+        """Put ``table`` in its own scroll container; in the overview, API names break at
+        dots only."""
+        if "apidiff-overview" in table["classes"]:
+            for literal in list(table.findall(nodes.literal)):
+                break_at_dots(literal)
+        box = nodes.container("", classes=["apidiff-scroll"])
+        table.parent.replace(table, box)  # not replace_self: it moves the ids to the box
+        box += table
 
     def lay_out(self, grid: nodes.container) -> None:
         """Replace ``grid`` with what sphinx-design's directives write for it."""

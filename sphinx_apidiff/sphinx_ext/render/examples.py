@@ -36,10 +36,6 @@ from sphinx_apidiff.sphinx_ext.render.base import (
 )
 from sphinx_apidiff.sphinx_ext.render.design import dropdown
 
-#: Side by side, a code pane shows about this many characters at the default width of
-#: furo (the project's theme): longer snippets stack, one pane per row, at full width.
-SIDE_BY_SIDE = 40
-
 
 def one_line(code: str) -> str:
     """An expression written over several lines, on one: ``f(\n    a, b\n)`` -> ``f(a, b)``
@@ -86,11 +82,7 @@ class ExampleParts(PairPage):
             out.append(self._inputs_line(example))
         if shown is None:
             out += self._around_lines(example)
-        grid = container("grid", classes=["apidiff-code"])
-        widest = max((len(line) for c in code.values() for line in c.text.splitlines()), default=0)
-        # side by side only while every line fits in half the page
-        if widest > SIDE_BY_SIDE:
-            grid["apidiff_columns"] = 1
+        grid = container("grid", classes=["apidiff-code"])  # its layout: design.code_layout
         for fw, snippet in code.items():
             if shown is None or fw in shown:
                 grid += self._code_card(result, fw, snippet)
