@@ -15,14 +15,13 @@ ENV_VERSION = 6  # 3: modules, gradients and sweeps in the stored analyses; 4: u
 
 def setup(app: Any) -> dict[str, Any]:
     """Register the directives, nodes, options and events; see docs/configuration.rst."""
-    from sphinx_apidiff.sphinx_ext import collector, events, i18n, render, report
+    from sphinx_apidiff.sphinx_ext import collector, config, events, i18n, render, report
     from sphinx_apidiff.sphinx_ext.collector import ApiDiffCollector
-    from sphinx_apidiff.sphinx_ext.config import ApidiffConfig
     from sphinx_apidiff.sphinx_ext.directives import ApiDiffDirective, ApiDiffTableDirective
     from sphinx_apidiff.sphinx_ext.nodes import apidiff_part, apidiff_table
 
     app.setup_extension("sphinx_design")
-    ApidiffConfig.register(app)
+    config.register(app)
     app.add_message_catalog(i18n.CATALOG, str(i18n.LOCALE_DIR))
     app.add_node(apidiff_part)
     app.add_node(apidiff_table)

@@ -42,8 +42,8 @@ from sphinx_apidiff.model.spec import (
     read_pair_file,
 )
 from sphinx_apidiff.model.vocabulary import Mode
+from sphinx_apidiff.options import ApidiffConfig, build_cache_dir, conf_line
 from sphinx_apidiff.pipeline import RUNTIME_CONSEQUENCE, RuntimeProblem, run_pairs
-from sphinx_apidiff.sphinx_ext.config import ApidiffConfig, build_cache_dir, conf_line
 
 SKIP_DIRS = {"_build", "_apidiff_store", ".git", "node_modules", ".venv", ".tox"}
 #: Where a project's conf.py usually is, looked up in this order from the current folder.
