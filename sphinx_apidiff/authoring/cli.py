@@ -19,7 +19,7 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
-from sphinx_apidiff import SCHEMA_NAME, __version__
+from sphinx_apidiff._version import __version__
 from sphinx_apidiff.analysis.pair import uncited_rows
 from sphinx_apidiff.analysis.report import pair_report, report
 from sphinx_apidiff.authoring.output import (
@@ -33,6 +33,7 @@ from sphinx_apidiff.execution.results import ExampleResult
 from sphinx_apidiff.files import atomic_write
 from sphinx_apidiff.model import schema
 from sphinx_apidiff.model.diagnostics import internal_message
+from sphinx_apidiff.model.schema import SCHEMA_NAME
 from sphinx_apidiff.model.spec import (
     Diagnostic,
     PairSpec,
