@@ -28,6 +28,7 @@ lock:  ## refresh constraints/*.txt from fresh, unpinned environments (then run 
 lint: bootstrap
 	.venv/bin/python -m ruff check sphinx_apidiff tests benchmarks tools
 	.venv/bin/python -m mypy sphinx_apidiff
+	.venv/bin/lint-imports  # the layers: contracts in pyproject.toml
 
 store: bootstrap  ## refresh the committed results store (docs/_apidiff_store) from a live build
 	.venv/bin/sphinx-build -E -W --keep-going -b html -D apidiff_store_update=1 docs docs/_build/html

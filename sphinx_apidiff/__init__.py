@@ -1,11 +1,15 @@
-"""sphinx-apidiff: framework migration pages from YAML and the real installed libraries."""
+"""sphinx-apidiff: framework migration pages from YAML and the real installed libraries.
+
+This package is Sphinx's entry point (``extensions = ["sphinx_apidiff"]``): nothing in
+it imports this module, so the command line never reaches the extension through it.
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
 from typing import Any
 
-__version__ = "0.1.0"
+from sphinx_apidiff._version import __version__
 
 #: Bump when what is stored in the environment changes shape.
 ENV_VERSION = 6  # 3: modules, gradients and sweeps in the stored analyses; 4: unreadable files;
@@ -15,14 +19,13 @@ ENV_VERSION = 6  # 3: modules, gradients and sweeps in the stored analyses; 4: u
 
 def setup(app: Any) -> dict[str, Any]:
     """Register the directives, nodes, options and events; see docs/configuration.rst."""
-    from sphinx_apidiff.sphinx_ext import collector, events, i18n, render, report
+    from sphinx_apidiff.sphinx_ext import collector, config, events, i18n, render, report
     from sphinx_apidiff.sphinx_ext.collector import ApiDiffCollector
-    from sphinx_apidiff.sphinx_ext.config import ApidiffConfig
     from sphinx_apidiff.sphinx_ext.directives import ApiDiffDirective, ApiDiffTableDirective
     from sphinx_apidiff.sphinx_ext.nodes import apidiff_part, apidiff_table
 
     app.setup_extension("sphinx_design")
-    ApidiffConfig.register(app)
+    config.register(app)
     app.add_message_catalog(i18n.CATALOG, str(i18n.LOCALE_DIR))
     app.add_node(apidiff_part)
     app.add_node(apidiff_table)
@@ -49,8 +52,6 @@ PACKAGE = Path(__file__).parent
 STATIC = PACKAGE / "static" / "apidiff.css"
 #: The JSON Schema of pair files, shipped with the package (``sphinx-apidiff schema`` prints it).
 SCHEMA = PACKAGE / "schema.json"
-#: Its name in a site's ``_static/`` folder and in a project (``sphinx-apidiff new``).
-SCHEMA_NAME = "apidiff.schema.json"
 
 
 def _add_css(app: Any) -> None:
@@ -64,6 +65,8 @@ def _copy_static(app: Any, exception: Exception | None) -> None:
     # copied, not added to html_static_path: the user's configuration stays theirs
     if exception is None and app.builder.format == "html":
         from sphinx.util.fileutil import copy_asset_file
+
+        from sphinx_apidiff.model.schema import SCHEMA_NAME
 
         static = Path(app.outdir) / "_static"
         copy_asset_file(STATIC, static / STATIC.name, force=True)

@@ -234,18 +234,6 @@ def test_every_legacy_page(engine):
     assert refused == ["_index_comparison.rst"]
 
 
-def test_legacy_and_draft_import_no_sphinx():
-    import subprocess
-    import sys
-
-    code = (
-        "import sys, sphinx_apidiff.authoring.legacy, sphinx_apidiff.authoring.draft; "
-        "sys.exit(any(m == 'sphinx' or m.startswith(('sphinx.', 'docutils')) "
-        "for m in sys.modules))"
-    )
-    assert subprocess.run([sys.executable, "-c", code], check=False).returncode == 0
-
-
 @pytest.mark.megengine
 def test_draft_and_import_write_through_one_yaml_writer(engine, monkeypatch):
     """`new` and `import` both write their YAML with yamltext: an id that YAML would read as

@@ -29,7 +29,7 @@ from sphinx_apidiff.execution.runtime import (
     pool,
 )
 from sphinx_apidiff.model.vocabulary import Status
-from sphinx_apidiff.sphinx_ext.config import ApidiffConfig, parse_size
+from sphinx_apidiff.options import ApidiffConfig, parse_size
 
 from . import test_workers
 from .conftest import MEGENGINE_PYTHON, root_fixture, warnings_of

@@ -19,7 +19,7 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
-from sphinx_apidiff import SCHEMA_NAME, __version__
+from sphinx_apidiff._version import __version__
 from sphinx_apidiff.analysis.pair import uncited_rows
 from sphinx_apidiff.analysis.report import pair_report, report
 from sphinx_apidiff.authoring.output import (
@@ -33,6 +33,7 @@ from sphinx_apidiff.execution.results import ExampleResult
 from sphinx_apidiff.files import atomic_write
 from sphinx_apidiff.model import schema
 from sphinx_apidiff.model.diagnostics import internal_message
+from sphinx_apidiff.model.schema import SCHEMA_NAME
 from sphinx_apidiff.model.spec import (
     Diagnostic,
     PairSpec,
@@ -42,8 +43,8 @@ from sphinx_apidiff.model.spec import (
     read_pair_file,
 )
 from sphinx_apidiff.model.vocabulary import Mode
+from sphinx_apidiff.options import ApidiffConfig, build_cache_dir, conf_line
 from sphinx_apidiff.pipeline import RUNTIME_CONSEQUENCE, RuntimeProblem, run_pairs
-from sphinx_apidiff.sphinx_ext.config import ApidiffConfig, build_cache_dir, conf_line
 
 SKIP_DIRS = {"_build", "_apidiff_store", ".git", "node_modules", ".venv", ".tox"}
 #: Where a project's conf.py usually is, looked up in this order from the current folder.

@@ -37,6 +37,9 @@ from sphinx_apidiff.model.vocabulary import (
 KeyPath = tuple[str | int, ...]
 
 SCHEMA_ID = "https://sphinx-apidiff.readthedocs.io/schema/pair-v1.json"
+#: The schema's file name in a site's ``_static/`` folder and in a project
+#: (``sphinx-apidiff new``), where editors find it by a pair file's first line.
+SCHEMA_NAME = "apidiff.schema.json"
 
 
 @dataclass

@@ -24,8 +24,9 @@ from sphinx_apidiff.execution.engine import Engine, ExampleJob, ExampleResult, S
 from sphinx_apidiff.execution.results import SWEEP, cell_outcome
 from sphinx_apidiff.execution.runtime.pool import PoolRefused
 from sphinx_apidiff.model.vocabulary import Status
+from sphinx_apidiff.options import conf_line, doctree_cache
 from sphinx_apidiff.pipeline import RUNTIME_CONSEQUENCE, Progress, run_pairs
-from sphinx_apidiff.sphinx_ext.config import ApidiffConfig, conf_line, doctree_cache
+from sphinx_apidiff.sphinx_ext.config import from_sphinx
 from sphinx_apidiff.sphinx_ext.located import internal, warn
 from sphinx_apidiff.sphinx_ext.nodes import PairEntry, get_pairs, get_unreadable
 
@@ -34,7 +35,7 @@ logger = logging.getLogger(__name__)
 
 def make_engine(app: Sphinx) -> Engine:
     """The engine of a build, from its options, sharing the execution cache with `check`."""
-    cfg = ApidiffConfig.from_sphinx(app.config)
+    cfg = from_sphinx(app.config)
     return cfg.make_engine(app.confdir, doctree_cache(app.doctreedir))  # `check` finds it
 
 
@@ -99,7 +100,7 @@ def analyse_pending(app: Sphinx, env: BuildEnvironment) -> list[str]:
 def unused_runtimes(app: Sphinx, env: BuildEnvironment) -> None:
     """Warn, once per build, of each runtime conf.py configures for a framework no pair
     uses (a misspelt name, a framework left behind): its interpreter is never started."""
-    cfg = ApidiffConfig.from_sphinx(app.config)
+    cfg = from_sphinx(app.config)
     used = (fw for entries in get_pairs(env).values() for e in entries for fw in e.spec.apis)
     conf = os.path.join(app.confdir, "conf.py")
     for framework, message in cfg.unused_runtimes(used):
@@ -148,7 +149,7 @@ def _progress(app: Sphinx) -> Progress:
 
 
 def _analyse(app: Sphinx, eng: Engine, pending: list[PairEntry]) -> None:
-    cfg = ApidiffConfig.from_sphinx(app.config)
+    cfg = from_sphinx(app.config)
     keep = {e.spec.id for entries in get_pairs(app.env).values() for e in entries}
     if eng.store is not None:  # a pair file that cannot be read now is not a removed pair
         keep |= eng.store.pairs_from(s for files in get_unreadable(app.env).values() for s in files)

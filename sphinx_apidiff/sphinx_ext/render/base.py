@@ -15,7 +15,7 @@ from sphinx.transforms.post_transforms import SphinxPostTransform
 
 from sphinx_apidiff.analysis.pair import PairAnalysis
 from sphinx_apidiff.model.vocabulary import Status, TagKind, Verdict
-from sphinx_apidiff.sphinx_ext.config import ApidiffConfig
+from sphinx_apidiff.options import ApidiffConfig
 from sphinx_apidiff.sphinx_ext.nodes import PairEntry
 
 

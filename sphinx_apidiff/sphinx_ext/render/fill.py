@@ -8,7 +8,8 @@ from docutils import nodes
 from sphinx.errors import SphinxWarning
 from sphinx.transforms.post_transforms import SphinxPostTransform
 
-from sphinx_apidiff.sphinx_ext.config import ApidiffConfig
+from sphinx_apidiff.options import ApidiffConfig
+from sphinx_apidiff.sphinx_ext.config import from_sphinx
 from sphinx_apidiff.sphinx_ext.located import internal
 from sphinx_apidiff.sphinx_ext.nodes import PairEntry, apidiff_part, apidiff_table, find_entry
 from sphinx_apidiff.sphinx_ext.render.examples import ExampleParts
@@ -43,7 +44,7 @@ class FillParts(SphinxPostTransform):
     default_priority = 5
 
     def run(self, **kwargs: Any) -> None:
-        cfg = ApidiffConfig.from_sphinx(self.config)
+        cfg = from_sphinx(self.config)
         for node in list(self.document.findall(apidiff_part)):
             entry = find_entry(self.env, node["key"])
             if entry is None or entry.analysis is None:

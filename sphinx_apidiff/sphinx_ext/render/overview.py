@@ -11,7 +11,7 @@ from sphinx_apidiff.analysis.pair import example_verdict
 from sphinx_apidiff.execution.results import ExampleResult
 from sphinx_apidiff.model.spec import ExampleSpec
 from sphinx_apidiff.model.vocabulary import AUTHOR_CATEGORIES, Status, Tag, Verdict
-from sphinx_apidiff.sphinx_ext.config import ApidiffConfig
+from sphinx_apidiff.options import ApidiffConfig
 from sphinx_apidiff.sphinx_ext.i18n import _, category_label, kind_label, status_label
 from sphinx_apidiff.sphinx_ext.nodes import PairEntry, apidiff_table, get_pairs
 from sphinx_apidiff.sphinx_ext.render.base import (
