@@ -16,6 +16,8 @@ from pathlib import Path
 import pytest
 from sphinx.testing.util import SphinxTestApp
 
+from sphinx_apidiff.model.signature import same_default
+
 from .conftest import status_of, warnings_of
 from .machines import perturb_store, report_disagreements, store_changes
 
@@ -65,6 +67,23 @@ def test_the_guide_compares_gradients_and_sweeps_dtypes(live):
         assert any(c["status"] in ("match", "differ") for c in example["sweep"]), example
     cells = [c for e in swept for c in e["sweep"]]
     assert any(c["status"] == "unsupported" and "megengine" in c["failed"] for c in cells)
+    # a cell whose dtypes differ (int8 sums: int64 in PyTorch) gives its pair the kind
+    for pair in report["pairs"]:
+        runs = [c for e in pair["examples"] for c in e.get("sweep", [])]
+        runs += [e["recipe"] for e in pair["examples"] if "recipe" in e]
+        if any(r["dtype_equal"] is False for run in runs for r in run.get("results", {}).values()):
+            assert "dtype" in pair["kinds"], pair["id"]
+
+
+def test_the_guide_tags_only_defaults_that_differ(live):
+    """``0`` and ``0.0`` (sgd's momentum, lstm's dropout) are one default: no tag."""
+    report = json.loads((live.outdir / "apidiff.json").read_text(encoding="utf-8"))
+    rows = [row for pair in report["pairs"] for row in pair["params"]]
+    for row in rows:
+        given = [d for fw, d in row["defaults"].items() if row["names"][fw]]
+        differ = any(not same_default(a, b) for a in given for b in given)
+        assert ("default" in row["tags"]) == differ, row
+    assert any(set(r["defaults"].values()) == {"0", "0.0"} for r in rows)
 
 
 def _from_store(srcdir, builddir):

@@ -67,8 +67,15 @@ class PairAnalysis:
 
 
 def dtype_equal(result: ExampleResult) -> bool:
-    """Every compared value has the same dtype in every framework."""
+    """Every compared value (outputs and gradients) has the same dtype in every framework:
+    the one dtype rule of a run, be it the example's, its recipe's or a sweep cell's."""
     return all(comparison.dtype_equal is not False for comparison in result.results.values())
+
+
+def dtypes_differ(result: ExampleResult | None) -> bool:
+    """A run compared values and some of their dtypes differ (the "dtypes differ" badge
+    and the pair's ``dtype`` kind)."""
+    return result is not None and bool(result.results) and not dtype_equal(result)
 
 
 def example_verdict(example: ExampleSpec, result: ExampleResult) -> Verdict:
@@ -182,10 +189,13 @@ def pair_kinds(spec: PairSpec, analysis: PairAnalysis) -> list[Tag]:
             kinds.add(Tag(TagKind.VALUES))
         elif result.status == Status.ERROR:
             kinds.add(Tag(TagKind.ERROR))
-        if result.results and not dtype_equal(result):
-            kinds.add(Tag(TagKind.DTYPE))
         if any(c.kind is ResultKind.GRAD and not c.passed for c in result.results.values()):
             kinds.add(Tag(TagKind.GRADIENTS))
+    # dtypes that differ, in any run: the examples', their recipes', their sweeps' cells
+    runs = [*analysis.examples, *analysis.recipes.values()]
+    runs += [result for cells in analysis.sweeps.values() for _, result in cells]
+    if any(dtypes_differ(result) for result in runs):
+        kinds.add(Tag(TagKind.DTYPE))
     for cells in analysis.sweeps.values():
         for _, result in cells:
             outcome = cell_outcome(result)

@@ -7,10 +7,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from itertools import combinations
 from typing import Any
 
 from sphinx_apidiff.model.schema import suggest
-from sphinx_apidiff.model.signature import Signature
+from sphinx_apidiff.model.signature import Signature, same_default
 from sphinx_apidiff.model.spec import Diagnostic, ParamRowSpec, Prose
 from sphinx_apidiff.model.vocabulary import Category, Tag, TagKind
 
@@ -145,7 +146,7 @@ def build_rows(
                 found.append((fw_name, param.default if param else None))
         if len({n for n, _ in found}) > 1:
             row.tags.insert(0, Tag(TagKind.RENAMED))
-        if len({default for _, default in found}) > 1:
+        if any(not same_default(a, b) for (_, a), (_, b) in combinations(found, 2)):
             row.tags.insert(1 if row.has(TagKind.RENAMED) else 0, Tag(TagKind.DEFAULT))
         row.ignored = all(n in ignored for n in row.names.values() if n)
 

@@ -21,7 +21,7 @@ from sphinx_apidiff.analysis.params import DEFAULT_IGNORED
 from sphinx_apidiff.authoring.yamltext import Flow, Mapping, Sequence
 from sphinx_apidiff.execution.engine import Engine, ExampleResult
 from sphinx_apidiff.model.schema import SCHEMA_ID
-from sphinx_apidiff.model.signature import VAR_POSITIONAL, Signature
+from sphinx_apidiff.model.signature import VAR_POSITIONAL, Signature, same_default
 from sphinx_apidiff.model.spec import id_for_api, parse_pair
 from sphinx_apidiff.model.vocabulary import AUTODIFF_FRAMEWORKS, DEFAULT_DTYPE, Status
 from sphinx_apidiff.pipeline import run_pairs
@@ -102,8 +102,8 @@ def pair_params(
                 - other.position(b) / max(len(other_names), 1)
             )
             pa, pb = ref.get(a), other.get(b)
-            same_default = 1.0 if pa and pb and pa.default == pb.default else 0.0
-            score = 0.6 * name + 0.3 * pos + 0.1 * same_default
+            same = 1.0 if pa and pb and same_default(pa.default, pb.default) else 0.0
+            score = 0.6 * name + 0.3 * pos + 0.1 * same
             if name >= 0.6 and score >= 0.65:
                 candidates.append((score, a, b))
     pairs, used_a, used_b = [], set(), set()
@@ -374,7 +374,7 @@ def _rows(
     paired_b = {b for _, b, _ in renames}
     for name in ref.names():
         pa, pb = ref.get(name), other.get(name)
-        if pb is not None and pa is not None and pa.default != pb.default:
+        if pb is not None and pa is not None and not same_default(pa.default, pb.default):
             rows.append(
                 Mapping()
                 .add(ref_fw, name, comment=f"defaults differ: {pa.default} vs {pb.default}")

@@ -17,6 +17,52 @@ KEYWORD_ONLY = "keyword_only"
 VAR_KEYWORD = "var_keyword"
 
 
+#: Longest default text read as a literal; a longer one compares as text (a repr read
+#: back from a worker is input, and ``ast.literal_eval`` of a huge text is slow).
+LITERAL_LIMIT = 1000
+
+
+def _value_key(value: object) -> object:
+    """A key that is equal for equal values, where a bool is no number: ``0`` and
+    ``0.0`` share a key, ``False`` and ``0`` do not; containers keep their type, so
+    a tuple is never a list or a scalar."""
+    if isinstance(value, bool) or value is None or isinstance(value, (str, bytes)):
+        return (type(value).__name__, value)
+    if isinstance(value, (int, float, complex)):
+        return ("number", value)
+    if isinstance(value, (tuple, list)):
+        return (type(value).__name__, tuple(_value_key(v) for v in value))
+    if isinstance(value, (set, frozenset)):
+        return ("set", frozenset(_value_key(v) for v in value))
+    if isinstance(value, dict):
+        return ("dict", frozenset((_value_key(k), _value_key(v)) for k, v in value.items()))
+    return ("repr", repr(value))  # Ellipsis
+
+
+def default_key(text: str) -> object:
+    """What a default (the repr of a value, or the text a page or signature gives)
+    compares by: its value where it is a Python literal, else its text without spaces."""
+    if len(text) <= LITERAL_LIMIT:
+        try:
+            return ("value", _value_key(ast.literal_eval(text.strip())))
+        except (ValueError, SyntaxError, TypeError, MemoryError, RecursionError):
+            pass
+    return ("text", re.sub(r"\s+", "", text))
+
+
+def same_default(a: str | None, b: str | None) -> bool:
+    """Whether two defaults are the same: the one rule wherever defaults are compared.
+
+    ``None`` is "no default". Literals compare as values: ``0`` is ``0.0`` (the same
+    number), but ``False`` is not ``0`` (a bool and a number mean different things in an
+    API), and ``(1, 1)`` is not ``1`` (a tuple is no scalar, whatever the callee makes
+    of it). Anything else (``<module 'pickle'>``, an object's repr) compares as text.
+    """
+    if a is None or b is None:
+        return a is b
+    return a == b or default_key(a) == default_key(b)
+
+
 @dataclass
 class Param:
     """One parameter: its name, its kind (as ``inspect`` names it) and the repr of its default."""

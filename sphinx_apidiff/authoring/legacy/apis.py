@@ -10,7 +10,6 @@ No Sphinx imports here.
 
 from __future__ import annotations
 
-import ast
 import difflib
 import re
 from collections.abc import Iterable
@@ -20,7 +19,7 @@ from typing import Protocol
 from sphinx_apidiff.authoring.legacy.calls import parse_call
 from sphinx_apidiff.authoring.legacy.page import LegacyPage, Panel, norm, title_names
 from sphinx_apidiff.execution.engine import SignatureResult
-from sphinx_apidiff.model.signature import Signature
+from sphinx_apidiff.model.signature import Signature, same_default
 
 
 class SignatureSource(Protocol):
@@ -31,16 +30,6 @@ class SignatureSource(Protocol):
     ) -> dict[tuple[str, str], SignatureResult]:
         """The result of introspecting each ``(framework, api)``, keyed by the request."""
         ...
-
-
-def _literal(text: str | None) -> tuple[str, object] | None:
-    """A default as a value to compare (or, if it is no literal, its text without spaces)."""
-    if text is None:
-        return None
-    try:
-        return ("value", ast.literal_eval(text.strip()))
-    except (ValueError, SyntaxError, TypeError, MemoryError, RecursionError):
-        return ("text", re.sub(r"\s+", "", text))
 
 
 def _one_line(sig: Signature, api: str) -> str:
@@ -72,7 +61,7 @@ def _signature_note(panel: Panel, api: str, sig: Signature | None, fw: str) -> l
             problems.append(f"gives {name!r} no default (real: {real[name]})")
         elif real[name] is None and default is not None:
             problems.append(f"gives {name!r} the default {default} (real: none)")
-        elif default is not None and _literal(default) != _literal(real[name]):
+        elif default is not None and not same_default(default, real[name]):
             problems.append(f"shows {name}={default} (real: {name}={real[name]})")
     omitted = [n for n in real if n not in shown]
     if omitted:

@@ -7,7 +7,7 @@ import re
 
 from docutils import nodes
 
-from sphinx_apidiff.analysis.pair import dtype_equal, example_verdict
+from sphinx_apidiff.analysis.pair import dtypes_differ, example_verdict
 from sphinx_apidiff.execution.autodiff import needs_code
 from sphinx_apidiff.execution.downloads import runnable_code
 from sphinx_apidiff.execution.results import CellStatus, ExampleResult, cell_outcome
@@ -213,7 +213,7 @@ class ExampleParts(PairPage):
                 _("expected: {status}").format(status=status_label(example.expect)),
                 BadgeKind.FAILED,
             )
-        if result is not None and result.results and not dtype_equal(result):
+        if dtypes_differ(result):
             stated = judged is not Verdict.UNEXPECTED
             line += nodes.Text(" ")
             line += badge(_("dtypes differ"), Verdict.DOCUMENTED if stated else BadgeKind.FAILED)
@@ -259,6 +259,9 @@ class ExampleParts(PairPage):
         status = run.status if run else Status.NOT_RUN
         line = para(nodes.strong("", _("Status:")), " ", classes=["apidiff-status"])
         line += badge(status_label(status), status if status != Status.DIFFER else BadgeKind.FAILED)
+        if dtypes_differ(run):  # a finding, as in a sweep's cell: the example's 'dtype' is its own
+            line += nodes.Text(" ")
+            line += badge(_("dtypes differ"), TagKind.DTYPE)
         if run is not None and run.stale:
             line += nodes.Text(" ")
             line += badge(_("stale result"), BadgeKind.STALE)
@@ -372,6 +375,9 @@ class ExampleParts(PairPage):
         }
         kinds = {CellStatus.UNSUPPORTED: TagKind.UNSUPPORTED, CellStatus.ERROR: Status.ERROR}
         cell += badge(labels[outcome.status], kinds.get(outcome.status, outcome.status))
+        if dtypes_differ(run):
+            cell += nodes.Text(" ")
+            cell += badge(_("dtypes differ"), TagKind.DTYPE)
         if run.stale:
             cell += nodes.Text(" ")
             cell += badge(_("stale result"), BadgeKind.STALE)

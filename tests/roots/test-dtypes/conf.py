@@ -1,0 +1,3 @@
+extensions = ["sphinx_apidiff"]
+project = "apidiff-dtypes"
+apidiff_execution_timeout = 60
