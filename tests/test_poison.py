@@ -25,6 +25,7 @@ from sphinx_apidiff.execution.runtime import pool
 
 from .conftest import MEGENGINE_PYTHON, build_root, status_of
 from .test_engine import HEAD, jobs
+from .test_workers import comparable
 
 HOST_HEAD = "apis:\n  torch: torch.abs\n  numpy: numpy.abs\nexamples:\n"
 
@@ -157,15 +158,6 @@ def host_jobs(*parts):
 
 def statuses(results):
     return [str(r.status) for r in results]
-
-
-def comparable(results):
-    """The results as JSON, without the timings."""
-    data = [r.to_json() for r in results]
-    for item in data:
-        for side in item["sides"].values():
-            side["elapsed"] = None
-    return data
 
 
 def cold_run(job_list, **kwargs):
