@@ -107,6 +107,12 @@ def warnings_of(app) -> list[str]:
     ]
 
 
+def unbroken(html: str) -> str:
+    """HTML with API names whole again: an overview splits them into spans at each dot,
+    with a ``<wbr/>`` between them (so a phone breaks a name only there)."""
+    return re.sub(r"<wbr/>|</?span[^>]*>", "", html)
+
+
 def status_of(app) -> str:
     return _ANSI.sub("", app.status.getvalue())
 

@@ -8,7 +8,7 @@ import re
 import pytest
 from docutils import nodes
 
-from .conftest import build_root, root_fixture, status_of, warnings_of
+from .conftest import build_root, root_fixture, status_of, unbroken, warnings_of
 
 app = root_fixture("basic")
 
@@ -151,7 +151,7 @@ def test_rebuild_with_nothing_changed_starts_no_worker(app):
 def _overview_rows(html):
     table = html[html.index("apidiff-overview") :]
     table = table[: table.index("</table>")]
-    table = re.sub(r"<wbr/>|</?span[^>]*>", "", table)  # names are spans between <wbr>s
+    table = unbroken(table)
     return [re.sub(r"<[^>]+>", " ", "<tr" + row).split() for row in table.split("<tr")[2:]]
 
 

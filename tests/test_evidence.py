@@ -10,7 +10,7 @@ import pytest
 from sphinx_apidiff.model.spec import parse_pair
 from sphinx_apidiff.model.vocabulary import Verdict, verdict
 
-from .conftest import root_fixture, warnings_of
+from .conftest import root_fixture, unbroken, warnings_of
 
 app = root_fixture("evidence")
 
@@ -44,7 +44,10 @@ def test_recipe_none_excludes_code():
     spec, diags = parse_pair(text, "x.yaml")
     assert spec is not None and spec.examples == []
     assert [(d.line, d.message) for d in diags] == [
-        (5, "recipe: 'none' (no equivalent) excludes code for a framework (the example is left out)")
+        (
+            5,
+            "recipe: 'none' (no equivalent) excludes code for a framework (the example is left out)",
+        )
     ]
 
 
@@ -213,7 +216,7 @@ def test_no_counterpart_is_checked_and_shown(app):
 
 def _overviews(html: str) -> tuple[str, str]:
     """The root's two overview tables: ``:kind: unsupported``, then ``unsupported:megengine``."""
-    html = re.sub(r"<wbr/>|</?span[^>]*>", "", html)  # names are spans between <wbr>s
+    html = unbroken(html)
     first = html.index('class="apidiff-overview')
     second = html.index("apidiff-by-framework", first)
     return html[first:second], html[second:]
