@@ -22,7 +22,9 @@ gettext_compact = False
 # torch runs in the interpreter running Sphinx.
 apidiff_runtimes = {"megengine": {"python": "../.venv-megengine/bin/python"}}
 
-# Shared with `sphinx-apidiff check` whatever the output folder (tox builds elsewhere).
+# Shared with `sphinx-apidiff check` and by the English and Chinese builds, whatever the
+# output folder (tox builds elsewhere). It lies in the source folder, so live preview needs
+# `sphinx-autobuild docs docs/_build/html --ignore docs/_build/apidiff-cache` (docs/ci.rst).
 apidiff_cache_path = "_build/apidiff-cache"
 
 # Committed results: Read the Docs, which has neither framework, renders from them.
