@@ -21,7 +21,7 @@ from sphinx_apidiff.execution.results import RECIPE, SWEEP
 from sphinx_apidiff.execution.validate import FileProblem
 from sphinx_apidiff.model.diagnostics import internal_message
 from sphinx_apidiff.model.spec import Diagnostic, PairSpec, SweepCell
-from sphinx_apidiff.model.vocabulary import Mode
+from sphinx_apidiff.model.vocabulary import Mode, Subtype
 
 #: What a page does without a framework's runtime (said after the reason in warnings).
 RUNTIME_CONSEQUENCE = "pages use the signatures given in the YAML or stored"
@@ -128,7 +128,7 @@ def run_pairs(
             if os.environ.get("APIDIFF_DEBUG"):
                 raise
             message = internal_message(exc, "analysing this pair")
-            problem = Diagnostic("internal", message, spec.line)
+            problem = Diagnostic(Subtype.INTERNAL, message, spec.line)
             outcomes.append(PairOutcome(spec, None, [problem]))
             continue
         outcomes.append(PairOutcome(spec, analysis, diags))

@@ -22,6 +22,7 @@ from sphinx_apidiff.model.vocabulary import (
     Expect,
     ResultKind,
     Status,
+    Subtype,
     Tag,
     TagKind,
     Verdict,
@@ -216,7 +217,7 @@ def _absence_problems(
         + f": the page says it has no counterpart; name it under 'apis' instead of "
         f"{{none: {api}}}"
     )
-    return [Diagnostic("api", message, spec.api_lines.get(fw))]
+    return [Diagnostic(Subtype.API, message, spec.api_lines.get(fw))]
 
 
 def _given_signature(spec: PairSpec, fw: str) -> tuple[Signature | None, list[Diagnostic]]:
@@ -227,7 +228,7 @@ def _given_signature(spec: PairSpec, fw: str) -> tuple[Signature | None, list[Di
     if given is not None:
         return given, []
     message = f"signatures.{fw}: cannot parse {spec.signatures[fw]!r} as a signature"
-    return None, [Diagnostic("signature", message, spec.signature_lines.get(fw))]
+    return None, [Diagnostic(Subtype.SIGNATURE, message, spec.signature_lines.get(fw))]
 
 
 def _signature_problems(
@@ -243,18 +244,18 @@ def _signature_problems(
     if result.error:
         hint = f"; did you mean {' or '.join(result.suggestions)}?" if result.suggestions else ""
         message = f"{api} does not exist in {labels(fw)}: {result.error}{hint}"
-        return [Diagnostic("api", message, line)]
+        return [Diagnostic(Subtype.API, message, line)]
     if result.signature is not None or given is not None:
         return []
     if not result.unavailable:
         message = f"cannot introspect the signature of {api}; give it under 'signatures:'"
-        return [Diagnostic("signature", message, line)]
+        return [Diagnostic(Subtype.SIGNATURE, message, line)]
     if runtime.stored_only:
         message = (
             f"no stored signature of {api} (execution mode 'cache'): refresh the "
             "results store, or give it under 'signatures:'"
         )
-        return [Diagnostic("store", message, line)]
+        return [Diagnostic(Subtype.STORE, message, line)]
     return []
 
 
@@ -262,7 +263,7 @@ def _example_problems(example: ExampleSpec, outcome: ExampleResult, title: str) 
     diags = []
     if outcome.stale:
         message = f"example {title}: stored result is stale ({outcome.stale})"
-        diags.append(Diagnostic("stale", message, example.line))
+        diags.append(Diagnostic(Subtype.STALE, message, example.line))
     if example_verdict(example, outcome) is Verdict.UNEXPECTED:
         if outcome.status == example.expect:  # as expected but for the dtypes
             message = f"example {title}: {explain_dtypes(example, outcome)}"
@@ -271,7 +272,7 @@ def _example_problems(example: ExampleSpec, outcome: ExampleResult, title: str) 
                 f"example {title}: expected {example.expect}, got {outcome.status}: "
                 f"{explain(example, outcome)}"
             )
-        diags.append(Diagnostic("exec", message, example.line))
+        diags.append(Diagnostic(Subtype.EXEC, message, example.line))
     return diags
 
 
@@ -286,20 +287,20 @@ def _recipe_problems(
             f"example {title}: a documented difference needs a recipe (per framework, the "
             "code that gets the same result) or 'recipe: {none: why no code does}'"
         )
-        return [Diagnostic("recipe", message, example.line)]
+        return [Diagnostic(Subtype.RECIPE, message, example.line)]
     if example.recipe.reason is not None or recipe is None:
         return []
     line = example.recipe.line
     if recipe.stale:
         message = f"example {title}: the stored result of its recipe is stale ({recipe.stale})"
-        return [Diagnostic("stale", message, line)]
+        return [Diagnostic(Subtype.STALE, message, line)]
     if recipe.status in (Status.MATCH, Status.NOT_RUN):
         return []
     message = (
         f"example {title}: its recipe does not get the same result ({recipe.status}): "
         f"{explain(example, recipe)}"
     )
-    return [Diagnostic("recipe", message, line)]
+    return [Diagnostic(Subtype.RECIPE, message, line)]
 
 
 def _sweep_problems(
@@ -314,7 +315,7 @@ def _sweep_problems(
             f"example {title}: stored results of sweep cells {', '.join(stale)} are stale "
             f"({next(r.stale for _, r in cells if r.stale)})"
         )
-        return [Diagnostic("stale", message, line)]
+        return [Diagnostic(Subtype.STALE, message, line)]
     outcomes = [cell_outcome(result) for _, result in cells]
     if outcomes and all(o.status is CellStatus.ERROR for o in outcomes):
         first = next(iter(outcomes[0].failed.items()))
@@ -322,7 +323,7 @@ def _sweep_problems(
             f"example {title}: every cell of its sweep failed in every framework, so no "
             f"dtype was compared ({first[0]}: {first[1]})"
         )
-        return [Diagnostic("sweep", message, line)]
+        return [Diagnostic(Subtype.SWEEP, message, line)]
     return []
 
 
@@ -344,7 +345,7 @@ def uncited_rows(spec: PairSpec, analysis: PairAnalysis) -> list[Diagnostic]:
             f"parameter {names}: {what}, and no example is cited to show it; "
             "cite one with 'examples: [n]' on its params row"
         )
-        problems.append(Diagnostic("evidence", message, row.line or spec.line))
+        problems.append(Diagnostic(Subtype.EVIDENCE, message, row.line or spec.line))
     return problems
 
 

@@ -13,7 +13,7 @@ from typing import Any
 from sphinx_apidiff.model.schema import suggest
 from sphinx_apidiff.model.signature import Signature, same_default
 from sphinx_apidiff.model.spec import Diagnostic, ParamRowSpec, Prose
-from sphinx_apidiff.model.vocabulary import Category, Tag, TagKind
+from sphinx_apidiff.model.vocabulary import Category, Subtype, Tag, TagKind
 
 #: Parameters that never count towards the category (still shown in the table).
 DEFAULT_IGNORED = (
@@ -87,7 +87,7 @@ def build_rows(
                 known = sig.names()
                 diags.append(
                     Diagnostic(
-                        "param",
+                        Subtype.PARAM,
                         f"{fw} has no parameter {name!r}{suggest(name, known)}"
                         + ("" if suggest(name, known) else f" (it has: {', '.join(known)})"),
                         spec_row.name_lines.get(fw) or spec_row.line,

@@ -42,7 +42,7 @@ from sphinx_apidiff.model.spec import (
     is_pair_file,
     read_pair_file,
 )
-from sphinx_apidiff.model.vocabulary import Mode
+from sphinx_apidiff.model.vocabulary import Mode, Subtype
 from sphinx_apidiff.options import ApidiffConfig, build_cache_dir, conf_line
 from sphinx_apidiff.pipeline import RUNTIME_CONSEQUENCE, RuntimeProblem, run_pairs
 
@@ -242,7 +242,10 @@ def check(args: argparse.Namespace) -> int:
         for p in result.store_problems + result.cache_problems
     ]
     problems += [
-        (file, Diagnostic("runtime", f"{runtime.reason}; {RUNTIME_CONSEQUENCE}", runtime.line))
+        (
+            file,
+            Diagnostic(Subtype.RUNTIME, f"{runtime.reason}; {RUNTIME_CONSEQUENCE}", runtime.line),
+        )
         for file, runtime in _located(specs, result.runtime_problems)
     ]
     reports, rows = [], []
@@ -290,7 +293,7 @@ def _internal(exc: Exception, what: str, line: int | None = None) -> Diagnostic:
     """A bug of ours, reported as a problem of the file it happened on."""
     if os.environ.get("APIDIFF_DEBUG"):
         raise exc
-    return Diagnostic("internal", internal_message(exc, what), line)
+    return Diagnostic(Subtype.INTERNAL, internal_message(exc, what), line)
 
 
 def unused_runtimes(
@@ -308,7 +311,10 @@ def unused_runtimes(
         return []
     used = (fw for _, spec in specs for fw in spec.apis)
     return [
-        (_shown(project.conf), Diagnostic("config", message, conf_line(project.conf, framework)))
+        (
+            _shown(project.conf),
+            Diagnostic(Subtype.CONFIG, message, conf_line(project.conf, framework)),
+        )
         for framework, message in project.cfg.unused_runtimes(used)
     ]
 
@@ -321,7 +327,7 @@ def duplicate_ids(specs: list[tuple[Path, PairSpec]]) -> list[tuple[Path | None,
         other = first.setdefault(spec.id, spec)
         if other is not spec:
             message = duplicate_id_message(spec, other)
-            problems.append((file, Diagnostic("spec", message, spec.id_line)))
+            problems.append((file, Diagnostic(Subtype.SPEC, message, spec.id_line)))
     return problems
 
 

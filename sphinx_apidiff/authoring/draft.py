@@ -23,7 +23,7 @@ from sphinx_apidiff.execution.engine import Engine, ExampleResult
 from sphinx_apidiff.model.schema import SCHEMA_ID
 from sphinx_apidiff.model.signature import VAR_POSITIONAL, Signature, same_default
 from sphinx_apidiff.model.spec import id_for_api, parse_pair
-from sphinx_apidiff.model.vocabulary import AUTODIFF_FRAMEWORKS, DEFAULT_DTYPE, Status
+from sphinx_apidiff.model.vocabulary import AUTODIFF_FRAMEWORKS, DEFAULT_DTYPE, Status, Subtype
 from sphinx_apidiff.pipeline import run_pairs
 
 SYNONYMS = [
@@ -405,7 +405,7 @@ def _run(
         raise RuntimeError(f"the draft does not parse: {diags}")
     [outcome] = run_pairs([spec], engine).pairs  # what the build and `check` will say
     for diag in outcome.diagnostics:
-        if diag.subtype != "exec":  # said below, in a draft's words
+        if diag.subtype != Subtype.EXEC:  # said below, in a draft's words
             messages.append(f"the draft, line {diag.line}: {diag.message}")
     result = None
     if outcome.analysis is not None and outcome.analysis.examples:

@@ -32,6 +32,7 @@ from sphinx_apidiff.execution.validate import (
     summary,
 )
 from sphinx_apidiff.files import atomic_write
+from sphinx_apidiff.model.vocabulary import Subtype
 
 ENGINE_VERSION = 3  # 2: errors without MegEngine's native backtrace; 3: module reprs without paths
 
@@ -153,7 +154,7 @@ class ResultCache:
     def reject(self, file: Path | None, why: str) -> None:
         """Note that the entry in ``file`` is not used (a miss), and why."""
         why += "; not used: a miss, which a live run writes anew"
-        self.problems.append(FileProblem(str(file), why, 1, "cache"))  # one line, as written
+        self.problems.append(FileProblem(str(file), why, 1, Subtype.CACHE))  # one line, as written
 
     def put(self, kind: str, key: str, value: dict[str, Any]) -> None:
         """Keep ``value`` under ``key``; a cache that cannot be written is no cache."""

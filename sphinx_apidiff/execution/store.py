@@ -49,6 +49,7 @@ from sphinx_apidiff.files import atomic_write
 from sphinx_apidiff.model.diagnostics import internal_message
 from sphinx_apidiff.model.schema import KeyPath, Type
 from sphinx_apidiff.model.spec import id_for_file
+from sphinx_apidiff.model.vocabulary import Subtype
 
 STORE_VERSION = 2  # 2: deviations rounded to SIGNIFICANT_DIGITS
 READABLE_VERSIONS = (1, 2)  # a version-1 file is read as is, and rewritten by a refresh
@@ -253,7 +254,7 @@ class Store:
             self._problem(str(self.path), internal_message(exc, "reading the results store"))
 
     def _problem(self, file: str, why: str, line: int | None = None, ours: bool = True) -> None:
-        self.problems.append(FileProblem(file, why, line, "store", ours))
+        self.problems.append(FileProblem(file, why, line, Subtype.STORE, ours))
 
     # -- reading ----------------------------------------------------------------------
 

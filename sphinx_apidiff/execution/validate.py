@@ -47,7 +47,7 @@ from sphinx_apidiff.model.signature import (
     VAR_KEYWORD,
     VAR_POSITIONAL,
 )
-from sphinx_apidiff.model.vocabulary import ResultKind, Status
+from sphinx_apidiff.model.vocabulary import ResultKind, Status, Subtype
 
 
 @dataclass
@@ -59,7 +59,7 @@ class FileProblem:
     file: str
     message: str
     line: int | None = None
-    subtype: str = "store"
+    subtype: Subtype = Subtype.STORE
     ours: bool = True
 
     @property

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from sphinx_apidiff.model.vocabulary import Subtype
+
 
 @dataclass
 class Diagnostic:
     """A problem in a pair file, at a 1-based line of that file."""
 
-    subtype: str
+    subtype: Subtype
     message: str
     line: int | None = None
 

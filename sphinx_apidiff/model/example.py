@@ -28,6 +28,7 @@ from sphinx_apidiff.model.vocabulary import (
     GENERATED_NAMES,
     SWEEP_TOLERANCE,
     DtypeExpect,
+    Subtype,
     Weights,
 )
 
@@ -230,7 +231,7 @@ def read_example(
         path = (*base, "inputs", name)
         problem = input_problem(name, spec, reserved)
         if problem:
-            diags.append(Diagnostic("spec", f"input {name!r}: {problem}", doc.line(path)))
+            diags.append(Diagnostic(Subtype.SPEC, f"input {name!r}: {problem}", doc.line(path)))
             ok = False
             continue
         example.inputs.append(
@@ -252,13 +253,13 @@ def read_example(
         taken = [s.name for s in example.inputs] + list(module_names) + example.compare
         for name in dict.fromkeys(n for n in taken if n in GENERATED_NAMES):
             message = f"{name!r} is a name the code run around the snippet defines: rename it"
-            diags.append(Diagnostic("spec", message, doc.line(base)))
+            diags.append(Diagnostic(Subtype.SPEC, message, doc.line(base)))
             ok = False
     for j, name in enumerate(example.compare):
         if not schema.is_name(name):
             diags.append(
                 Diagnostic(
-                    "spec",
+                    Subtype.SPEC,
                     f"compare: {name!r} is not a variable name",
                     doc.line((*base, "compare", j)),
                 )
@@ -267,7 +268,9 @@ def read_example(
     if example.compare and len(code) < 2:
         diags.append(
             Diagnostic(
-                "spec", "compare needs code for at least two frameworks", doc.line((*base, "code"))
+                Subtype.SPEC,
+                "compare needs code for at least two frameworks",
+                doc.line((*base, "code")),
             )
         )
         ok = False
@@ -289,7 +292,7 @@ def _modules(
         path = (*base, "modules", name)
         if name in taken:
             diags.append(
-                Diagnostic("spec", f"module {name!r}: an input has that name", doc.line(path))
+                Diagnostic(Subtype.SPEC, f"module {name!r}: an input has that name", doc.line(path))
             )
             continue
         build = {}
@@ -300,7 +303,7 @@ def _modules(
         lacking = [fw for fw in example.code if fw not in build]
         if lacking:
             message = f"module {name!r}: no expression for {', '.join(lacking)}"
-            diags.append(Diagnostic("spec", message, doc.line(path)))
+            diags.append(Diagnostic(Subtype.SPEC, message, doc.line(path)))
             continue
         mapped = {
             fw: dict(names_)
@@ -332,13 +335,13 @@ def _grad(
     if unknown:
         known = ", ".join(AUTODIFF_FRAMEWORKS)
         message = f"grad: gradients are computed in {known}, not in {', '.join(unknown)}"
-        diags.append(Diagnostic("spec", message, doc.line(path)))
+        diags.append(Diagnostic(Subtype.SPEC, message, doc.line(path)))
         ok = False
     for key in ("of", "upstream"):
         if key in grad and not schema.is_name(grad[key]):
             diags.append(
                 Diagnostic(
-                    "spec",
+                    Subtype.SPEC,
                     f"grad.{key}: {grad[key]!r} is not a variable name",
                     doc.line((*path, key)),
                 )
@@ -347,7 +350,7 @@ def _grad(
     upstream = grad.get("upstream")
     if upstream is not None and upstream not in inputs:
         message = f"grad.upstream: {upstream!r} is no input{suggest(upstream, list(inputs))}"
-        diags.append(Diagnostic("spec", message, doc.line((*path, "upstream"))))
+        diags.append(Diagnostic(Subtype.SPEC, message, doc.line((*path, "upstream"))))
         ok = False
     for j, name in enumerate(grad["wrt"]):
         where = doc.line((*path, "wrt", j))
@@ -356,18 +359,20 @@ def _grad(
         if name not in inputs:
             hint = suggest(name, [*inputs, *modules], cutoff=0.5)
             message = f"grad.wrt: {name!r} is neither an input nor a module{hint}"
-            diags.append(Diagnostic("spec", message, where))
+            diags.append(Diagnostic(Subtype.SPEC, message, where))
             ok = False
         elif inputs[name].dtype not in FLOAT_DTYPES or inputs[name].as_numpy:
             message = f"grad.wrt: input {name!r} is no float tensor ({inputs[name].dtype})"
-            diags.append(Diagnostic("spec", message, where))
+            diags.append(Diagnostic(Subtype.SPEC, message, where))
             ok = False
     if len(set(grad["wrt"])) < len(grad["wrt"]):
-        diags.append(Diagnostic("spec", "grad.wrt: lists a name twice", doc.line((*path, "wrt"))))
+        diags.append(
+            Diagnostic(Subtype.SPEC, "grad.wrt: lists a name twice", doc.line((*path, "wrt")))
+        )
         ok = False
     if len(example.code) < 2:
         message = "grad needs code for at least two frameworks"
-        diags.append(Diagnostic("spec", message, doc.line(path)))
+        diags.append(Diagnostic(Subtype.SPEC, message, doc.line(path)))
         ok = False
     example.grad = GradSpec(grad["of"], list(grad["wrt"]), upstream, doc.line(path))
     return ok
@@ -391,18 +396,18 @@ def _sweep(
     for j, name in enumerate(sweep.get("inputs", [])):
         if name not in inputs:
             message = f"sweep.inputs: {name!r} is no input{suggest(name, list(inputs))}"
-            diags.append(Diagnostic("spec", message, doc.line((*path, "inputs", j))))
+            diags.append(Diagnostic(Subtype.SPEC, message, doc.line((*path, "inputs", j))))
             ok = False
     if not chosen:
         message = "sweep: no input to sweep (no generated float input; name them in 'inputs')"
-        diags.append(Diagnostic("spec", message, doc.line(path)))
+        diags.append(Diagnostic(Subtype.SPEC, message, doc.line(path)))
         ok = False
     dtypes = list(dict.fromkeys(sweep.get("dtypes", [DEFAULT_DTYPE])))
     for key in ("atol", "rtol"):
         for dtype in sweep.get(key, {}):
             if dtype not in dtypes:
                 message = f"sweep.{key}: {dtype!r} is not swept{suggest(dtype, dtypes)}"
-                diags.append(Diagnostic("spec", message, doc.line((*path, key, dtype))))
+                diags.append(Diagnostic(Subtype.SPEC, message, doc.line((*path, key, dtype))))
     seeds = sweep.get("seeds", 1)
     seeds = (
         list(seeds) if isinstance(seeds, list) else list(range(example.seed, example.seed + seeds))
@@ -432,7 +437,7 @@ def _recipe(
     line = doc.line(path)
     if "none" in recipe and len(recipe) > 1:
         problem = "recipe: 'none' (no equivalent) excludes code for a framework"
-        diags.append(Diagnostic("spec", problem, line))
+        diags.append(Diagnostic(Subtype.SPEC, problem, line))
         return False
     spec = RecipeSpec(reason=recipe.get("none"), line=line)
     for fw, text in recipe.items():

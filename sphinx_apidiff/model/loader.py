@@ -13,6 +13,7 @@ import yaml
 
 from sphinx_apidiff.model.diagnostics import Diagnostic
 from sphinx_apidiff.model.schema import KeyPath, Problem
+from sphinx_apidiff.model.vocabulary import Subtype
 
 _SAFE_TAGS = {
     "tag:yaml.org,2002:map",
@@ -127,12 +128,12 @@ class LocatedDocument:
             if not isinstance(key_node, yaml.ScalarNode):
                 what = "a list" if isinstance(key_node, yaml.SequenceNode) else "a mapping"
                 self.problems.append(
-                    Diagnostic("spec", f"a key must be a word or a number, not {what}", line)
+                    Diagnostic(Subtype.SPEC, f"a key must be a word or a number, not {what}", line)
                 )
                 continue
             key = self._construct(loader, key_node)  # a scalar: always hashable
             if key in result:
-                self.problems.append(Diagnostic("spec", f"duplicate key {clip(key)!r}", line))
+                self.problems.append(Diagnostic(Subtype.SPEC, f"duplicate key {clip(key)!r}", line))
             self.lines[(*path, key)] = line
             result[key] = self._walk(loader, value_node, (*path, key))
         return result
@@ -200,7 +201,7 @@ def yaml_problem(exc: yaml.YAMLError, text: str, line_offset: int) -> Diagnostic
         line = text[: exc.position].count("\n") + 1 + line_offset
         what = f"U+{exc.character:04X}" if isinstance(exc.character, int) else "a character"
         message = f"malformed YAML: {what} is not allowed ({exc.reason})"
-        return Diagnostic("yaml", message, min(line, last))
+        return Diagnostic(Subtype.YAML, message, min(line, last))
     problem_mark = getattr(exc, "problem_mark", None)
     context_mark = getattr(exc, "context_mark", None)
     mark = problem_mark or context_mark
@@ -223,7 +224,7 @@ def yaml_problem(exc: yaml.YAMLError, text: str, line_offset: int) -> Diagnostic
         message = f"YAML tag not allowed (pair files are read safely): {problem}"
     else:
         message = f"malformed YAML: {problem}"
-    return Diagnostic("yaml", message, min(max(line, line_offset + 1), last))
+    return Diagnostic(Subtype.YAML, message, min(max(line, line_offset + 1), last))
 
 
 def clip(value: Any, limit: int = 40) -> str:

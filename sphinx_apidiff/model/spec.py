@@ -40,6 +40,7 @@ from sphinx_apidiff.model.loader import (
     yaml_problem,
 )
 from sphinx_apidiff.model.schema import Problem, suggest
+from sphinx_apidiff.model.vocabulary import Subtype
 
 #: An example's model lives in :mod:`sphinx_apidiff.model.example`; these names are also
 #: a pair's, and are imported from here.
@@ -157,12 +158,14 @@ def read_pair_file(path: str | Path) -> tuple[PairSpec | None, list[Diagnostic]]
     try:
         data = path.read_bytes()
     except OSError as exc:
-        return None, [Diagnostic("spec", f"cannot read {path}: {exc.strerror or exc}", None)]
+        return None, [Diagnostic(Subtype.SPEC, f"cannot read {path}: {exc.strerror or exc}", None)]
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
-        return None, [Diagnostic("yaml", f"not UTF-8 text: {exc.reason} (byte {exc.start})", line)]
+        return None, [
+            Diagnostic(Subtype.YAML, f"not UTF-8 text: {exc.reason} (byte {exc.start})", line)
+        ]
     return parse_pair(text, str(path), default_id=id_for_file(path))
 
 
@@ -181,22 +184,26 @@ def parse_pair(
         return None, [yaml_problem(exc, text, line_offset)]
     except Unreadable as exc:
         last = line_offset + max(len(text.splitlines()), 1)
-        return None, [Diagnostic("yaml", exc.message, min(exc.line + 1 + line_offset, last))]
+        return None, [Diagnostic(Subtype.YAML, exc.message, min(exc.line + 1 + line_offset, last))]
     except RecursionError:  # PyYAML composes recursively: [[[[...]]]] thousands deep
-        return None, [Diagnostic("yaml", f"nested more than {MAX_DEPTH} levels", line_offset + 1)]
+        return None, [
+            Diagnostic(Subtype.YAML, f"nested more than {MAX_DEPTH} levels", line_offset + 1)
+        ]
     diags = list(doc.problems)
     data = doc.data
     if not isinstance(data, dict):
         what = "an empty file" if data is None else schema.describe(data)
         return None, [
             *diags,
-            Diagnostic("spec", f"a pair file is a mapping (apis: ...), got {what}", doc.line(())),
+            Diagnostic(
+                Subtype.SPEC, f"a pair file is a mapping (apis: ...), got {what}", doc.line(())
+            ),
         ]
 
     problems = schema.validate(data)
     for problem in problems:
         diags.append(
-            Diagnostic("spec", _format(problem) + _outcome(problem), doc.line(problem.path))
+            Diagnostic(Subtype.SPEC, _format(problem) + _outcome(problem), doc.line(problem.path))
         )
     valid = ValidParts(data, problems, _optional)
     if not valid.has("apis"):
@@ -206,7 +213,7 @@ def parse_pair(
     frameworks = list(apis)
     if isinstance(given[frameworks[0]], dict):
         message = "the reference (the first API) cannot be {none: ...}: name an API it has"
-        diags.append(Diagnostic("spec", message, doc.line(("apis", frameworks[0]))))
+        diags.append(Diagnostic(Subtype.SPEC, message, doc.line(("apis", frameworks[0]))))
         return None, diags
 
     def check_framework(name: str, path: tuple[Any, ...]) -> bool:
@@ -214,7 +221,7 @@ def parse_pair(
             return True
         diags.append(
             Diagnostic(
-                "framework",
+                Subtype.FRAMEWORK,
                 f"unknown framework {name!r} (apis has {', '.join(frameworks)})"
                 f"{suggest(name, frameworks, cutoff=0.5)}",
                 doc.line(path),
@@ -255,7 +262,7 @@ def parse_pair(
         names = {k: v for k, v in names.items() if check_framework(k, ("params", i, k))}
         if not names:
             diags.append(
-                Diagnostic("spec", "a params row names no framework", doc.line(("params", i)))
+                Diagnostic(Subtype.SPEC, "a params row names no framework", doc.line(("params", i)))
             )
             continue
         pair.params.append(
@@ -284,7 +291,7 @@ def parse_pair(
         for number in row_spec.examples:
             if number >= count:
                 message = f"params row: there is no example {number + 1} ({count} in this file)"
-                diags.append(Diagnostic("spec", message, row_spec.line))
+                diags.append(Diagnostic(Subtype.SPEC, message, row_spec.line))
         row_spec.examples = [positions[n] for n in row_spec.examples if n in positions]
     return pair, diags
 

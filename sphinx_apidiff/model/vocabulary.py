@@ -1,4 +1,5 @@
-"""The words every stage shares: statuses, expectations, modes, tags, categories, dtypes.
+"""The words every stage shares: statuses, expectations, modes, tags, categories, dtypes,
+warning subtypes.
 
 Each is a :class:`~enum.StrEnum` (or a frozen dataclass), so it is written to
 JSON, the store and the pages exactly as the plain strings were, and compared
@@ -11,6 +12,30 @@ from __future__ import annotations
 import sys
 from dataclasses import dataclass
 from enum import StrEnum
+
+
+class Subtype(StrEnum):
+    """The subtype of an ``apidiff`` warning: what users name in ``suppress_warnings``
+    (``apidiff.exec``). docs/configuration.rst "Warnings" lists each (a test checks)."""
+
+    YAML = "yaml"  # malformed YAML, unsafe tags
+    SPEC = "spec"  # unknown keys, wrong types
+    FRAMEWORK = "framework"  # a framework not in ``apis``
+    API = "api"  # an API that does not exist
+    PARAM = "param"  # a parameter that does not exist
+    SIGNATURE = "signature"  # a signature that cannot be read
+    RUNTIME = "runtime"  # a framework that cannot be imported, or no usable interpreter
+    CONFIG = "config"  # an option of conf.py with a bad value, or an unused runtime
+    WORKERS = "workers"  # warm workers refused: the socket directory is not private
+    EXEC = "exec"  # an example contradicting its ``expect``
+    RECIPE = "recipe"  # a documented difference without a recipe, or a recipe that fails
+    SWEEP = "sweep"  # a sweep that failed in every framework in every cell
+    EVIDENCE = "evidence"  # ``check --uncited``: a changed default that cites no example
+    STALE = "stale"  # a stored result that no longer fits its pair
+    STORE = "store"  # a results store file that cannot be used
+    CACHE = "cache"  # an execution cache entry that cannot be used (a miss)
+    REPORT = "report"  # the build report cannot be written
+    INTERNAL = "internal"  # a bug of sphinx-apidiff
 
 
 class Status(StrEnum):

@@ -11,6 +11,7 @@ from sphinx.environment.collectors import EnvironmentCollector
 from sphinx.util import logging
 
 from sphinx_apidiff.model.spec import duplicate_id_message
+from sphinx_apidiff.model.vocabulary import Subtype
 from sphinx_apidiff.sphinx_ext import events
 from sphinx_apidiff.sphinx_ext.nodes import PairEntry, get_pairs, get_tables, get_unreadable
 
@@ -78,6 +79,6 @@ def warn_duplicate_ids(app: Sphinx, env: BuildEnvironment) -> None:
                 logger.warning(
                     duplicate_id_message(entry.spec, other.spec, other.source),
                     type="apidiff",
-                    subtype="spec",
+                    subtype=Subtype.SPEC,
                     location=entry.spec.location(entry.spec.id_line),
                 )

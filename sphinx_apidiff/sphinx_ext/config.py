@@ -10,6 +10,7 @@ from sphinx.application import Sphinx
 from sphinx.config import Config
 from sphinx.util import logging
 
+from sphinx_apidiff.model.vocabulary import Subtype
 from sphinx_apidiff.options import ApidiffConfig
 
 logger = logging.getLogger(__name__)
@@ -29,7 +30,7 @@ def validate(app: Sphinx, config: Config) -> None:
     for option in ApidiffConfig.declarations():
         problem = option.problem(config[option.name])
         if problem:
-            logger.warning(problem, type="apidiff", subtype="config")
+            logger.warning(problem, type="apidiff", subtype=Subtype.CONFIG)
             config[option.name] = option.default()
 
 

@@ -29,7 +29,7 @@ from sphinx_apidiff.model.spec import (
     prose_text,
     read_pair_file,
 )
-from sphinx_apidiff.model.vocabulary import Tag, TagKind
+from sphinx_apidiff.model.vocabulary import Subtype, Tag, TagKind
 from sphinx_apidiff.sphinx_ext.i18n import _
 from sphinx_apidiff.sphinx_ext.located import warn
 from sphinx_apidiff.sphinx_ext.nodes import (
@@ -64,14 +64,14 @@ class ApiDiffDirective(SphinxDirective):
             shown, source = self._where
             self._unreadable(source or self.get_source_info()[0])
             message = internal_message(exc, "building this comparison page")
-            warn(message, "internal", source or self.get_location())
-            return [self._error_box(shown, [Diagnostic("internal", message)])]
+            warn(message, Subtype.INTERNAL, source or self.get_location())
+            return [self._error_box(shown, [Diagnostic(Subtype.INTERNAL, message)])]
 
     def _run(self) -> list[nodes.Node]:
         if self.arguments and self.content:
             warn(
                 "give a YAML file or inline YAML, not both (the inline YAML is ignored)",
-                "spec",
+                Subtype.SPEC,
                 self.get_location(),
             )
         if self.arguments:
@@ -127,9 +127,9 @@ class ApiDiffDirective(SphinxDirective):
 
     def _refuse(self, message: str) -> list[nodes.Node]:
         """A problem of the directive itself: a warning at it, and the box on the page."""
-        warn(message, "spec", self.get_location())
+        warn(message, Subtype.SPEC, self.get_location())
         line = self.get_source_info()[1]
-        return [self._error_box(self._document(), [Diagnostic("spec", message, line)])]
+        return [self._error_box(self._document(), [Diagnostic(Subtype.SPEC, message, line)])]
 
     def _error_box(self, shown: str, diags: list[Diagnostic]) -> nodes.Element:
         """What an author sees instead of the page: the file, line and problem of each."""

@@ -23,7 +23,7 @@ from sphinx.util.display import status_iterator
 from sphinx_apidiff.execution.engine import Engine, ExampleJob, ExampleResult, Stats
 from sphinx_apidiff.execution.results import SWEEP, cell_outcome
 from sphinx_apidiff.execution.runtime.pool import PoolRefused
-from sphinx_apidiff.model.vocabulary import Status
+from sphinx_apidiff.model.vocabulary import Status, Subtype
 from sphinx_apidiff.options import conf_line, doctree_cache
 from sphinx_apidiff.pipeline import RUNTIME_CONSEQUENCE, Progress, run_pairs
 from sphinx_apidiff.sphinx_ext.config import from_sphinx
@@ -105,7 +105,7 @@ def unused_runtimes(app: Sphinx, env: BuildEnvironment) -> None:
     conf = os.path.join(app.confdir, "conf.py")
     for framework, message in cfg.unused_runtimes(used):
         line = conf_line(conf, framework)
-        warn(message, "config", f"{conf}:{line}" if line else None)
+        warn(message, Subtype.CONFIG, f"{conf}:{line}" if line else None)
 
 
 def _pool_problems(eng: Engine) -> None:
@@ -114,7 +114,7 @@ def _pool_problems(eng: Engine) -> None:
     for framework, problem in eng.pool_problems.items():
         message = f"warm workers for {framework} not used: {problem}; fresh workers ran instead"
         if isinstance(problem, PoolRefused):
-            logger.warning(message, type="apidiff", subtype="workers")
+            logger.warning(message, type="apidiff", subtype=Subtype.WORKERS)
         else:
             logger.info(bold("apidiff: ") + message)
 
@@ -175,7 +175,7 @@ def _analyse(app: Sphinx, eng: Engine, pending: list[PairEntry]) -> None:
     for runtime in result.runtime_problems:
         warn(
             f"{runtime.reason}; {RUNTIME_CONSEQUENCE}",
-            "runtime",
+            Subtype.RUNTIME,
             runtime.spec.location(runtime.line),
         )
     for entry, outcome in zip(pending, result.pairs, strict=True):

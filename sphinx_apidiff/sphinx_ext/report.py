@@ -11,6 +11,7 @@ from sphinx.application import Sphinx
 from sphinx_apidiff.analysis import report as json_report
 from sphinx_apidiff.analysis.report import pair_report
 from sphinx_apidiff.files import atomic_write
+from sphinx_apidiff.model.vocabulary import Subtype
 from sphinx_apidiff.sphinx_ext.located import internal, warn
 from sphinx_apidiff.sphinx_ext.nodes import get_pairs
 
@@ -48,4 +49,4 @@ def write_report(app: Sphinx, exception: Exception | None) -> None:
     try:
         atomic_write(path, json.dumps(data, indent=1, ensure_ascii=False) + "\n")
     except OSError as exc:
-        warn(f"cannot write {path}: {exc}", "report", None)
+        warn(f"cannot write {path}: {exc}", Subtype.REPORT, None)
