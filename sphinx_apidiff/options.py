@@ -12,6 +12,7 @@ import os
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import MISSING, Field, dataclass, field, fields
+from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
@@ -181,7 +182,9 @@ class Declaration:
         wanted = self.check(value)
         if wanted is None:
             return None
-        return f"{self.name} must be {wanted}; got {value!r}, using {self.default()!r}"
+        default = self.default()
+        shown = str(default) if isinstance(default, StrEnum) else default  # 'auto', not <Mode...>
+        return f"{self.name} must be {wanted}; got {value!r}, using {shown!r}"
 
 
 def _factory(f: Field[Any]) -> Callable[[], Any]:
@@ -217,8 +220,9 @@ class ApidiffConfig:
         default_factory=dict,
         metadata={"check": _is_frameworks, "help": "Label and doc URL template per framework."},
     )
-    execution_mode: str = field(
-        default="auto", metadata={"check": _one_of(*Mode), "help": "auto, force, cache or off."}
+    execution_mode: Mode = field(
+        default=Mode.AUTO,
+        metadata={"check": _one_of(*Mode), "help": "auto, force, cache or off.", "types": (str,)},
     )
     execution_timeout: float = field(
         default=60.0,
@@ -303,6 +307,10 @@ class ApidiffConfig:
             "help": "Write live results into the results store (refresh it).",
         },
     )
+
+    def __post_init__(self) -> None:
+        # conf.py and the command line give the mode as a plain string, checked before
+        self.execution_mode = Mode(self.execution_mode)
 
     @classmethod
     def declarations(cls) -> Iterator[Declaration]:

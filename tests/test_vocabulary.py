@@ -7,7 +7,7 @@ from pathlib import Path
 
 from babel.messages.pofile import read_po
 
-from sphinx_apidiff.model.vocabulary import Subtype
+from sphinx_apidiff.model.vocabulary import Mode, Subtype
 
 DOCS = Path(__file__).resolve().parent.parent / "docs"
 OPENING = "Every problem is a warning of type ``apidiff``"
@@ -46,3 +46,13 @@ def test_the_translated_subtypes_are_the_enum():
     assert message is not None, "no zh_CN entry for the paragraph (its msgid is stale)"
     named = _named(str(message.string))
     assert set(named) == {str(s) for s in Subtype}
+
+
+def test_the_mode_is_typed_and_its_fallback_quotes_the_plain_default():
+    from sphinx_apidiff.options import ApidiffConfig
+
+    cfg, problems = ApidiffConfig.from_mapping({"apidiff_execution_mode": "cache"})
+    assert cfg.execution_mode is Mode.CACHE and not problems
+    cfg, problems = ApidiffConfig.from_mapping({"apidiff_execution_mode": "sometimes"})
+    assert cfg.execution_mode is Mode.AUTO
+    assert problems[0].endswith("got 'sometimes', using 'auto'"), problems

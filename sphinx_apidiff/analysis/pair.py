@@ -47,8 +47,8 @@ class PairAnalysis:
     signatures: dict[str, SignatureResult] = field(default_factory=dict)
     page_signatures: dict[str, Signature | None] = field(default_factory=dict)
     rows: list[Row] = field(default_factory=list)
-    category: str = Category.IDENTICAL
-    computed_category: str = Category.IDENTICAL
+    category: Category = Category.IDENTICAL
+    computed_category: Category = Category.IDENTICAL
     examples: list[ExampleResult] = field(default_factory=list)
     versions: dict[str, str | None] = field(default_factory=dict)
     factories: dict[str, str] = field(default_factory=dict)
@@ -183,7 +183,7 @@ def pair_kinds(spec: PairSpec, analysis: PairAnalysis) -> list[Tag]:
         if not row.ignored:
             kinds.update(tag for tag in row.tags if tag.kind is not TagKind.UNKNOWN)
     if spec.category in _AUTHOR_KINDS:
-        kinds.add(Tag(_AUTHOR_KINDS[Category(spec.category)]))
+        kinds.add(Tag(_AUTHOR_KINDS[spec.category]))
     kinds.update(Tag(TagKind.UNSUPPORTED, fw) for fw in spec.missing)
     for result in analysis.examples:
         if result.status == Status.DIFFER:

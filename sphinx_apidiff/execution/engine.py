@@ -156,7 +156,7 @@ class Engine:
         self,
         pythons: dict[str, str] | None = None,
         cache_path: str | os.PathLike[str] | None = None,
-        mode: str = Mode.AUTO,
+        mode: Mode = Mode.AUTO,
         timeout: float = 60.0,
         store: Store | None = None,
         workers: int | str = "auto",

@@ -28,6 +28,7 @@ from sphinx_apidiff.model.vocabulary import (
     GENERATED_NAMES,
     SWEEP_TOLERANCE,
     DtypeExpect,
+    Expect,
     Subtype,
     Weights,
 )
@@ -80,7 +81,7 @@ class ModuleSpec:
 
     name: str
     build: dict[str, Code]  # framework -> the expression that builds it
-    weights: str = Weights.SHARED
+    weights: Weights = Weights.SHARED
     names: dict[str, dict[str, str]] = field(default_factory=dict)  # fw -> {reference: own}
     line: int | None = None
 
@@ -141,11 +142,11 @@ class ExampleSpec:
     compare: list[str] = field(default_factory=list)
     atol: float = DEFAULT_ATOL
     rtol: float = DEFAULT_RTOL
-    expect: str = "match"
+    expect: Expect = Expect.MATCH
     seed: int = DEFAULT_SEED
     timeout: float | None = None
     line: int | None = None
-    dtype: str = DtypeExpect.SAME  # do the compared values' dtypes differ?
+    dtype: DtypeExpect = DtypeExpect.SAME  # do the compared values' dtypes differ?
     recipe: RecipeSpec | None = None
     modules: list[ModuleSpec] = field(default_factory=list)
     grad: GradSpec | None = None
@@ -219,11 +220,11 @@ def read_example(
         compare=list(get("compare", default=[])),
         atol=float(get("atol", default=DEFAULT_ATOL)),
         rtol=float(get("rtol", default=DEFAULT_RTOL)),
-        expect=get("expect", default="match"),
+        expect=Expect(get("expect", default=Expect.MATCH)),
         seed=int(get("seed", default=DEFAULT_SEED)),
         timeout=None if timeout is None else float(timeout),
         line=doc.line(base),
-        dtype=get("dtype", default=DtypeExpect.SAME),
+        dtype=DtypeExpect(get("dtype", default=DtypeExpect.SAME)),
     )
     ok = _recipe(example, get("recipe"), doc, diags, check_framework, (*base, "recipe"))
     reserved = {"np", "rng"} | {fw.split(".")[0] for fw in frameworks}
@@ -311,7 +312,9 @@ def _modules(
             if check_framework(fw, (*path, "names", fw))
         }
         example.modules.append(
-            ModuleSpec(name, build, module.get("weights", Weights.SHARED), mapped, doc.line(path))
+            ModuleSpec(
+                name, build, Weights(module.get("weights", Weights.SHARED)), mapped, doc.line(path)
+            )
         )
         names.add(name)
     return names

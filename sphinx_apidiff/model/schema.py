@@ -191,6 +191,10 @@ class Enum(Type):
     values: tuple[str, ...] = ()
     doc: str = ""
 
+    def __post_init__(self) -> None:
+        # plain strings, so that a "did you mean" quotes 'differ', not a StrEnum's repr
+        self.values = tuple(str(v) for v in self.values)
+
     def check(self, value: Any, path: KeyPath) -> Iterator[Problem]:
         if not isinstance(value, str) or value not in self.values:
             choices = ", ".join(self.values)
@@ -399,10 +403,6 @@ class StrOrMap(Type):
 
     def json(self) -> dict[str, Any]:
         return self._with_doc({"oneOf": [self.text.json(), self.mapping.json()]})
-
-
-#: What ``category:`` accepts.
-CATEGORIES = tuple(c.value for c in AUTHOR_CATEGORIES)
 
 
 def _number(value: float) -> str:
@@ -675,7 +675,7 @@ PAIR = Map(
         "summary": Key(Localized(doc="One sentence on how the APIs relate.")),
         "usage": Key(Localized(doc="Usage differences, in the markup of the including document.")),
         "params": Key(List(PARAM_ROW, doc="Explicit parameter rows.")),
-        "category": Key(Enum(CATEGORIES, doc="Override of the computed category.")),
+        "category": Key(Enum(AUTHOR_CATEGORIES, doc="Override of the computed category.")),
         "examples": Key(List(EXAMPLE, doc="Examples executed in every framework.")),
     },
 )

@@ -40,7 +40,7 @@ from sphinx_apidiff.model.loader import (
     yaml_problem,
 )
 from sphinx_apidiff.model.schema import Problem, suggest
-from sphinx_apidiff.model.vocabulary import Subtype
+from sphinx_apidiff.model.vocabulary import Category, Subtype
 
 #: An example's model lives in :mod:`sphinx_apidiff.model.example`; these names are also
 #: a pair's, and are imported from here.
@@ -101,8 +101,7 @@ class PairSpec:
     usage: Prose | None = None
     usage_line: int | None = None
     params: list[ParamRowSpec] = field(default_factory=list)
-    category: str | None = None
-    category_line: int | None = None
+    category: Category | None = None
     examples: list[ExampleSpec] = field(default_factory=list)
     missing: set[str] = field(default_factory=set)  # frameworks with no counterpart
 
@@ -252,8 +251,7 @@ def parse_pair(
         pair.usage = valid.get("usage")
         pair.usage_line = doc.content_lines.get(("usage",)) or doc.line(("usage",))
     if valid.has("category"):
-        pair.category = valid.get("category")
-        pair.category_line = doc.line(("category",))
+        pair.category = Category(valid.get("category"))
     for i in range(len(_items(data, "params"))):
         row = valid.get("params", i)
         if row is None:

@@ -21,7 +21,6 @@ from sphinx.util.docutils import SphinxDirective, switch_source_input
 from sphinx.util.parsing import nested_parse_to_nodes
 
 from sphinx_apidiff.model.diagnostics import internal_message
-from sphinx_apidiff.model.schema import CATEGORIES
 from sphinx_apidiff.model.spec import (
     Diagnostic,
     PairSpec,
@@ -29,7 +28,7 @@ from sphinx_apidiff.model.spec import (
     prose_text,
     read_pair_file,
 )
-from sphinx_apidiff.model.vocabulary import Subtype, Tag, TagKind
+from sphinx_apidiff.model.vocabulary import AUTHOR_CATEGORIES, Subtype, Tag, TagKind
 from sphinx_apidiff.sphinx_ext.i18n import _
 from sphinx_apidiff.sphinx_ext.located import warn
 from sphinx_apidiff.sphinx_ext.nodes import (
@@ -289,9 +288,9 @@ def _kinds(argument: str) -> list[str]:
 
 def _categories(argument: str) -> list[str]:
     values = [v.strip() for v in argument.replace(",", " ").split() if v.strip()]
-    unknown = [v for v in values if v not in CATEGORIES]
+    unknown = [v for v in values if v not in AUTHOR_CATEGORIES]
     if unknown:
-        raise ValueError(f"unknown categories {unknown}; use {', '.join(CATEGORIES)}")
+        raise ValueError(f"unknown categories {unknown}; use {', '.join(AUTHOR_CATEGORIES)}")
     return values
 
 
