@@ -59,13 +59,6 @@ class PairAnalysis:
     # example index -> its sweep's cells, dtype by dtype, and what each gave
     sweeps: dict[int, list[tuple[SweepCell, ExampleResult]]] = field(default_factory=dict)
 
-    def verdicts(self, spec: PairSpec) -> list[Verdict]:
-        """Each example's result judged against what its author expects."""
-        return [
-            example_verdict(example, result)
-            for example, result in zip(spec.examples, self.examples, strict=False)
-        ]
-
 
 def dtype_equal(result: ExampleResult) -> bool:
     """Every compared value (outputs and gradients) has the same dtype in every framework:

@@ -178,11 +178,6 @@ class ExampleSpec:
             sweep=None,
         )
 
-    def grad_labels(self) -> list[str]:
-        """The names of the gradients compared: ``x.grad`` per input; a module's are
-        known only once it is built (``fc.weight.grad``)."""
-        return [f"{name}.grad" for name in self.grad.wrt] if self.grad else []
-
 
 @dataclass
 class RecipeSpec:

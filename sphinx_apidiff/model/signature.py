@@ -71,11 +71,6 @@ class Param:
     kind: str = POSITIONAL_OR_KEYWORD
     default: str | None = None  # repr of the default; None: no default
 
-    @property
-    def has_default(self) -> bool:
-        """Whether the parameter has a default value."""
-        return self.default is not None
-
     def to_json(self) -> dict[str, Any]:
         return {"name": self.name, "kind": self.kind, "default": self.default}
 
