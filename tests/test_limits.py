@@ -277,7 +277,7 @@ def test_pools_of_other_memory_limits_are_never_shared(pools):
 def test_the_budget_counts_every_value_and_what_it_takes_encoded():
     import numpy as np
 
-    from sphinx_apidiff.execution.runtime.worker import Budget, ResultTooLarge, encode_value
+    from sphinx_apidiff.execution.runtime.worker.values import Budget, ResultTooLarge, encode_value
 
     budget = Budget(1 << 20)
     encode_value(np.zeros(200_000, np.float32), name="a", budget=budget)  # 800 kB: fits

@@ -36,7 +36,7 @@ from sphinx_apidiff.execution.runtime.pool.shared import PoolUnavailable
 from sphinx_apidiff.execution.runtime.probe import Fingerprint, RuntimeUnavailable, probe
 from sphinx_apidiff.execution.runtime.process import MAX_RESULT, Limits
 from sphinx_apidiff.execution.runtime.runtime import Runtime
-from sphinx_apidiff.execution.runtime.worker import TENSOR_FACTORIES
+from sphinx_apidiff.execution.runtime.worker.shared import TENSOR_FACTORIES
 from sphinx_apidiff.execution.sources import create_sources
 from sphinx_apidiff.execution.store import Store, StoreChanges
 from sphinx_apidiff.model.vocabulary import Mode

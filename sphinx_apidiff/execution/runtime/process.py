@@ -19,13 +19,13 @@ from pathlib import Path
 from typing import Any
 
 from sphinx_apidiff.execution.runtime.frames import FrameTooLarge, read_frame
-from sphinx_apidiff.execution.runtime.worker import (
+from sphinx_apidiff.execution.runtime.worker.shared import (
     OUT_OF_MEMORY,
     memory_text,
     reply_limit,
 )
 
-WORKER_SCRIPT = Path(__file__).with_name("worker.py")
+WORKER_SCRIPT = Path(__file__).with_name("worker") / "__main__.py"
 #: The default of ``apidiff_max_result_bytes``: the array data one side of an example may
 #: send back (a float32 tensor of 4,194,304 elements, 2048 x 2048).
 MAX_RESULT = 16 * 1024 * 1024
