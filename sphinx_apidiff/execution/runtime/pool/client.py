@@ -52,7 +52,8 @@ _BOOT = (
 
 
 class PoolWorker:
-    """A leased warm worker, as a :class:`~sphinx_apidiff.execution.runtime.Worker` is used."""
+    """A leased warm worker, used as a local
+    :class:`~sphinx_apidiff.execution.runtime.process.Worker` is."""
 
     def __init__(
         self, sock: socket.socket, pid: int, warm: bool, limits: Limits | None = None

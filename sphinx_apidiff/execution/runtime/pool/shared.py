@@ -21,9 +21,9 @@ DIR_ENV = "APIDIFF_WORKERS_DIR"
 #: The pool protocol: the first frame of a connection, and the ``died`` frame.
 POOL = "apidiff_pool"
 PROTOCOL = 1
-#: Seconds a client waits for a new server's socket, and for a server's answer to a lease.
 #: The frame by which a client has its leased worker killed, not kept warm.
 DISCARD = json.dumps({POOL: "discard"}).encode("utf-8")
+#: Seconds a client waits for a new server's socket, and for a server's answer to a lease.
 START_TIMEOUT = 20.0
 ANSWER_TIMEOUT = 10.0
 #: The longest answer to a lease or a status question (a few hundred bytes in fact).
