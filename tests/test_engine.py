@@ -9,7 +9,7 @@ import pytest
 from sphinx_apidiff.execution.cache import content_key
 from sphinx_apidiff.execution.engine import Engine, ExampleJob
 from sphinx_apidiff.execution.results import Reply
-from sphinx_apidiff.execution.runtime import Runtime
+from sphinx_apidiff.execution.runtime.runtime import Runtime
 from sphinx_apidiff.execution.sources import CacheSource, LiveSource, StoreSource
 from sphinx_apidiff.execution.store import STORE_VERSION, Store
 from sphinx_apidiff.model.spec import parse_pair

@@ -84,7 +84,7 @@ def test_legacy_snippet_gives_located_warning_and_readable_traceback(app, exampl
     assert "Traceback (most recent call last)" in page
     assert "pairs/legacy.yaml" in page and "line 17" in page
     # trimmed to the snippet's own frames: nothing from the worker or the framework
-    assert "worker.py" not in page and "site-packages" not in page
+    assert "runtime/worker" not in page and "site-packages" not in page
     # every other page still built
     assert (app.outdir / "pages" / "match.html").exists()
 

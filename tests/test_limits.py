@@ -19,15 +19,10 @@ import pytest
 
 from sphinx_apidiff.execution.cache import example_key
 from sphinx_apidiff.execution.engine import Engine
-from sphinx_apidiff.execution.runtime import (
-    Fingerprint,
-    Limits,
-    Runtime,
-    Worker,
-    WorkerDied,
-    WorkerTimeout,
-    pool,
-)
+from sphinx_apidiff.execution.runtime.pool.key import PoolSettings, pool_key
+from sphinx_apidiff.execution.runtime.probe import Fingerprint
+from sphinx_apidiff.execution.runtime.process import Limits, Worker, WorkerDied, WorkerTimeout
+from sphinx_apidiff.execution.runtime.runtime import Runtime
 from sphinx_apidiff.model.vocabulary import Status
 from sphinx_apidiff.options import ApidiffConfig, parse_size
 
@@ -147,8 +142,8 @@ def test_a_reply_that_keeps_arriving_ends_at_the_deadline(fake_python):
 
 def fake_pool_runtime(fake_python, limits):
     fp = Fingerprint("fake", fake_python, fake_python, "3", None, "0", True, None)
-    key = pool.pool_key("fake", fake_python, fp, limits.memory)
-    return Runtime("fake", fake_python, pool.PoolSettings(key, 60.0), limits)
+    key = pool_key("fake", fake_python, fp, limits.memory)
+    return Runtime("fake", fake_python, PoolSettings(key, 60.0), limits)
 
 
 def test_a_warm_worker_reply_announcing_too_much_is_refused_by_the_pool(fake_python, pools):
@@ -227,7 +222,7 @@ examples:
 
 def test_the_memory_limit_is_part_of_a_pools_key():
     fp = Fingerprint("torch", "p", "p", "3", "2", "2", True, 0)
-    digests = {pool.pool_key("torch", "p", fp, memory).digest for memory in (None, GIB, 2 * GIB)}
+    digests = {pool_key("torch", "p", fp, memory).digest for memory in (None, GIB, 2 * GIB)}
     assert len(digests) == 3
 
 
@@ -282,7 +277,7 @@ def test_pools_of_other_memory_limits_are_never_shared(pools):
 def test_the_budget_counts_every_value_and_what_it_takes_encoded():
     import numpy as np
 
-    from sphinx_apidiff.execution.runtime.worker import Budget, ResultTooLarge, encode_value
+    from sphinx_apidiff.execution.runtime.worker.values import Budget, ResultTooLarge, encode_value
 
     budget = Budget(1 << 20)
     encode_value(np.zeros(200_000, np.float32), name="a", budget=budget)  # 800 kB: fits

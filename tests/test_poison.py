@@ -21,7 +21,7 @@ from pathlib import Path
 import pytest
 
 from sphinx_apidiff.execution.engine import Engine
-from sphinx_apidiff.execution.runtime import pool
+from sphinx_apidiff.execution.runtime.pool import admin, shared
 
 from .conftest import MEGENGINE_PYTHON, build_root, status_of
 from .test_engine import HEAD, jobs
@@ -262,9 +262,9 @@ def test_a_framework_thread_that_calls_back_into_python_is_no_snippet_thread():
 def pools(monkeypatch):
     """A private socket directory; its pools are stopped at the end."""
     directory = Path(tempfile.mkdtemp(prefix="apd-"))
-    monkeypatch.setenv(pool.DIR_ENV, str(directory))
+    monkeypatch.setenv(shared.DIR_ENV, str(directory))
     yield directory
-    pool.stop_pools(directory)
+    admin.stop_pools(directory)
     shutil.rmtree(directory, ignore_errors=True)
 
 
@@ -281,7 +281,7 @@ def test_warm_workers_carry_nothing_to_the_next_build(pools):
     assert eng.warm_workers == 2  # torch's last worker and numpy's
     assert statuses(second) == ["match"] * 4
     assert comparable(second) == comparable(cold[:4])
-    for status in pool.list_pools(pools):
+    for status in admin.list_pools(pools):
         assert status.answer is not None
         assert status.answer["workers"] == 1  # the discarded workers are gone
 
@@ -303,7 +303,7 @@ def poison_builds(rootdir, tmp_path_factory):
     apps = {}
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("XDG_RUNTIME_DIR", str(runtime_dir))
-        patch.delenv(pool.DIR_ENV, raising=False)
+        patch.delenv(shared.DIR_ENV, raising=False)
         patch.delenv("APIDIFF_WARM_WORKERS", raising=False)
         try:
             dest = tmp_path_factory.mktemp("poison")
@@ -316,7 +316,7 @@ def poison_builds(rootdir, tmp_path_factory):
             for app in apps.values():
                 app.cleanup()
             with contextlib.suppress(OSError):
-                pool.stop_pools(runtime_dir / "sphinx-apidiff")
+                admin.stop_pools(runtime_dir / "sphinx-apidiff")
             shutil.rmtree(runtime_dir, ignore_errors=True)
 
 

@@ -24,7 +24,10 @@ import pytest
 from sphinx_apidiff.authoring.cli import main as cli
 from sphinx_apidiff.execution import engine as execute
 from sphinx_apidiff.execution.engine import Engine
-from sphinx_apidiff.execution.runtime import pool
+from sphinx_apidiff.execution.runtime import frames
+from sphinx_apidiff.execution.runtime.pool import admin, client, shared
+from sphinx_apidiff.execution.runtime.pool.key import pool_key
+from sphinx_apidiff.execution.runtime.pool.server import PoolServer
 from sphinx_apidiff.model.vocabulary import Status
 
 from .conftest import MEGENGINE_PYTHON, build_root, status_of
@@ -91,10 +94,10 @@ def pools(monkeypatch):
     """A private socket directory of this test's own (short: a socket path has ~100 bytes);
     every pool started in it is stopped at the end, its workers with it."""
     directory = Path(tempfile.mkdtemp(prefix="apd-"))
-    monkeypatch.setenv(pool.DIR_ENV, str(directory))
+    monkeypatch.setenv(shared.DIR_ENV, str(directory))
     yield directory
     os.chmod(directory, 0o700)
-    pool.stop_pools(directory)
+    admin.stop_pools(directory)
     for info in directory.glob("*.json"):  # a server a test left stopped (SIGSTOP)
         with contextlib.suppress(OSError, ValueError, KeyError):
             os.kill(int(json.loads(info.read_text())["pid"]), signal.SIGKILL)
@@ -111,7 +114,7 @@ def warm_run(job_list, warm=300.0, **kwargs):
 def live(directory):
     """The answering pools by framework."""
     found = {}
-    for status in pool.list_pools(directory):
+    for status in admin.list_pools(directory):
         if status.answer is not None:
             found.setdefault(status.answer["framework"], []).append(status.answer)
     return found
@@ -142,7 +145,7 @@ def test_a_second_run_leases_warm_workers_from_a_private_socket(pools):
         assert stat.S_IMODE(os.lstat(path).st_mode) == 0o600
         with socket.socket(socket.AF_UNIX) as sock:
             sock.connect(str(path))
-            assert pool.peer_uid(sock) == os.getuid()
+            assert shared.peer_uid(sock) == os.getuid()
 
 
 @pytest.mark.parametrize("wrong", ["mode", "owner", "symlink"])
@@ -156,15 +159,15 @@ def test_a_socket_directory_others_could_use_is_refused(pools, monkeypatch, wron
     else:
         link = pools.with_name(pools.name + "-link")
         link.symlink_to(pools)
-        monkeypatch.setenv(pool.DIR_ENV, str(link))
+        monkeypatch.setenv(shared.DIR_ENV, str(link))
         expected = "is a symbolic link"
-    with pytest.raises(pool.PoolRefused, match=expected):
-        pool.pool_dir()
+    with pytest.raises(shared.PoolRefused, match=expected):
+        shared.pool_dir()
     # the run goes on, on fresh workers, and says why
     results, eng = warm_run(jobs(HOST_ONLY))
     assert results[0].status == Status.MATCH
     assert eng.warm_workers == 0 and eng.worker_starts == 2
-    assert isinstance(eng.pool_problems["torch"], pool.PoolRefused)
+    assert isinstance(eng.pool_problems["torch"], shared.PoolRefused)
     assert not list(pools.glob("*.sock"))
     if wrong == "symlink":
         link.unlink()
@@ -174,8 +177,8 @@ def test_a_server_hangs_up_on_another_user(pools, monkeypatch):
     """The server checks the peer's uid (SO_PEERCRED) on every connection; here, in this
     process, it is told every peer is someone else."""
     key = {"framework": "torch", "python": "/x", "fingerprint": {}, "env": {}, "code": "c"}
-    server = pool.PoolServer(pools, key, idle=60.0)
-    monkeypatch.setattr(pool, "peer_uid", lambda sock: os.getuid() + 4242)
+    server = PoolServer(pools, key, idle=60.0)
+    monkeypatch.setattr(shared, "peer_uid", lambda sock: os.getuid() + 4242)
     thread = threading.Thread(target=server.serve, daemon=True)
     thread.start()
     try:
@@ -183,8 +186,8 @@ def test_a_server_hangs_up_on_another_user(pools, monkeypatch):
         with socket.socket(socket.AF_UNIX) as sock:
             sock.connect(str(server.path))
             try:
-                pool.send_frame(sock, json.dumps({pool.POOL: "status"}).encode())
-                answer = pool.recv_frame(sock, time.monotonic() + 10)
+                frames.send_frame(sock, json.dumps({shared.POOL: "status"}).encode())
+                answer = frames.recv_frame(sock, time.monotonic() + 10)
             except (ConnectionResetError, BrokenPipeError):
                 answer = None
             assert answer is None  # no answer: the connection was closed
@@ -235,9 +238,9 @@ def test_a_server_that_resets_the_lease_is_replaced(pools):
     to a new server, not to fresh workers with a note (seen as a flaky killed-pool test)."""
     import sys
 
-    from sphinx_apidiff.execution.runtime import probe
+    from sphinx_apidiff.execution.runtime.probe import probe
 
-    key = pool.pool_key("json", sys.executable, probe("json", sys.executable))
+    key = pool_key("json", sys.executable, probe("json", sys.executable))
     os.chmod(pools, 0o700)
     path = pools / f"{key.digest}.sock"
     dying = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
@@ -252,33 +255,33 @@ def test_a_server_that_resets_the_lease_is_replaced(pools):
 
     thread = threading.Thread(target=reset_once)
     thread.start()
-    leased = pool.lease(key, 300.0)
+    leased = client.lease(key, 300.0)
     thread.join(5)
     try:
-        assert leased.alive() and pool._running(leased.pid)
+        assert leased.alive() and shared.running(leased.pid)
     finally:
         leased.close()
-    assert [s.answer["framework"] for s in pool.list_pools(pools) if s.answer] == ["json"]
+    assert [s.answer["framework"] for s in admin.list_pools(pools) if s.answer] == ["json"]
 
 
 def test_a_hung_pool_is_stopped_and_fresh_workers_run(pools, monkeypatch):
     warm_run(jobs(HOST_ONLY))
     [torch_pool] = live(pools)["torch"]
     os.kill(torch_pool["pid"], signal.SIGSTOP)
-    monkeypatch.setattr(pool, "ANSWER_TIMEOUT", 1.0)
+    monkeypatch.setattr(client, "ANSWER_TIMEOUT", 1.0)
     results, eng = warm_run(jobs(HOST_ONLY))
     assert results[0].status == Status.MATCH
     assert "did not answer" in str(eng.pool_problems["torch"])
-    assert not isinstance(eng.pool_problems["torch"], pool.PoolRefused)
-    assert wait_for(lambda: not pool._running(torch_pool["pid"]), 10)  # it was killed
+    assert not isinstance(eng.pool_problems["torch"], shared.PoolRefused)
+    assert wait_for(lambda: not shared.running(torch_pool["pid"]), 10)  # it was killed
 
 
 def test_an_idle_pool_ends_itself(pools):
     warm_run(jobs(HOST_ONLY), warm=1.0)
     pids = [answer["pid"] for found in live(pools).values() for answer in found]
     assert len(pids) == 2
-    assert wait_for(lambda: not any(pool._running(pid) for pid in pids), 60)
-    assert not list(pools.glob("*.sock")) and pool.list_pools(pools) == []
+    assert wait_for(lambda: not any(shared.running(pid) for pid in pids), 60)
+    assert not list(pools.glob("*.sock")) and admin.list_pools(pools) == []
 
 
 def test_the_workers_command_lists_and_stops(pools, capsys):
@@ -292,7 +295,7 @@ def test_the_workers_command_lists_and_stops(pools, capsys):
     pids = [answer["pid"] for found in live(pools).values() for answer in found]
     assert cli(["workers", "stop"]) == 0
     assert "stopped 2 pool(s)" in capsys.readouterr().out
-    assert not any(pool._running(pid) for pid in pids)
+    assert not any(shared.running(pid) for pid in pids)
     assert cli(["workers", "list"]) == 0
     assert "no warm workers" in capsys.readouterr().out
 
@@ -304,7 +307,7 @@ def test_workers_stop_stops_this_projects_pools_and_all_the_others(
     project's) and another project's; `workers stop` leaves that one answering."""
     import sys
 
-    from sphinx_apidiff.execution.runtime import probe
+    from sphinx_apidiff.execution.runtime.probe import probe
 
     monkeypatch.delenv("APIDIFF_PYTHON_MEGENGINE")  # conf.py's runtime, not the suite's
     base = tmp_path.resolve()
@@ -320,7 +323,7 @@ def test_workers_stop_stops_this_projects_pools_and_all_the_others(
     runtimes = {"megengine": {"python": "../ours/python"}}  # relative to conf.py
     (project / "conf.py").write_text(f"apidiff_runtimes = {runtimes!r}\n", encoding="utf-8")
     for python in pythons:  # a pool each, with one warm worker (json: nothing to import)
-        pool.lease(pool.pool_key("json", python, probe("json", python)), 300.0).close()
+        client.lease(pool_key("json", python, probe("json", python)), 300.0).close()
     servers = {a["python"]: a["pid"] for a in live(pools)["json"]}
     assert sorted(servers) == sorted(pythons)
     theirs = pythons[2]
@@ -334,12 +337,12 @@ def test_workers_stop_stops_this_projects_pools_and_all_the_others(
     out = capsys.readouterr().out
     assert "stopped 2 pool(s) of warm workers of this project:" in out
     assert "1 pool(s) of other projects left running; --all stops them" in out
-    assert not pool._running(servers[pythons[0]]) and not pool._running(servers[pythons[1]])
+    assert not shared.running(servers[pythons[0]]) and not shared.running(servers[pythons[1]])
     assert [a["python"] for a in live(pools)["json"]] == [theirs]  # it still answers
 
     assert cli(["workers", "stop", "--all"]) == 0
     assert "stopped 1 pool(s) of warm workers:" in capsys.readouterr().out
-    assert not pool._running(servers[theirs]) and pool.list_pools(pools) == []
+    assert not shared.running(servers[theirs]) and admin.list_pools(pools) == []
 
 
 @pytest.mark.megengine

@@ -428,13 +428,8 @@ def import_page(args: argparse.Namespace) -> int:
 def workers(args: argparse.Namespace) -> int:
     """``sphinx-apidiff workers [list|stop] [--all]``: show this user's pools of warm workers,
     those of this project first, or stop this project's (``--all``: every pool)."""
-    from sphinx_apidiff.execution.runtime.pool import (
-        PoolUnavailable,
-        default_dir,
-        list_pools,
-        pool_dir,
-        stop_pools,
-    )
+    from sphinx_apidiff.execution.runtime.pool.admin import list_pools, stop_pools
+    from sphinx_apidiff.execution.runtime.pool.shared import PoolUnavailable, default_dir, pool_dir
 
     if not default_dir().exists():
         print(f"no warm workers ({default_dir()} does not exist)")

@@ -22,7 +22,8 @@ import numpy as np
 
 from sphinx_apidiff.execution.autodiff import finish_code, needs_code, setup_code
 from sphinx_apidiff.execution.results import ExampleJob
-from sphinx_apidiff.execution.runtime import Fingerprint, Limits
+from sphinx_apidiff.execution.runtime.probe import Fingerprint
+from sphinx_apidiff.execution.runtime.process import Limits
 from sphinx_apidiff.execution.validate import (
     CACHE_FILE,
     CACHE_VALUES,

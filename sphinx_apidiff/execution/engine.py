@@ -31,16 +31,12 @@ from sphinx_apidiff.execution.results import (
     SignatureResult,
     Stats,
 )
-from sphinx_apidiff.execution.runtime import (
-    MAX_RESULT,
-    Fingerprint,
-    Limits,
-    Runtime,
-    RuntimeUnavailable,
-    probe,
-)
-from sphinx_apidiff.execution.runtime.pool import PoolSettings, PoolUnavailable, pool_key
-from sphinx_apidiff.execution.runtime.worker import TENSOR_FACTORIES
+from sphinx_apidiff.execution.runtime.pool.key import PoolSettings, pool_key
+from sphinx_apidiff.execution.runtime.pool.shared import PoolUnavailable
+from sphinx_apidiff.execution.runtime.probe import Fingerprint, RuntimeUnavailable, probe
+from sphinx_apidiff.execution.runtime.process import MAX_RESULT, Limits
+from sphinx_apidiff.execution.runtime.runtime import Runtime
+from sphinx_apidiff.execution.runtime.worker.shared import TENSOR_FACTORIES
 from sphinx_apidiff.execution.sources import create_sources
 from sphinx_apidiff.execution.store import Store, StoreChanges
 from sphinx_apidiff.model.vocabulary import Mode

@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 
 from sphinx_apidiff.execution.comparison import Opaque
-from sphinx_apidiff.execution.runtime.worker import decode_array, encode_array
+from sphinx_apidiff.execution.runtime.worker.values import decode_array, encode_array
 from sphinx_apidiff.model.spec import InputSpec
 from sphinx_apidiff.model.vocabulary import DEFAULT_HIGH, DEFAULT_LOW, FLOAT_DTYPES, INT_DTYPES
 

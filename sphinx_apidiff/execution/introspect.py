@@ -9,7 +9,7 @@ import difflib
 from collections.abc import Callable
 
 from sphinx_apidiff.execution.results import Reply, SignatureResult
-from sphinx_apidiff.execution.runtime import Runtime
+from sphinx_apidiff.execution.runtime.runtime import Runtime
 from sphinx_apidiff.model.signature import (
     VAR_KEYWORD,
     VAR_POSITIONAL,

@@ -45,7 +45,9 @@ from sphinx_apidiff.execution.results import (
     SignatureResult,
     Stats,
 )
-from sphinx_apidiff.execution.runtime import Fingerprint, Limits, Runtime
+from sphinx_apidiff.execution.runtime.probe import Fingerprint
+from sphinx_apidiff.execution.runtime.process import Limits
+from sphinx_apidiff.execution.runtime.runtime import Runtime
 from sphinx_apidiff.execution.store import EXAMPLES, RECIPES, SWEEPS, Store, StoreChanges
 from sphinx_apidiff.model.diagnostics import internal_message
 from sphinx_apidiff.model.spec import ExampleSpec

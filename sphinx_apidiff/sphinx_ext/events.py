@@ -22,7 +22,7 @@ from sphinx.util.display import status_iterator
 
 from sphinx_apidiff.execution.engine import Engine, ExampleJob, ExampleResult, Stats
 from sphinx_apidiff.execution.results import SWEEP, cell_outcome
-from sphinx_apidiff.execution.runtime.pool import PoolRefused
+from sphinx_apidiff.execution.runtime.pool.shared import PoolRefused
 from sphinx_apidiff.model.vocabulary import Status, Subtype
 from sphinx_apidiff.options import conf_line, doctree_cache
 from sphinx_apidiff.pipeline import RUNTIME_CONSEQUENCE, Progress, run_pairs
