@@ -150,11 +150,11 @@ class PairPage:
     def __init__(
         self, transform: SphinxPostTransform, cfg: ApidiffConfig, entry: PairEntry
     ) -> None:
-        self.t = transform
+        self.transform = transform
         self.cfg = cfg
         self.entry = entry
         self.spec = entry.spec
         assert entry.analysis is not None
-        self.r: PairAnalysis = entry.analysis
+        self.analysis: PairAnalysis = entry.analysis
         self.labels = {fw: cfg.label(fw) for fw in self.spec.apis}
         self.language = transform.config.language

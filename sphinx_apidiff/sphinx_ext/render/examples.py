@@ -54,7 +54,7 @@ class ExampleParts(PairPage):
         self.where = where
         self.index = index
         example = self.spec.examples[index]
-        result = self.r.examples[index] if index < len(self.r.examples) else None
+        result = self.analysis.examples[index] if index < len(self.analysis.examples) else None
         status = result.status if result else Status.NOT_RUN
         box = container("example", classes=[f"apidiff-status-{status}"])
         box += self._status_line(example, result, status)
@@ -163,18 +163,18 @@ class ExampleParts(PairPage):
         for fw, snippet in code.items():
             content.append(para(nodes.strong(self.labels[fw], self.labels[fw])))
             content.append(
-                code_block(runnable_code(example, fw, self.r.factories.get(fw), snippet))
+                code_block(runnable_code(example, fw, self.analysis.factories.get(fw), snippet))
             )
         title = (
             _("Runnable code, with the inputs and the gradient code")
             if example.grad is not None
             else _("Runnable code, with the inputs")
         )
-        return dropdown(title, content, self.t.document, self.where)
+        return dropdown(title, content, self.transform.document, self.where)
 
     def _downloads(self, index: int) -> list[nodes.Node]:
         """The example's script per framework, where the builder offers downloads."""
-        builder = self.t.app.builder
+        builder = self.transform.app.builder
         if not offers_downloads(builder):
             return []
         links = example_links(builder, self.entry, index, self.labels, self.language)
@@ -184,13 +184,13 @@ class ExampleParts(PairPage):
     def notebooks(self) -> list[nodes.Node]:
         """The page's notebooks, one per framework, at the top of the examples of its
         first pair that has any; where the builder offers downloads."""
-        builder = self.t.app.builder
+        builder = self.transform.app.builder
         docname = self.entry.docname
-        entries = get_pairs(self.t.env).get(docname, [])
+        entries = get_pairs(self.transform.env).get(docname, [])
         first = next((e for e in entries if e.spec.examples), None)
         if first is not self.entry or not offers_downloads(builder):
             return []
-        titles = self.t.env.titles
+        titles = self.transform.env.titles
         title = titles[docname].astext() if docname in titles else docname
         links = notebook_links(builder, docname, title, entries, self.labels, self.language)
         text = _("Download this page's examples as a notebook:")
@@ -255,7 +255,7 @@ class ExampleParts(PairPage):
             text = _("No equivalent: {reason}").format(reason=reason)
             box += para(nodes.emphasis(text, text), classes=["apidiff-recipe-none"])
             return box
-        run = self.r.recipes.get(index)
+        run = self.analysis.recipes.get(index)
         status = run.status if run else Status.NOT_RUN
         line = para(nodes.strong("", _("Status:")), " ", classes=["apidiff-status"])
         line += badge(status_label(status), status if status != Status.DIFFER else BadgeKind.FAILED)
@@ -318,7 +318,7 @@ class ExampleParts(PairPage):
         )
         table = simple_table(header, rows, ["apidiff-results"])
         table.insert(0, nodes.title(caption, caption))
-        self.t.document.set_id(table)
+        self.transform.document.set_id(table)
         return table
 
     def _sweep(self, index: int, example: ExampleSpec) -> nodes.container:
@@ -336,7 +336,7 @@ class ExampleParts(PairPage):
                 "that rejects a dtype makes its cell 'unsupported', a finding."
             ).format(inputs=inputs)
         )
-        found = {cell.id: run for cell, run in self.r.sweeps.get(index, [])}
+        found = {cell.id: run for cell, run in self.analysis.sweeps.get(index, [])}
         fws = [fw for fw in self.spec.apis if fw in example.code]
         header = [_("dtype")] + [_("seed {seed}").format(seed=seed) for seed in sweep.seeds]
         rows = []
@@ -355,7 +355,7 @@ class ExampleParts(PairPage):
         )
         caption = _("Tolerance: {tolerances}").format(tolerances=tolerances)
         table.insert(0, nodes.title(caption, caption))
-        self.t.document.set_id(table)
+        self.transform.document.set_id(table)
         box += table
         return box
 

@@ -49,12 +49,12 @@ class OverviewTable:
     """Builds the ``apidiff-table`` of every pair in the project."""
 
     def __init__(self, transform: SphinxPostTransform, cfg: ApidiffConfig) -> None:
-        self.t = transform
+        self.transform = transform
         self.cfg = cfg
 
     def entries(self, node: apidiff_table) -> list[PairEntry]:
         """The pairs the table shows, filtered by category and sorted as asked."""
-        pairs = get_pairs(self.t.env)
+        pairs = get_pairs(self.transform.env)
         entries = [e for docname in sorted(pairs) for e in pairs[docname] if e.analysis is not None]
         if node["categories"]:
             entries = [
@@ -83,9 +83,9 @@ class OverviewTable:
 
     def link(self, entry: PairEntry, text: str) -> nodes.Node:
         """The pair's API name, linked to its page where the builder has pages."""
-        builder = self.t.app.builder
+        builder = self.transform.app.builder
         try:
-            uri = builder.get_relative_uri(self.t.env.docname, entry.docname)
+            uri = builder.get_relative_uri(self.transform.env.docname, entry.docname)
         except Exception:  # a builder without page links (text): just the name
             return nodes.literal(text, text)
         if entry.section_id:
