@@ -7,7 +7,7 @@ import re
 
 from docutils import nodes
 
-from sphinx_apidiff.analysis.pair import dtypes_differ, example_verdict
+from sphinx_apidiff.analysis.verdicts import UNJUDGED, DtypeBadge, Judgement
 from sphinx_apidiff.execution.autodiff import needs_code
 from sphinx_apidiff.execution.downloads import runnable_code
 from sphinx_apidiff.execution.results import CellStatus, ExampleResult, cell_outcome
@@ -18,7 +18,6 @@ from sphinx_apidiff.model.vocabulary import (
     TagKind,
     Verdict,
     Weights,
-    verdict,
 )
 from sphinx_apidiff.sphinx_ext.downloads import example_links, notebook_links, offers_downloads
 from sphinx_apidiff.sphinx_ext.i18n import _, status_label
@@ -57,11 +56,12 @@ class ExampleParts(PairPage):
         result = self.analysis.examples[index] if index < len(self.analysis.examples) else None
         status = result.status if result else Status.NOT_RUN
         box = container("example", classes=[f"apidiff-status-{status}"])
-        box += self._status_line(example, result, status)
+        judged = self.judgement(index) or UNJUDGED
+        box += self._status_line(judged, result)
         if result is not None and status == Status.NOT_RUN and result.reason:
             text = _("Not executed: {reason}").format(reason=result.reason)
             box += para(nodes.emphasis(text, text), classes=["apidiff-not-run"])
-        box += self._runs(example, example.code, result)
+        box += self._runs(example, example.code, result, judged)
         if example.sweep is not None:
             box += self._sweep(index, example)
         if example.recipe is not None:
@@ -73,6 +73,7 @@ class ExampleParts(PairPage):
         example: ExampleSpec,
         code: dict[str, Code],
         result: ExampleResult | None,
+        judged: Judgement,
         shown: list[str] | None = None,
     ) -> list[nodes.Node]:
         """The inputs line, the code cards (of ``shown`` frameworks, default all), the
@@ -91,7 +92,7 @@ class ExampleParts(PairPage):
         if shown is None:
             out += self._downloads(self.index)
         if result is not None and result.results:
-            out.append(self._results_table(example, result, list(code)))
+            out.append(self._results_table(example, result, judged, list(code)))
         return out
 
     def _inputs_line(self, example: ExampleSpec) -> nodes.paragraph:
@@ -196,28 +197,25 @@ class ExampleParts(PairPage):
         text = _("Download this page's examples as a notebook:")
         return [para(nodes.strong(text, text), *links, classes=["apidiff-downloads"])]
 
-    def _status_line(
-        self, example: ExampleSpec, result: ExampleResult | None, status: str
-    ) -> nodes.paragraph:
+    def _status_line(self, judged: Judgement, result: ExampleResult | None) -> nodes.paragraph:
         line = para(classes=["apidiff-status"])
         line += nodes.strong("", _("Status:"))
         line += nodes.Text(" ")
-        line += badge(status_label(status), status)
-        judged = example_verdict(example, result) if result else Verdict.NOT_RUN
-        if judged is Verdict.DOCUMENTED and status == Status.DIFFER:
+        line += badge(status_label(judged.status), judged.status)
+        if judged.documented_difference:
             line += nodes.Text(" ")
             line += badge(_("documented difference"), Verdict.DOCUMENTED)
-        elif judged is Verdict.UNEXPECTED and status != example.expect:
+        elif judged.expected is not None:
             line += nodes.Text(" ")
             line += badge(
-                _("expected: {status}").format(status=status_label(example.expect)),
+                _("expected: {status}").format(status=status_label(judged.expected)),
                 BadgeKind.FAILED,
             )
-        if dtypes_differ(result):
-            stated = judged is not Verdict.UNEXPECTED
+        if judged.dtypes in (DtypeBadge.STATED, DtypeBadge.UNSTATED):
+            stated = judged.dtypes is DtypeBadge.STATED
             line += nodes.Text(" ")
             line += badge(_("dtypes differ"), Verdict.DOCUMENTED if stated else BadgeKind.FAILED)
-        elif judged is Verdict.UNEXPECTED and status == example.expect:
+        elif judged.dtypes is DtypeBadge.NOT_DIFFERING:
             line += nodes.Text(" ")
             line += badge(_("expected: dtypes differ"), BadgeKind.FAILED)
         if result is not None and result.stale:
@@ -256,10 +254,11 @@ class ExampleParts(PairPage):
             box += para(nodes.emphasis(text, text), classes=["apidiff-recipe-none"])
             return box
         run = self.analysis.recipes.get(index)
-        status = run.status if run else Status.NOT_RUN
+        judged = self.analysis.recipe_judgements.get(index, UNJUDGED)
+        status = judged.status
         line = para(nodes.strong("", _("Status:")), " ", classes=["apidiff-status"])
         line += badge(status_label(status), status if status != Status.DIFFER else BadgeKind.FAILED)
-        if dtypes_differ(run):  # a finding, as in a sweep's cell: the example's 'dtype' is its own
+        if judged.dtypes is DtypeBadge.FINDING:  # as in a sweep's cell: 'dtype' is the example's
             line += nodes.Text(" ")
             line += badge(_("dtypes differ"), TagKind.DTYPE)
         if run is not None and run.stale:
@@ -272,18 +271,20 @@ class ExampleParts(PairPage):
         )
         box += para(text)
         run_code = example.with_code(example.recipe.code).code
-        for node in self._runs(example, run_code, run, shown=list(example.recipe.code)):
+        example_judged = self.judgement(index) or UNJUDGED
+        shown = list(example.recipe.code)
+        for node in self._runs(example, run_code, run, example_judged, shown=shown):
             box += node
         return box
 
     def _results_table(
-        self, example: ExampleSpec, result: ExampleResult, fws: list[str]
+        self, example: ExampleSpec, result: ExampleResult, judged: Judgement, fws: list[str]
     ) -> nodes.table:
         header = [_("Value")]
         header += [_("{framework} shape, dtype").format(framework=self.labels[fw]) for fw in fws]
         header += [_("Max abs. deviation"), _("Max rel. deviation"), _("Verdict")]
         # a value outside tolerance is judged as a differing example would be
-        differs = verdict_badge(verdict(example.expect, Status.DIFFER), Status.DIFFER)
+        differs = verdict_badge(judged.outside_tolerance, Status.DIFFER)
         rows = []
         for name, comp in result.results.items():
             cells: list[nodes.Node] = [para(nodes.literal(name, name))]
@@ -337,13 +338,15 @@ class ExampleParts(PairPage):
             ).format(inputs=inputs)
         )
         found = {cell.id: run for cell, run in self.analysis.sweeps.get(index, [])}
+        judgements = self.analysis.cell_judgements.get(index, {})
         fws = [fw for fw in self.spec.apis if fw in example.code]
         header = [_("dtype")] + [_("seed {seed}").format(seed=seed) for seed in sweep.seeds]
         rows = []
         for dtype in sweep.dtypes:
             cells: list[nodes.Node] = [para(nodes.literal(dtype, dtype))]
             for seed in sweep.seeds:
-                cells.append(self._sweep_cell(found.get(SweepCell(dtype, seed).id), fws))
+                cell_id = SweepCell(dtype, seed).id
+                cells.append(self._sweep_cell(found.get(cell_id), judgements.get(cell_id), fws))
             rows.append(cells)
         table = simple_table(header, rows, ["apidiff-results", "apidiff-sweep"])
         tolerances = ", ".join(
@@ -359,10 +362,12 @@ class ExampleParts(PairPage):
         box += table
         return box
 
-    def _sweep_cell(self, run: ExampleResult | None, fws: list[str]) -> nodes.paragraph:
+    def _sweep_cell(
+        self, run: ExampleResult | None, judged: Judgement | None, fws: list[str]
+    ) -> nodes.paragraph:
         """One cell: its status, the first compared value's dtypes, the worst deviation."""
         cell = para()
-        if run is None:
+        if run is None or judged is None:
             cell += badge(status_label(Status.NOT_RUN), Status.NOT_RUN)
             return cell
         outcome = cell_outcome(run)
@@ -374,8 +379,9 @@ class ExampleParts(PairPage):
             CellStatus.NOT_RUN: _("not run"),
         }
         kinds = {CellStatus.UNSUPPORTED: TagKind.UNSUPPORTED, CellStatus.ERROR: Status.ERROR}
-        cell += badge(labels[outcome.status], kinds.get(outcome.status, outcome.status))
-        if dtypes_differ(run):
+        status = CellStatus(judged.status)
+        cell += badge(labels[status], kinds.get(status, status))
+        if judged.dtypes is DtypeBadge.FINDING:
             cell += nodes.Text(" ")
             cell += badge(_("dtypes differ"), TagKind.DTYPE)
         if run.stale:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from docutils import nodes
 
-from sphinx_apidiff.analysis.pair import example_verdict
 from sphinx_apidiff.analysis.params import Row
 from sphinx_apidiff.execution.results import SignatureResult
 from sphinx_apidiff.model.vocabulary import Category, Tag, TagKind
@@ -190,17 +189,15 @@ class PairParts(PairPage):
             return None
         line = para(nodes.emphasis("", _("Shown by:")), classes=["apidiff-evidence"])
         for number, position in enumerate(row.examples):
-            example = self.spec.examples[position]
-            result = (
-                self.analysis.examples[position] if position < len(self.analysis.examples) else None
-            )
+            judged = self.judgement(position)
             target, heading = self.entry.example_sections[position]  # as its section says
             line += nodes.Text("; " if number else " ")
             line += nodes.reference("", heading, refid=target, internal=True)
-            if result is not None:
+            if judged is not None:
                 line += nodes.Text(" ")
-                judged = example_verdict(example, result)
-                line += badge(status_label(result.status), verdict_badge(judged, result.status))
+                line += badge(
+                    status_label(judged.status), verdict_badge(judged.verdict, judged.status)
+                )
         return line
 
     def row(self, index: int) -> list[nodes.Node]:
