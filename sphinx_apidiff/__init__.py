@@ -12,10 +12,11 @@ from typing import Any
 from sphinx_apidiff._version import __version__
 
 #: Bump when what is stored in the environment changes shape.
-ENV_VERSION = 7  # 3: modules, gradients and sweeps in the stored analyses; 4: unreadable files;
+ENV_VERSION = 8  # 3: modules, gradients and sweeps in the stored analyses; 4: unreadable files;
 # 5: the example sections of a pair
 # 6: a "notebooks" part (the downloads)
 # 7: the stored analyses' row tags and kinds (defaults by value, dtypes of every run)
+# 8: the stored analyses' judgements (verdict, reason, dtype badge of every run)
 
 
 def setup(app: Any) -> dict[str, Any]:

@@ -12,13 +12,19 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sphinx_apidiff.analysis.params import DEFAULT_IGNORED, Row, build_rows, categorize
+from sphinx_apidiff.analysis.verdicts import (
+    Judgement,
+    dtypes_differ,
+    judge_cell,
+    judge_example,
+    judge_recipe,
+)
 from sphinx_apidiff.execution.engine import ExampleResult, SignatureResult
 from sphinx_apidiff.execution.results import CellStatus, cell_outcome
 from sphinx_apidiff.model.signature import Signature, parse_signature_text
 from sphinx_apidiff.model.spec import Diagnostic, ExampleSpec, PairSpec, SweepCell, prose_text
 from sphinx_apidiff.model.vocabulary import (
     Category,
-    DtypeExpect,
     Expect,
     ResultKind,
     Status,
@@ -26,7 +32,6 @@ from sphinx_apidiff.model.vocabulary import (
     Tag,
     TagKind,
     Verdict,
-    verdict,
 )
 
 
@@ -58,28 +63,11 @@ class PairAnalysis:
     recipes: dict[int, ExampleResult] = field(default_factory=dict)  # example index -> its run
     # example index -> its sweep's cells, dtype by dtype, and what each gave
     sweeps: dict[int, list[tuple[SweepCell, ExampleResult]]] = field(default_factory=dict)
-
-
-def dtype_equal(result: ExampleResult) -> bool:
-    """Every compared value (outputs and gradients) has the same dtype in every framework:
-    the one dtype rule of a run, be it the example's, its recipe's or a sweep cell's."""
-    return all(comparison.dtype_equal is not False for comparison in result.results.values())
-
-
-def dtypes_differ(result: ExampleResult | None) -> bool:
-    """A run compared values and some of their dtypes differ (the "dtypes differ" badge
-    and the pair's ``dtype`` kind)."""
-    return result is not None and bool(result.results) and not dtype_equal(result)
-
-
-def example_verdict(example: ExampleSpec, result: ExampleResult) -> Verdict:
-    """An example's result judged against its ``expect`` and ``dtype``."""
-    return verdict(
-        example.expect,
-        result.status,
-        dtype_expect=example.dtype,
-        dtype_equal=dtype_equal(result),
-    )
+    # how each run is judged against what its author expects, as the page shows it
+    judgements: list[Judgement] = field(default_factory=list)  # one per example
+    recipe_judgements: dict[int, Judgement] = field(default_factory=dict)  # example index
+    # example index -> sweep cell id -> its judgement
+    cell_judgements: dict[int, dict[str, Judgement]] = field(default_factory=dict)
 
 
 def example_title(example: ExampleSpec, index: int, language: str | None) -> str:
@@ -140,15 +128,21 @@ def analyse(
     for index, example in enumerate(spec.examples):
         outcome = results[index] if index < len(results) else ExampleResult()
         analysis.examples.append(outcome)
+        judged = judge_example(example, outcome)
+        analysis.judgements.append(judged)
         title = repr(example_title(example, index, language))
-        diags += _example_problems(example, outcome, title)
+        diags += _example_problems(example, outcome, judged, title)
         recipe = (recipes or {}).get(index)
         if recipe is not None:
             analysis.recipes[index] = recipe
-        diags += _recipe_problems(example, recipe, title)
+        recipe_judged = judge_recipe(example, recipe)
+        if example.recipe is not None and example.recipe.reason is None:
+            analysis.recipe_judgements[index] = recipe_judged
+        diags += _recipe_problems(example, recipe, recipe_judged, title)
         cells = (sweeps or {}).get(index)
         if cells:
             analysis.sweeps[index] = cells
+            analysis.cell_judgements[index] = {cell.id: judge_cell(run) for cell, run in cells}
             diags += _sweep_problems(example, cells, title)
     analysis.kinds = pair_kinds(spec, analysis)
     if not spec.missing and any(r.status == Status.DIFFER for r in analysis.examples):
@@ -252,25 +246,20 @@ def _signature_problems(
     return []
 
 
-def _example_problems(example: ExampleSpec, outcome: ExampleResult, title: str) -> list[Diagnostic]:
+def _example_problems(
+    example: ExampleSpec, outcome: ExampleResult, judged: Judgement, title: str
+) -> list[Diagnostic]:
     diags = []
     if outcome.stale:
         message = f"example {title}: stored result is stale ({outcome.stale})"
         diags.append(Diagnostic(Subtype.STALE, message, example.line))
-    if example_verdict(example, outcome) is Verdict.UNEXPECTED:
-        if outcome.status == example.expect:  # as expected but for the dtypes
-            message = f"example {title}: {explain_dtypes(example, outcome)}"
-        else:
-            message = (
-                f"example {title}: expected {example.expect}, got {outcome.status}: "
-                f"{explain(example, outcome)}"
-            )
-        diags.append(Diagnostic(Subtype.EXEC, message, example.line))
+    if judged.verdict is Verdict.UNEXPECTED:
+        diags.append(Diagnostic(Subtype.EXEC, f"example {title}: {judged.reason}", example.line))
     return diags
 
 
 def _recipe_problems(
-    example: ExampleSpec, recipe: ExampleResult | None, title: str
+    example: ExampleSpec, recipe: ExampleResult | None, judged: Judgement, title: str
 ) -> list[Diagnostic]:
     """A documented difference says how to get the same result, and that recipe works."""
     if example.recipe is None:
@@ -287,13 +276,9 @@ def _recipe_problems(
     if recipe.stale:
         message = f"example {title}: the stored result of its recipe is stale ({recipe.stale})"
         return [Diagnostic(Subtype.STALE, message, line)]
-    if recipe.status in (Status.MATCH, Status.NOT_RUN):
+    if judged.verdict is not Verdict.UNEXPECTED:
         return []
-    message = (
-        f"example {title}: its recipe does not get the same result ({recipe.status}): "
-        f"{explain(example, recipe)}"
-    )
-    return [Diagnostic(Subtype.RECIPE, message, line)]
+    return [Diagnostic(Subtype.RECIPE, f"example {title}: {judged.reason}", line)]
 
 
 def _sweep_problems(
@@ -340,46 +325,3 @@ def uncited_rows(spec: PairSpec, analysis: PairAnalysis) -> list[Diagnostic]:
         )
         problems.append(Diagnostic(Subtype.EVIDENCE, message, row.line or spec.line))
     return problems
-
-
-def explain_dtypes(example: ExampleSpec, result: ExampleResult) -> str:
-    """Why the dtypes of an example are not as its author says."""
-    differing = [
-        f"{name}: {' vs '.join(str(d) for d in comparison.dtypes.values())}"
-        for name, comparison in result.results.items()
-        if comparison.dtype_equal is False
-    ]
-    if example.dtype == DtypeExpect.DIFFERS:
-        return "'dtype: differs', but every compared value has the same dtype everywhere"
-    return (
-        f"the dtypes differ ({'; '.join(differing)}): say 'dtype: differs' if that is "
-        "what the page documents"
-    )
-
-
-def explain(example: ExampleSpec, result: ExampleResult) -> str:
-    """One line on why an example has its status."""
-    if result.status == Status.ERROR:
-        failures = []  # every framework that failed, not only the first
-        for fw, side in result.sides.items():
-            if not side.ok:
-                where = ""
-                if side.frames and fw in example.code:
-                    where = f" at line {side.frames[-1][0] + example.code[fw].line - 1}"
-                last = (side.error or "").splitlines()[-1] if side.error else ""
-                failures.append(f"{fw} failed{where}: {last}")
-        if failures:
-            return "; ".join(failures)
-    if result.status == Status.DIFFER:
-        parts = []
-        for name, comp in result.results.items():
-            if not comp.passed:
-                detail = comp.note or (
-                    f"max abs {comp.max_abs:.3g}, max rel {comp.max_rel:.3g} "
-                    f"(atol {example.atol:g}, rtol {example.rtol:g})"
-                )
-                parts.append(f"{name}: {detail}")
-        return "; ".join(parts)
-    if result.status == Status.MATCH:
-        return "every compared value agrees"
-    return result.reason or ""

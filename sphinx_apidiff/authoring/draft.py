@@ -16,8 +16,8 @@ import math
 from collections.abc import Iterable
 from typing import Any
 
-from sphinx_apidiff.analysis.pair import dtype_equal
 from sphinx_apidiff.analysis.params import DEFAULT_IGNORED
+from sphinx_apidiff.analysis.verdicts import dtype_equal
 from sphinx_apidiff.authoring.yamltext import Flow, Mapping, Sequence
 from sphinx_apidiff.execution.engine import Engine, ExampleResult
 from sphinx_apidiff.model.schema import SCHEMA_ID

@@ -10,6 +10,7 @@ from sphinx.environment import BuildEnvironment
 from sphinx.environment.collectors import EnvironmentCollector
 from sphinx.util import logging
 
+from sphinx_apidiff.model.anchors import page_label
 from sphinx_apidiff.model.spec import duplicate_id_message
 from sphinx_apidiff.model.vocabulary import Subtype
 from sphinx_apidiff.sphinx_ext import events
@@ -47,7 +48,7 @@ class ApiDiffCollector(EnvironmentCollector):
         std: Any = app.env.get_domain("std")
         for entry in get_pairs(app.env).get(app.env.docname, []):
             if entry.label_title and entry.section_id:
-                label = f"comparison-{entry.spec.id}"
+                label = page_label(entry.spec.id)
                 if std.anonlabels.get(label) == (entry.docname, entry.section_id):
                     std.labels[label] = (entry.docname, entry.section_id, entry.label_title)
 

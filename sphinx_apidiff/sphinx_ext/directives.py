@@ -20,6 +20,14 @@ from sphinx.errors import SphinxWarning
 from sphinx.util.docutils import SphinxDirective, switch_source_input
 from sphinx.util.parsing import nested_parse_to_nodes
 
+from sphinx_apidiff.model.anchors import (
+    example_anchor,
+    examples_anchor,
+    page_label,
+    param_anchor,
+    params_anchor,
+    usage_anchor,
+)
 from sphinx_apidiff.model.diagnostics import internal_message
 from sphinx_apidiff.model.spec import (
     Diagnostic,
@@ -205,7 +213,7 @@ class ApiDiffDirective(SphinxDirective):
     def _params(self, entry: PairEntry) -> nodes.section:
         """The parameter table, and a subsection per row with a note."""
         spec = entry.spec
-        params = self._section(_("Parameter differences"), f"{spec.id}-params")
+        params = self._section(_("Parameter differences"), params_anchor(spec.id))
         table = self._part(entry, "params")
         params += table
         for index, row in enumerate(spec.params):
@@ -214,7 +222,7 @@ class ApiDiffDirective(SphinxDirective):
             note = self._prose(row.note, spec.source, row.note_line or row.line)
             table += nodes.container("", *[n.deepcopy() for n in note], row=index)
             names = " / ".join(dict.fromkeys(row.names.values()))
-            sub = self._section(names, f"{spec.id}-param-{names}")
+            sub = self._section(names, param_anchor(spec.id, names))
             sub += self._part(entry, "row", index)
             sub.extend(note)
             params += sub
@@ -225,7 +233,7 @@ class ApiDiffDirective(SphinxDirective):
         src = spec.source
         title = self._text(spec.title) or spec.id
         heading = _("{title} differences").format(title=title)
-        label = f"comparison-{spec.id}"
+        label = page_label(spec.id)
         # a second pair with this id on the page: one located warning (warn_duplicate_ids)
         # rather than docutils' "duplicate explicit target" at the directive
         first = label not in self.state.document.nameids
@@ -250,7 +258,7 @@ class ApiDiffDirective(SphinxDirective):
         summary = self._prose(spec.summary, src, spec.summary_line)
         usage = self._prose(spec.usage, src, spec.usage_line)
         if summary or usage:
-            section = self._section(_("Usage differences"), f"{spec.id}-usage")
+            section = self._section(_("Usage differences"), usage_anchor(spec.id))
             section.extend(summary)
             section.extend(usage)
             root += section
@@ -259,11 +267,11 @@ class ApiDiffDirective(SphinxDirective):
             root += self._params(entry)
 
         if spec.examples:
-            examples = self._section(_("Examples"), f"{spec.id}-examples")
+            examples = self._section(_("Examples"), examples_anchor(spec.id))
             examples += self._part(entry, "notebooks")
             for number, example in enumerate(spec.examples, start=1):
                 heading = self._text(example.title) or _("Example {number}").format(number=number)
-                sub = self._section(heading, f"{spec.id}-example-{number}")
+                sub = self._section(heading, example_anchor(spec.id, number))
                 entry.example_sections.append((sub["ids"][0], heading))
                 sub += self._part(entry, "example", number - 1)
                 examples += sub

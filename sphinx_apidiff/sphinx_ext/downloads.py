@@ -21,6 +21,7 @@ from sphinx import addnodes
 
 from sphinx_apidiff.execution.downloads import Titled, notebook_file, script_code, script_file
 from sphinx_apidiff.files import atomic_write
+from sphinx_apidiff.model.anchors import example_anchor
 from sphinx_apidiff.model.spec import ExampleSpec, prose_text
 from sphinx_apidiff.sphinx_ext.nodes import PairEntry
 
@@ -89,7 +90,7 @@ def example_links(
     files = {}
     for fw in entry.spec.examples[index].code:
         text = script_file(_titled(entry, index, fw, language), labels.get(fw, fw), where)
-        name = f"{entry.docname}/{entry.spec.id}-example-{index + 1}-{fw}.py"
+        name = f"{entry.docname}/{example_anchor(entry.spec.id, index + 1)}-{fw}.py"
         files[fw] = _write(builder, name, text)
     return _links(files, labels)
 

@@ -24,6 +24,7 @@ from sphinx_apidiff.authoring.legacy.rst import (
     short,
     tokenize,
 )
+from sphinx_apidiff.model.anchors import label_pair_id
 
 
 class NotAComparisonPage(ValueError):
@@ -101,7 +102,7 @@ class LegacyPage:
         """The pair id the page's label gives (``comparison-relu``: ``relu``), if it has one."""
         if not self.label:
             return None
-        return self.label.removeprefix("comparison-") or self.label
+        return label_pair_id(self.label)
 
 
 def parse_panels(block: Block, unmapped: list[str]) -> list[Panel]:

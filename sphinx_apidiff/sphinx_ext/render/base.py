@@ -14,6 +14,7 @@ from docutils import nodes
 from sphinx.transforms.post_transforms import SphinxPostTransform
 
 from sphinx_apidiff.analysis.pair import PairAnalysis
+from sphinx_apidiff.analysis.verdicts import Judgement
 from sphinx_apidiff.model.vocabulary import Status, TagKind, Verdict
 from sphinx_apidiff.options import ApidiffConfig
 from sphinx_apidiff.sphinx_ext.nodes import PairEntry
@@ -150,11 +151,16 @@ class PairPage:
     def __init__(
         self, transform: SphinxPostTransform, cfg: ApidiffConfig, entry: PairEntry
     ) -> None:
-        self.t = transform
+        self.transform = transform
         self.cfg = cfg
         self.entry = entry
         self.spec = entry.spec
         assert entry.analysis is not None
-        self.r: PairAnalysis = entry.analysis
+        self.analysis: PairAnalysis = entry.analysis
         self.labels = {fw: cfg.label(fw) for fw in self.spec.apis}
         self.language = transform.config.language
+
+    def judgement(self, index: int) -> Judgement | None:
+        """How the example at ``index`` is judged; None when it has no result."""
+        judgements = self.analysis.judgements
+        return judgements[index] if index < len(judgements) else None

@@ -7,9 +7,7 @@ from typing import Any
 from docutils import nodes
 from sphinx.transforms.post_transforms import SphinxPostTransform
 
-from sphinx_apidiff.analysis.pair import example_verdict
-from sphinx_apidiff.execution.results import ExampleResult
-from sphinx_apidiff.model.spec import ExampleSpec
+from sphinx_apidiff.analysis.verdicts import Judgement
 from sphinx_apidiff.model.vocabulary import AUTHOR_CATEGORIES, Status, Tag, Verdict
 from sphinx_apidiff.options import ApidiffConfig
 from sphinx_apidiff.sphinx_ext.i18n import _, category_label, kind_label, status_label
@@ -27,19 +25,19 @@ from sphinx_apidiff.sphinx_ext.render.base import (
 TELLING = {Verdict.UNEXPECTED: 3, Verdict.DOCUMENTED: 2}
 
 
-def telling(example: ExampleSpec, result: ExampleResult) -> int:
+def telling(judged: Judgement) -> int:
     """How much an example tells: unexpected, then a documented difference, then a match."""
-    return TELLING.get(example_verdict(example, result), 1 if result.status == Status.MATCH else 0)
+    return TELLING.get(judged.verdict, 1 if judged.status == Status.MATCH else 0)
 
 
 def worst(entry: PairEntry) -> tuple[int, float, Any]:
     """The example that tells most: a broken one first, then the largest deviation."""
     best: tuple[int, float, Any] = (-1, -1.0, None)
     assert entry.analysis is not None
-    for example, result in zip(entry.spec.examples, entry.analysis.examples, strict=False):
-        rank = telling(example, result)
+    for judged, result in zip(entry.analysis.judgements, entry.analysis.examples, strict=False):
+        rank = telling(judged)
         deviation = result.max_abs if result.max_abs is not None else -1.0
-        candidate = (rank, deviation, (example, result))
+        candidate = (rank, deviation, (judged, result))
         if candidate[:2] > best[:2]:
             best = candidate
     return best
@@ -49,12 +47,12 @@ class OverviewTable:
     """Builds the ``apidiff-table`` of every pair in the project."""
 
     def __init__(self, transform: SphinxPostTransform, cfg: ApidiffConfig) -> None:
-        self.t = transform
+        self.transform = transform
         self.cfg = cfg
 
     def entries(self, node: apidiff_table) -> list[PairEntry]:
         """The pairs the table shows, filtered by category and sorted as asked."""
-        pairs = get_pairs(self.t.env)
+        pairs = get_pairs(self.transform.env)
         entries = [e for docname in sorted(pairs) for e in pairs[docname] if e.analysis is not None]
         if node["categories"]:
             entries = [
@@ -83,9 +81,9 @@ class OverviewTable:
 
     def link(self, entry: PairEntry, text: str) -> nodes.Node:
         """The pair's API name, linked to its page where the builder has pages."""
-        builder = self.t.app.builder
+        builder = self.transform.app.builder
         try:
-            uri = builder.get_relative_uri(self.t.env.docname, entry.docname)
+            uri = builder.get_relative_uri(self.transform.env.docname, entry.docname)
         except Exception:  # a builder without page links (text): just the name
             return nodes.literal(text, text)
         if entry.section_id:
@@ -145,10 +143,9 @@ class OverviewTable:
         if pick is None:
             judged += nodes.Text("—")
         else:
-            example, result = pick
+            verdict, result = pick
             judged += badge(
-                status_label(result.status),
-                verdict_badge(example_verdict(example, result), result.status),
+                status_label(verdict.status), verdict_badge(verdict.verdict, verdict.status)
             )
             if result.max_abs is not None:
                 judged += nodes.Text(

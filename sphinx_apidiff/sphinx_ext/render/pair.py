@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from docutils import nodes
 
-from sphinx_apidiff.analysis.pair import example_verdict
 from sphinx_apidiff.analysis.params import Row
 from sphinx_apidiff.execution.results import SignatureResult
 from sphinx_apidiff.model.vocabulary import Category, Tag, TagKind
@@ -45,7 +44,7 @@ class PairParts(PairPage):
         return grid
 
     def _panel_header(self, fw: str) -> nodes.container:
-        version = self.r.versions.get(fw)
+        version = self.analysis.versions.get(fw)
         return container(
             "card-header",
             para(
@@ -58,11 +57,11 @@ class PairParts(PairPage):
         )
 
     def _panel_body(self, fw: str, api: str) -> nodes.container:
-        result = self.r.signatures.get(fw)
+        result = self.analysis.signatures.get(fw)
         if fw in self.spec.missing:
             return self._absent_body(fw, api, result)
         body = container("card-body", para(nodes.literal(api, api), classes=["apidiff-api"]))
-        signature = self.r.page_signatures.get(fw)
+        signature = self.analysis.page_signatures.get(fw)
         if result is not None and result.error:
             body += para(
                 nodes.emphasis(
@@ -101,26 +100,26 @@ class PairParts(PairPage):
 
     def category(self) -> nodes.paragraph:
         """The category badge, and what the signatures alone say when an author overrode it."""
-        label = category_label(self.r.category, self.labels)
+        label = category_label(self.analysis.category, self.labels)
         node = para(
             nodes.strong("", _("Category:")),
             " ",
             badge(label, BadgeKind.CATEGORY),
-            classes=["apidiff-category", f"apidiff-category-{self.r.category}"],
+            classes=["apidiff-category", f"apidiff-category-{self.analysis.category}"],
         )
-        if self.r.category != self.r.computed_category:
-            computed = category_label(self.r.computed_category, self.labels)
+        if self.analysis.category != self.analysis.computed_category:
+            computed = category_label(self.analysis.computed_category, self.labels)
             text = (
                 _("(set by the author; the examples measured: {category})")
-                if self.r.computed_category == Category.BEHAVIOUR
+                if self.analysis.computed_category == Category.BEHAVIOUR
                 else _("(set by the author; the signatures alone say: {category})")
             )
             node += nodes.Text(" ")
             node += nodes.emphasis("", text.format(category=computed))
-        if self.r.kinds:  # every kind, none hidden behind the headline
+        if self.analysis.kinds:  # every kind, none hidden behind the headline
             node += nodes.Text(" ")
             node += nodes.strong("", _("Differences:"))
-            for kind in self.r.kinds:
+            for kind in self.analysis.kinds:
                 node += nodes.Text(" ")
                 node += badge(kind_label(kind, self.labels), kind.kind)
         return node
@@ -139,7 +138,7 @@ class PairParts(PairPage):
             header += [self.labels[fw], _("Default")]
         header += [_("Differences"), _("Note")]
         rows = []
-        for row in self.r.rows:
+        for row in self.analysis.rows:
             tags = row.tags
             cells: list[nodes.Node] = []
             for fw in fws:
@@ -190,20 +189,20 @@ class PairParts(PairPage):
             return None
         line = para(nodes.emphasis("", _("Shown by:")), classes=["apidiff-evidence"])
         for number, position in enumerate(row.examples):
-            example = self.spec.examples[position]
-            result = self.r.examples[position] if position < len(self.r.examples) else None
+            judged = self.judgement(position)
             target, heading = self.entry.example_sections[position]  # as its section says
             line += nodes.Text("; " if number else " ")
             line += nodes.reference("", heading, refid=target, internal=True)
-            if result is not None:
+            if judged is not None:
                 line += nodes.Text(" ")
-                judged = example_verdict(example, result)
-                line += badge(status_label(result.status), verdict_badge(judged, result.status))
+                line += badge(
+                    status_label(judged.status), verdict_badge(judged.verdict, judged.status)
+                )
         return line
 
     def row(self, index: int) -> list[nodes.Node]:
         """The facts of one YAML parameter row, beside its note: each framework's name=default."""
-        row = next((r for r in self.r.rows if r.spec_index == index), None)
+        row = next((r for r in self.analysis.rows if r.spec_index == index), None)
         if row is None:
             return []
         items = nodes.bullet_list(classes=["apidiff-row-facts"])
