@@ -32,7 +32,8 @@ from sphinx_apidiff.execution import engine as engine_module
 from sphinx_apidiff.execution.cache import example_key, signature_key
 from sphinx_apidiff.execution.engine import Engine
 from sphinx_apidiff.execution.runtime.probe import Fingerprint
-from sphinx_apidiff.execution.store import MANIFEST, Store
+from sphinx_apidiff.execution.store import Store
+from sphinx_apidiff.execution.store_folder import MANIFEST
 from sphinx_apidiff.execution.validate import json_lines
 from sphinx_apidiff.model.spec import read_pair_file
 from sphinx_apidiff.model.vocabulary import Status

@@ -15,7 +15,8 @@ import sys
 
 import pytest
 
-from sphinx_apidiff.execution.store import STORE_VERSION, Store, disagreement, round_deviation
+from sphinx_apidiff.execution.agreement import disagreement, round_deviation
+from sphinx_apidiff.execution.store import STORE_VERSION, Store
 
 from .conftest import build_root, status_of, warnings_of
 from .machines import perturb_store, report_disagreements, result_rows, without_deviations

@@ -1,0 +1,118 @@
+"""Whether a stored example result is the same finding as a live one: the store's rule.
+
+A results store travels across machines whose floats differ in the last bits.
+:func:`disagreement` says where a stored result and a live one differ as
+findings (statuses, verdicts, shapes, notes, errors, output, and deviations to
+:data:`SIGNIFICANT_DIGITS` significant digits); :func:`round_deviation` and
+:func:`rounded` give a deviation, and a store entry, as the store writes them.
+
+No Sphinx imports here.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+#: Deviations are stored, and compared, to this many significant digits (pages show as many).
+SIGNIFICANT_DIGITS = 3
+
+DEVIATIONS = ("max_abs", "max_rel")
+
+
+def round_deviation(value: float | None) -> float | None:
+    """A deviation as the store writes it: rounded to :data:`SIGNIFICANT_DIGITS` digits."""
+    if value is None or not math.isfinite(value):
+        return value
+    return float(f"{value:.{SIGNIFICANT_DIGITS}g}")
+
+
+def _same_digits(stored: float, live: float) -> bool:
+    """Equal to SIGNIFICANT_DIGITS digits: they round the same, or to neighbouring values
+    (so that a value sitting on a rounding boundary does not flip between machines)."""
+    a, b = round_deviation(stored), round_deviation(live)
+    if a == b:
+        return True
+    assert a is not None and b is not None
+    if not (math.isfinite(a) and math.isfinite(b)):
+        return False
+    unit = 10.0 ** (math.floor(math.log10(max(abs(a), abs(b)))) - (SIGNIFICANT_DIGITS - 1))
+    return abs(a - b) <= unit * (1 + 1e-9)
+
+
+def _within_tolerance(comparison: dict[str, Any], atol: float, rtol: float) -> bool:
+    """A passing comparison whose deviation is at or below the tolerance by one measure."""
+    max_abs, max_rel = comparison.get("max_abs"), comparison.get("max_rel")
+    return bool(comparison.get("passed")) and (
+        (max_abs is not None and max_abs <= atol) or (max_rel is not None and max_rel <= rtol)
+    )
+
+
+def _comparison_disagreement(
+    path: str, stored: dict[str, Any], live: dict[str, Any], atol: float, rtol: float
+) -> str | None:
+    for key in sorted(set(stored) | set(live)):
+        if key not in DEVIATIONS:
+            found = disagreement(stored.get(key), live.get(key), atol, rtol, f"{path}.{key}")
+            if found:
+                return found
+    if _within_tolerance(stored, atol, rtol) and _within_tolerance(live, atol, rtol):
+        return None  # both within the tolerance: the same finding, whatever the last bits say
+    for key in DEVIATIONS:
+        a, b = stored.get(key), live.get(key)
+        if a is None or b is None:
+            same = a is None and b is None
+        else:
+            same = _same_digits(float(a), float(b))
+        if not same:
+            return (
+                f"{path}.{key}: {a!r} stored, {b!r} live "
+                f"(atol {atol:g}, rtol {rtol:g}, {SIGNIFICANT_DIGITS} significant digits)"
+            )
+    return None
+
+
+def disagreement(stored: Any, live: Any, atol: float, rtol: float, path: str = "") -> str | None:
+    """Why a stored example result is not the same finding as a live one; None if it is.
+
+    The rule for a store that travels across CPUs: statuses, verdicts, shapes,
+    dtypes, notes, errors and output must be equal; the deviations (``max_abs``,
+    ``max_rel``) must agree to :data:`SIGNIFICANT_DIGITS` significant digits,
+    unless both comparisons are within the example's tolerance (``max_abs <=
+    atol`` or ``max_rel <= rtol``). Timings are ignored. Works on a store entry,
+    an :class:`~sphinx_apidiff.execution.results.ExampleResult` as JSON, or an example of
+    the build report; ``path`` prefixes the key named in the answer.
+    """
+    if isinstance(stored, dict) and isinstance(live, dict):
+        for key in sorted(set(stored) | set(live)):
+            if key == "elapsed":
+                continue
+            a, b = stored.get(key), live.get(key)
+            where = f"{path}.{key}" if path else key
+            if key == "results" and isinstance(a, dict) and isinstance(b, dict):
+                if sorted(a) != sorted(b):
+                    return f"{where}: {sorted(a)} stored, {sorted(b)} live"
+                for name in sorted(a):
+                    found = _comparison_disagreement(
+                        f"{where}.{name}", a[name], b[name], atol, rtol
+                    )
+                    if found:
+                        return found
+                continue
+            found = disagreement(a, b, atol, rtol, where)
+            if found:
+                return found
+        return None
+    if stored != live:
+        return f"{path}: {stored!r} stored, {live!r} live"
+    return None
+
+
+def rounded(entry: dict[str, Any]) -> dict[str, Any]:
+    """A store entry with its deviations rounded (stable files, readable numbers)."""
+    results = entry.get("result", {}).get("results", {})
+    comparisons = {
+        name: {**comp, **{k: round_deviation(comp.get(k)) for k in DEVIATIONS if k in comp}}
+        for name, comp in results.items()
+    }
+    return {**entry, "result": {**entry["result"], "results": comparisons}} if results else entry
