@@ -10,7 +10,7 @@ from sphinx_apidiff.execution.cache import content_key
 from sphinx_apidiff.execution.engine import Engine, ExampleJob
 from sphinx_apidiff.execution.results import Reply
 from sphinx_apidiff.execution.runtime.runtime import Runtime
-from sphinx_apidiff.execution.sources import CacheSource, LiveSource, StoreSource
+from sphinx_apidiff.execution.source_kinds import CacheSource, LiveSource, StoreSource
 from sphinx_apidiff.execution.store import STORE_VERSION, Store
 from sphinx_apidiff.model.spec import parse_pair
 from sphinx_apidiff.model.vocabulary import Mode, Status

@@ -306,7 +306,7 @@ def test_stored_gradients_come_back_in_the_order_of_the_run():
     live run does: in grad.wrt order, a module's parameters in the module's order."""
     from sphinx_apidiff.execution.comparison import Comparison
     from sphinx_apidiff.execution.results import ExampleResult
-    from sphinx_apidiff.execution.sources import in_job_order
+    from sphinx_apidiff.execution.source_kinds import in_job_order
     from sphinx_apidiff.model.vocabulary import ResultKind
 
     text = HEAD + (

@@ -623,16 +623,16 @@ def test_hidden_files_in_the_store_folder_are_left_alone_quietly(tmp_path):
 def test_a_conversion_that_still_fails_is_that_entrys_warning(store, tmp_path, monkeypatch):
     """The last line of defence: whatever a stored entry's conversion raises (a bug of ours,
     since the entry passed its check) costs that entry, said at its file."""
-    from sphinx_apidiff.execution import sources
+    from sphinx_apidiff.execution import source_kinds
 
-    real = sources.ExampleResult.from_json
+    real = source_kinds.ExampleResult.from_json
 
     def from_json(data: dict[str, Any]) -> Any:
         if data["results"].keys() == {"y"} and data["status"] == "match":
             raise KeyError("surprise")
         return real(data)
 
-    monkeypatch.setattr(sources.ExampleResult, "from_json", from_json)
+    monkeypatch.setattr(source_kinds.ExampleResult, "from_json", from_json)
     result = run(store)
     shown = found(result)
     assert shown["cat"]["examples"][0]["status"] == Status.NOT_RUN
