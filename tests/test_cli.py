@@ -742,7 +742,7 @@ def test_check_names_a_runtime_no_pair_uses_and_one_that_is_not_python(
 
 
 def test_results_that_differ_never_read_as_no_deviation():
-    from sphinx_apidiff.authoring.cli import deviation_text
+    from sphinx_apidiff.authoring.check import deviation_text
     from sphinx_apidiff.execution.comparison import Comparison
     from sphinx_apidiff.execution.results import ExampleResult
     from sphinx_apidiff.model.vocabulary import Status
