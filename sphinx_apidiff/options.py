@@ -20,7 +20,7 @@ from sphinx_apidiff.analysis.params import DEFAULT_IGNORED
 from sphinx_apidiff.execution.engine import Engine
 from sphinx_apidiff.execution.runtime.process import MAX_RESULT
 from sphinx_apidiff.execution.store import Store
-from sphinx_apidiff.model.schema import suggest
+from sphinx_apidiff.model.types import suggest
 from sphinx_apidiff.model.vocabulary import Mode
 
 #: How conf.py names an option: ``apidiff_<name>``.

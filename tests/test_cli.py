@@ -242,7 +242,7 @@ def test_schema_is_the_validator_and_is_shipped(tmp_path):
 
 
 #: Runs the command line with the arguments after ``-c CODE``, then prints on stderr's last
-#: line, as JSON, its exit code and which of Sphinx and docutils it loaded.
+#: line, as JSON, its exit code and which of Sphinx, docutils, numpy and the engine it loaded.
 _RUN_AND_LIST = """
 import json, runpy, sys
 sys.argv[0] = "sphinx-apidiff"
@@ -251,15 +251,18 @@ try:
     runpy.run_module("sphinx_apidiff", run_name="__main__")
 except SystemExit as done:
     code = done.code
-loaded = sorted(m for m in sys.modules if m.split(".")[0] in ("sphinx", "docutils"))
+heavy = ("sphinx", "docutils", "numpy")
+loaded = sorted(m for m in sys.modules if m.split(".")[0] in heavy)
+loaded += [m for m in ("sphinx_apidiff.execution.engine",) if m in sys.modules]
 print(json.dumps([code, loaded]), file=sys.stderr)
 """
 
 
 @pytest.mark.parametrize("args", [["schema"], ["new", "--help"], ["--help"]])
 def test_schema_and_help_start_without_sphinx(tmp_path, args):
-    """The options live in a Sphinx-free module: ``schema`` and the help pages start
-    without importing Sphinx or docutils (the build's imports cost seconds)."""
+    """``schema`` and the help pages start without importing Sphinx or docutils (the
+    build's imports cost seconds), nor numpy and the engine: each subcommand imports its
+    module when it runs."""
     proc = subprocess.run(
         [sys.executable, "-c", _RUN_AND_LIST, *args],
         cwd=tmp_path,
@@ -742,7 +745,7 @@ def test_check_names_a_runtime_no_pair_uses_and_one_that_is_not_python(
 
 
 def test_results_that_differ_never_read_as_no_deviation():
-    from sphinx_apidiff.authoring.cli import deviation_text
+    from sphinx_apidiff.authoring.check import deviation_text
     from sphinx_apidiff.execution.comparison import Comparison
     from sphinx_apidiff.execution.results import ExampleResult
     from sphinx_apidiff.model.vocabulary import Status

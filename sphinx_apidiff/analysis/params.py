@@ -10,9 +10,9 @@ from dataclasses import dataclass, field
 from itertools import combinations
 from typing import Any
 
-from sphinx_apidiff.model.schema import suggest
 from sphinx_apidiff.model.signature import Signature, same_default
 from sphinx_apidiff.model.spec import Diagnostic, ParamRowSpec, Prose
+from sphinx_apidiff.model.types import suggest
 from sphinx_apidiff.model.vocabulary import Category, Subtype, Tag, TagKind
 
 #: Parameters that never count towards the category (still shown in the table).

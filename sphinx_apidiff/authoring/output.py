@@ -1,4 +1,5 @@
-"""What the command line writes: whole files or nothing, and a progress bar on a terminal."""
+"""What the command line writes: whole files or nothing, a progress bar on a terminal,
+notes, and the errors that end a command with one line."""
 
 from __future__ import annotations
 
@@ -12,6 +13,23 @@ from sphinx_apidiff.files import atomic_write
 
 class UsageError(Exception):
     """Bad usage: exit code 2, one clear line."""
+
+
+class PageError(Exception):
+    """The input is wrong (a page, an API): exit code 1, one clear line."""
+
+
+def note(message: str) -> None:
+    """Tell the user something on stderr that is not a problem (the exit code stays)."""
+    print(f"sphinx-apidiff: note: {message}", file=sys.stderr)
+
+
+def shown(path: Path) -> Path:
+    """``path`` as the user reads it: relative to the current folder when it is below it."""
+    try:
+        return path.resolve().relative_to(Path.cwd())
+    except ValueError:
+        return path
 
 
 def check_output(path: str | None, force: bool) -> None:

@@ -46,8 +46,8 @@ from sphinx_apidiff.execution.validate import (
 )
 from sphinx_apidiff.files import atomic_write
 from sphinx_apidiff.model.diagnostics import internal_message
-from sphinx_apidiff.model.schema import KeyPath, Type
 from sphinx_apidiff.model.spec import id_for_file
+from sphinx_apidiff.model.types import KeyPath, Type
 
 STORE_VERSION = 2  # 2: deviations rounded to agreement.SIGNIFICANT_DIGITS
 READABLE_VERSIONS = (1, 2)  # a version-1 file is read as is, and rewritten by a refresh

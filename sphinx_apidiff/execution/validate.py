@@ -2,7 +2,7 @@
 
 Files on disk are input: hand-resolved merge conflicts, edits, other tools and
 older versions write them too. Each kind of entry is declared once here, with
-the schema types of the pair files (:mod:`sphinx_apidiff.model.schema`), and
+the schema types of the pair files (:mod:`sphinx_apidiff.model.types`), and
 both the cache and the store check what they read against the same
 declaration: :data:`RESULT` (an example's result), :data:`SIGNATURE` (an
 introspected signature), :data:`STORE_ENTRY` (a stored example: the result and
@@ -26,7 +26,14 @@ from dataclasses import dataclass, field
 from json.decoder import scanstring as _scanstring  # type: ignore[attr-defined]
 from typing import Any
 
-from sphinx_apidiff.model.schema import (
+from sphinx_apidiff.model.signature import (
+    KEYWORD_ONLY,
+    POSITIONAL_ONLY,
+    POSITIONAL_OR_KEYWORD,
+    VAR_KEYWORD,
+    VAR_POSITIONAL,
+)
+from sphinx_apidiff.model.types import (
     AnyValue,
     Bool,
     Enum,
@@ -39,13 +46,6 @@ from sphinx_apidiff.model.schema import (
     Str,
     Type,
     describe,
-)
-from sphinx_apidiff.model.signature import (
-    KEYWORD_ONLY,
-    POSITIONAL_ONLY,
-    POSITIONAL_OR_KEYWORD,
-    VAR_KEYWORD,
-    VAR_POSITIONAL,
 )
 from sphinx_apidiff.model.vocabulary import ResultKind, Status, Subtype
 

@@ -13,11 +13,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from sphinx_apidiff.model import schema
 from sphinx_apidiff.model.diagnostics import Diagnostic
 from sphinx_apidiff.model.inputs import input_problem
 from sphinx_apidiff.model.loader import LocatedDocument, ValidParts
-from sphinx_apidiff.model.schema import suggest
+from sphinx_apidiff.model.types import is_name, suggest
 from sphinx_apidiff.model.vocabulary import (
     AUTODIFF_FRAMEWORKS,
     DEFAULT_ATOL,
@@ -252,7 +251,7 @@ def read_example(
             diags.append(Diagnostic(Subtype.SPEC, message, doc.line(base)))
             ok = False
     for j, name in enumerate(example.compare):
-        if not schema.is_name(name):
+        if not is_name(name):
             diags.append(
                 Diagnostic(
                     Subtype.SPEC,
@@ -336,7 +335,7 @@ def _grad(
         diags.append(Diagnostic(Subtype.SPEC, message, doc.line(path)))
         ok = False
     for key in ("of", "upstream"):
-        if key in grad and not schema.is_name(grad[key]):
+        if key in grad and not is_name(grad[key]):
             diags.append(
                 Diagnostic(
                     Subtype.SPEC,

@@ -10,6 +10,7 @@ from typing import Any
 
 from sphinx_apidiff.model import schema
 from sphinx_apidiff.model.loader import clip
+from sphinx_apidiff.model.types import describe
 from sphinx_apidiff.model.vocabulary import (
     DEFAULT_DTYPE,
     DEFAULT_HIGH,
@@ -63,7 +64,7 @@ def value_problem(value: Any, dtype: str) -> str | None:
         if isinstance(item, list):
             return f"'value': lists and numbers mixed at depth {dims + 1}"
         if not isinstance(item, int | float):
-            return f"'value' holds numbers (or nested lists of them), not {schema.describe(item)}"
+            return f"'value' holds numbers (or nested lists of them), not {describe(item)}"
         if dtype in INT_RANGES:
             least, most = INT_RANGES[dtype]
             if isinstance(item, float) and not math.isfinite(item):

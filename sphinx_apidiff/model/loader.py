@@ -12,7 +12,7 @@ from typing import Any
 import yaml
 
 from sphinx_apidiff.model.diagnostics import Diagnostic
-from sphinx_apidiff.model.schema import KeyPath, Problem
+from sphinx_apidiff.model.types import KeyPath, Problem
 from sphinx_apidiff.model.vocabulary import Subtype
 
 _SAFE_TAGS = {

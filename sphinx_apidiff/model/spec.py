@@ -39,7 +39,7 @@ from sphinx_apidiff.model.loader import (
     ValidParts,
     yaml_problem,
 )
-from sphinx_apidiff.model.schema import Problem, suggest
+from sphinx_apidiff.model.types import KeyPath, Problem, describe, suggest
 from sphinx_apidiff.model.vocabulary import Category, Subtype
 
 #: An example's model lives in :mod:`sphinx_apidiff.model.example`; these names are also
@@ -191,7 +191,7 @@ def parse_pair(
     diags = list(doc.problems)
     data = doc.data
     if not isinstance(data, dict):
-        what = "an empty file" if data is None else schema.describe(data)
+        what = "an empty file" if data is None else describe(data)
         return None, [
             *diags,
             Diagnostic(
@@ -309,7 +309,7 @@ def _outcome(problem: Problem) -> str:
     return ""
 
 
-def _optional(blocked: schema.KeyPath) -> schema.KeyPath | None:
+def _optional(blocked: KeyPath) -> KeyPath | None:
     """The part of the file a problem at ``blocked`` leaves out when that is less than its
     mapping: an example's title (the example is kept and headed "Example N")."""
     if len(blocked) >= 3 and blocked[0] == "examples" and blocked[2] == "title":
