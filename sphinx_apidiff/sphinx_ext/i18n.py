@@ -80,6 +80,31 @@ def kind_label(kind: Tag, labels: dict[str, str]) -> str:
     return texts.get(kind.kind, str(kind))
 
 
+def kind_labels(kinds: list[Tag], labels: dict[str, str]) -> list[tuple[Tag, str]]:
+    """Each kind of difference with its human name, in order. With more than two
+    frameworks, the kinds of one per-framework kind are one badge naming them all
+    ("parameters missing in MegEngine, JAX"; "every framework" when all are), instead
+    of a badge per framework; ``labels`` maps each of the pair's frameworks to its name,
+    in declared order."""
+    if len(labels) <= 2:
+        return [(kind, kind_label(kind, labels)) for kind in kinds]
+    out: list[tuple[Tag, str]] = []
+    merged: dict[TagKind, list[str]] = {}
+    for kind in kinds:
+        if kind.framework is None:
+            out.append((kind, kind_label(kind, labels)))
+        elif kind.kind not in merged:
+            merged[kind.kind] = [k.framework for k in kinds if k.kind is kind.kind and k.framework]
+            fws = merged[kind.kind]
+            named = (
+                _("every framework")
+                if set(fws) >= set(labels)
+                else ", ".join(labels.get(fw, fw) for fw in labels if fw in fws)
+            )
+            out.append((Tag(kind.kind), kind_label(kind, {kind.framework: named})))
+    return out
+
+
 def status_label(status: str) -> str:
     """Human name of an example's status (or of what its author expects)."""
     texts: dict[str, str] = {

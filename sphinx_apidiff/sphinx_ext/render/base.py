@@ -109,7 +109,8 @@ def simple_table(
     classes: list[str],
     widths: list[int] | None = None,
 ) -> nodes.table:
-    """A table with one header row; a cell that is not a body element goes into a paragraph."""
+    """A table with one header row; a cell that is not a body element goes into a paragraph,
+    an ``entry`` is taken as it is (with its ``morecols``)."""
     table = nodes.table(classes=classes)
     group = nodes.tgroup(cols=len(header))
     table += group
@@ -125,6 +126,9 @@ def simple_table(
     for cells in rows:
         row = nodes.row()
         for cell in cells:
+            if isinstance(cell, nodes.entry):  # a cell of its own making (one that spans)
+                row += cell
+                continue
             entry = nodes.entry()
             if isinstance(cell, nodes.Body):
                 entry += cell

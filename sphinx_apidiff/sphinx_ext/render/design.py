@@ -30,9 +30,10 @@ from sphinx_apidiff.sphinx_ext.located import internal
 #: Cards per row from the ``md`` breakpoint on (one per row below it).
 MAX_COLUMNS = 3
 GUTTER = "3"
-#: Side by side, a code pane shows this many characters whole at 1400 px in furo (the
-#: project's theme) and alabaster (Sphinx's default); a page with a longer line in any
-#: code card stacks all its code cards, one per row, at full width.
+#: Side by side, a code pane of half the page shows this many characters whole at 1400 px
+#: in furo (the project's theme) and alabaster (Sphinx's default), a third of the page two
+#: thirds of them; a page with a longer line in any code card stacks all its code cards,
+#: one per row, at full width.
 SIDE_BY_SIDE = 40
 
 
@@ -110,10 +111,21 @@ def card_call(card: nodes.container) -> Call:
     return Call(GridItemCardDirective, "grid-item-card", content, options=options)
 
 
+def columns(cards: int, most: int = MAX_COLUMNS) -> int:
+    """Cards per row for ``cards`` cards, at most ``most``: rows of equal count where one
+    exists (four cards 2 + 2, not 3 + 1; six 3 + 3), else as many as fit (five 3 + 2)."""
+    cards, most = max(cards, 1), max(most, 1)
+    if cards <= most:
+        return cards
+    even = [n for n in range(most, 1, -1) if cards % n == 0]
+    return even[0] if even else most
+
+
 def grid_call(grid: nodes.container) -> Call:
-    """A ``grid`` of the grid's cards: one column on small screens, up to three from ``md``."""
+    """A ``grid`` of the grid's cards: one column on small screens, from ``md`` up to
+    three in rows of equal count (:func:`columns`)."""
     cards = [card_call(c) for c in grid.children if isinstance(c, nodes.container)]
-    n = min(max(len(cards), 1), MAX_COLUMNS, grid.get("apidiff_columns") or MAX_COLUMNS)
+    n = columns(len(cards), grid.get("apidiff_columns") or MAX_COLUMNS)
     options = {"gutter": gutter_option(GUTTER), "class-container": grid["classes"]}
     return Call(GridDirective, "grid", list(cards), arguments=[f"1 1 {n} {n}"], options=options)
 
@@ -137,9 +149,12 @@ def ours_first(node: nodes.Element) -> None:
 def code_layout(grids: list[nodes.container]) -> None:
     """One layout for every code card of a page, so that the cards do not switch between
     side by side and stacked from one example to the next for a few characters: side by
-    side while every line they show (code, output, traceback) fits in half the page. A
-    grid of one card (a recipe changing one framework) spans the page either way."""
-    pairs = [g for g in grids if sum(isinstance(c, nodes.container) for c in g.children) > 1]
+    side while every line they show (code, output, traceback) fits in its pane (half the
+    page: :data:`SIDE_BY_SIDE` characters; a third: two thirds of that). A grid of one
+    card (a recipe changing one framework) spans the page either way."""
+    counts = [sum(isinstance(c, nodes.container) for c in g.children) for g in grids]
+    pairs = [g for g, count in zip(grids, counts, strict=True) if count > 1]
+    most = max((columns(count) for count in counts if count > 1), default=2)
     widest = max(
         (
             len(line)
@@ -149,7 +164,7 @@ def code_layout(grids: list[nodes.container]) -> None:
         ),
         default=0,
     )
-    if widest > SIDE_BY_SIDE:
+    if widest > SIDE_BY_SIDE * 2 // most:
         for grid in pairs:
             grid["apidiff_columns"] = 1
 

@@ -10,7 +10,7 @@ from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx_apidiff.analysis.verdicts import Judgement
 from sphinx_apidiff.model.vocabulary import AUTHOR_CATEGORIES, Status, Tag, Verdict
 from sphinx_apidiff.options import ApidiffConfig
-from sphinx_apidiff.sphinx_ext.i18n import _, category_label, kind_label, status_label
+from sphinx_apidiff.sphinx_ext.i18n import _, category_label, kind_labels, status_label
 from sphinx_apidiff.sphinx_ext.nodes import PairEntry, apidiff_table, get_pairs
 from sphinx_apidiff.sphinx_ext.render.base import (
     BadgeKind,
@@ -133,10 +133,10 @@ class OverviewTable:
         own = {fw: labels[fw] for fw in entry.spec.apis}
         cells.append(para(badge(category_label(resolved.category, own), BadgeKind.CATEGORY)))
         kinds = para(classes=["apidiff-kinds"])
-        for number, difference in enumerate(resolved.kinds):
+        for number, (difference, text) in enumerate(kind_labels(resolved.kinds, own)):
             if number:
                 kinds += nodes.Text(" ")
-            kinds += badge(kind_label(difference, own), difference.kind)
+            kinds += badge(text, difference.kind)
         cells.append(kinds if resolved.kinds else para("—"))
         _rank, _deviation, pick = worst(entry)
         judged = para()

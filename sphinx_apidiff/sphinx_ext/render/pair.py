@@ -7,7 +7,13 @@ from docutils import nodes
 from sphinx_apidiff.analysis.params import Row
 from sphinx_apidiff.execution.results import SignatureResult
 from sphinx_apidiff.model.vocabulary import Category, Tag, TagKind
-from sphinx_apidiff.sphinx_ext.i18n import _, category_label, kind_label, status_label, tag_label
+from sphinx_apidiff.sphinx_ext.i18n import (
+    _,
+    category_label,
+    kind_labels,
+    status_label,
+    tag_label,
+)
 from sphinx_apidiff.sphinx_ext.nodes import apidiff_part
 from sphinx_apidiff.sphinx_ext.render.base import (
     BadgeKind,
@@ -119,9 +125,9 @@ class PairParts(PairPage):
         if self.analysis.kinds:  # every kind, none hidden behind the headline
             node += nodes.Text(" ")
             node += nodes.strong("", _("Differences:"))
-            for kind in self.analysis.kinds:
+            for kind, label in kind_labels(self.analysis.kinds, self.labels):
                 node += nodes.Text(" ")
-                node += badge(kind_label(kind, self.labels), kind.kind)
+                node += badge(label, kind.kind)
         return node
 
     def params(self, node: apidiff_part) -> list[nodes.Node]:
@@ -133,6 +139,19 @@ class PairParts(PairPage):
             if isinstance(child, nodes.container) and "row" in child
         }
         fws = list(self.spec.apis)
+        nway = len(fws) > 2
+        table = self._params_nway(fws, notes) if nway else self._params_two(fws, notes)
+        if not self.spec.missing:
+            return [table]
+        missing = ", ".join(self.labels[fw] for fw in self.spec.missing)
+        text = _(
+            "No counterpart in {framework}: the rows are the parameters of {reference}, "
+            "with the notes of this page."
+        ).format(framework=missing, reference=self.labels[self.spec.reference])
+        return [para(nodes.emphasis(text, text), classes=["apidiff-params-intro"]), table]
+
+    def _params_two(self, fws: list[str], notes: dict[int, nodes.container]) -> nodes.table:
+        """Two frameworks: a name and a default column each, the differences, the note."""
         header = []
         for fw in fws:
             header += [self.labels[fw], _("Default")]
@@ -165,15 +184,50 @@ class PairParts(PairPage):
                 cell = nodes.container("", cell, evidence, classes=["apidiff-note"])
             cells.append(cell)
             rows.append(cells)
-        table = simple_table(header, rows, ["apidiff-params"], widths=[2, 2] * len(fws) + [2, 4])
-        if not self.spec.missing:
-            return [table]
-        missing = ", ".join(self.labels[fw] for fw in self.spec.missing)
-        text = _(
-            "No counterpart in {framework}: the rows are the parameters of {reference}, "
-            "with the notes of this page."
-        ).format(framework=missing, reference=self.labels[self.spec.reference])
-        return [para(nodes.emphasis(text, text), classes=["apidiff-params-intro"]), table]
+        return simple_table(header, rows, ["apidiff-params"], widths=[2, 2] * len(fws) + [2, 4])
+
+    def _params_nway(self, fws: list[str], notes: dict[int, nodes.container]) -> nodes.table:
+        """More than two frameworks: one row per parameter, a cell per framework (its
+        name and default, or "none"), then the differences; a parameter's note, and the
+        examples that show it, in a row of their own below it, across the table. A
+        framework that lacks the parameter is said by its cell, not by a tag: the tags
+        are the differences between the frameworks that have it."""
+        header = [*(self.labels[fw] for fw in fws), _("Differences")]
+        rows: list[list[nodes.Node]] = []
+        for row in self.analysis.rows:
+            cells: list[nodes.Node] = [self._fw_cell(row, fw) for fw in fws]
+            badges = para(classes=["apidiff-tags"])
+            shown = [tag for tag in row.tags if tag.kind is not TagKind.MISSING]
+            for tag in shown:
+                badges += badge(tag_label(tag, self.labels), tag.kind)
+                badges += nodes.Text(" ")
+            if row.ignored and not self.spec.missing:
+                badges += badge(_("not counted"), BadgeKind.IGNORED)
+            cells.append(badges if badges.children else para("—", classes=["apidiff-no-tags"]))
+            rows.append(cells)
+            note = notes.get(row.spec_index) if row.spec_index is not None else None
+            below = [self._note_cell(note), self._evidence(row)]
+            below = [n for n in below if n is not None and n.astext()]
+            if below:
+                entry = nodes.entry("", *below, morecols=len(fws), classes=["apidiff-note"])
+                rows.append([entry])
+        classes = ["apidiff-params", "apidiff-params-nway", f"apidiff-fws-{len(fws)}"]
+        return simple_table(header, rows, classes, widths=[2] * len(fws) + [2])
+
+    def _fw_cell(self, row: Row, fw: str) -> nodes.paragraph:
+        """One framework's parameter: ``name=default``, or its name and "required"; a dash
+        where the framework has no such parameter (as in the two-way table)."""
+        name = row.names.get(fw)
+        if not name:
+            return para("—", classes=["apidiff-none"])
+        default = row.defaults.get(fw)
+        if Tag(TagKind.UNKNOWN, fw) in row.tags:
+            return para(nodes.literal(name, name))
+        if default is None:
+            required = _("required")
+            return para(nodes.literal(name, name), " ", nodes.emphasis(required, required))
+        text = f"{name}={default}"
+        return para(nodes.literal(text, text))
 
     def _note_cell(self, note: nodes.container | None) -> nodes.Node:
         if note is None or not note.children:
