@@ -7,11 +7,13 @@ from typing import Any
 from docutils import nodes
 from sphinx.transforms.post_transforms import SphinxPostTransform
 
+from sphinx_apidiff.analysis.agreement import differs_in
 from sphinx_apidiff.analysis.verdicts import Judgement
 from sphinx_apidiff.model.vocabulary import AUTHOR_CATEGORIES, Status, Tag, Verdict
 from sphinx_apidiff.options import ApidiffConfig
 from sphinx_apidiff.sphinx_ext.i18n import _, category_label, kind_labels, status_label
 from sphinx_apidiff.sphinx_ext.nodes import PairEntry, apidiff_table, get_pairs
+from sphinx_apidiff.sphinx_ext.render.agreement import differs_cell, value_groups
 from sphinx_apidiff.sphinx_ext.render.base import (
     BadgeKind,
     badge,
@@ -111,14 +113,23 @@ class OverviewTable:
             f"{labels[fw]} {next(iter(seen[fw]))}" if uniform and seen[fw] else labels[fw]
             for fw in frameworks
         ]
-        header += [_("Category"), _("Differences"), _("Examples")]
+        header += [_("Category"), _("Differences")]
+        nway = any(len(entry.spec.apis) > 2 for entry in entries)
+        if nway:
+            header.append(_("Differs in"))
+        header.append(_("Examples"))
         if not uniform:
             header.append(_("Versions"))
-        rows = [self._row(entry, frameworks, labels, uniform) for entry in entries]
+        rows = [self._row(entry, frameworks, labels, uniform, nway) for entry in entries]
         return simple_table(header, rows, ["apidiff-overview", *node["classes"]])
 
     def _row(
-        self, entry: PairEntry, frameworks: list[str], labels: dict[str, str], uniform: bool
+        self,
+        entry: PairEntry,
+        frameworks: list[str],
+        labels: dict[str, str],
+        uniform: bool,
+        nway: bool = False,
     ) -> list[nodes.Node]:
         resolved = entry.analysis
         assert resolved is not None
@@ -138,6 +149,14 @@ class OverviewTable:
                 kinds += nodes.Text(" ")
             kinds += badge(text, difference.kind)
         cells.append(kinds if resolved.kinds else para("—"))
+        if nway:  # a table with a pair of more than two frameworks: who differs, per pair
+            values = (
+                groups
+                for result in resolved.examples
+                for value in result.results.values()
+                if (groups := value_groups(value))
+            )
+            cells.append(differs_cell(differs_in(values, list(entry.spec.apis)), own))
         _rank, _deviation, pick = worst(entry)
         judged = para()
         if pick is None:

@@ -16,6 +16,11 @@ from sphinx_apidiff.model.spec import Code, ExampleSpec
 from sphinx_apidiff.model.vocabulary import ResultKind, Status, TagKind, Weights
 from sphinx_apidiff.sphinx_ext.downloads import example_links, offers_downloads
 from sphinx_apidiff.sphinx_ext.i18n import _
+from sphinx_apidiff.sphinx_ext.render.agreement import (
+    agreement_parts,
+    value_groups,
+    value_pairwise,
+)
 from sphinx_apidiff.sphinx_ext.render.base import (
     BadgeKind,
     PairPage,
@@ -77,6 +82,9 @@ class RunParts(PairPage):
             out += self._downloads(self.index)
         if result is not None and result.results:
             out.append(self._results_table(example, result, judged, list(code)))
+            values = {n: (value_groups(c), value_pairwise(c)) for n, c in result.results.items()}
+            document = self.transform.document
+            out += agreement_parts(values, list(code), self.labels, document, self.where)
         return out
 
     def _inputs_line(self, example: ExampleSpec) -> nodes.paragraph:
