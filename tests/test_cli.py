@@ -49,10 +49,10 @@ def _build_draft(rootdir, project, names):
     return app, json.loads((app.outdir / "apidiff.json").read_text(encoding="utf-8"))
 
 
-def _new_and_build(rootdir, project, name, reference, other):
+def _new_and_build(rootdir, project, name, reference, *others):
     """`new` a draft into pairs/<name>.yaml, then build it: it must build unchanged."""
     out = project / "pairs" / f"{name}.yaml"
-    proc = cli("new", reference, other, "-o", out, "--conf-dir", project, cwd=project)
+    proc = cli("new", reference, *others, "-o", out, "--conf-dir", project, cwd=project)
     assert proc.returncode == 0, proc.stderr
     text = out.read_text(encoding="utf-8")
     assert text.startswith("# yaml-language-server: $schema=../apidiff.schema.json\n")
@@ -103,6 +103,45 @@ def test_new_softmax_pairs_dim_with_axis(rootdir, project):
     assert ex["status"] == "match" and ex["results"]["y"]["shapes"]["megengine"] == [2, 3, 8, 8]
     assert ex["results"]["x.grad"]["kind"] == "grad" and ex["results"]["x.grad"]["passed"]
     assert "grad: {of: loss, wrt: [x]}" in text
+
+
+@pytest.mark.megengine
+def test_new_drafts_a_pair_of_four_frameworks(rootdir, project):
+    """Four APIs: each parameter matched across all four, a code block per framework,
+    and the draft builds unchanged (Paddle and JAX run in this interpreter)."""
+    apis = {
+        "torch": "torch.nn.functional.softmax",
+        "megengine": "megengine.functional.softmax",
+        "paddle": "paddle.nn.functional.softmax",
+        "jax": "jax.nn.softmax",
+    }
+    proc, text, pair, rows = _new_and_build(rootdir, project, "softmax", *apis.values())
+    assert pair["apis"] == apis
+    assert rows["dim"]["names"] == {
+        "torch": "dim",
+        "megengine": "axis",
+        "paddle": "axis",
+        "jax": "axis",
+    }
+    assert rows["input"]["names"] == {
+        "torch": "input",
+        "megengine": "inp",
+        "paddle": "x",
+        "jax": "x",
+    }
+    assert rows["dtype"]["names"] == {
+        "torch": "dtype",
+        "megengine": None,
+        "paddle": "dtype",
+        "jax": None,
+    }
+    for fw in ("megengine", "paddle", "jax"):
+        assert f"paired torch.dim with {fw}.axis" in proc.stderr
+    assert "# review: dim/axis is a usual rename, both parameter 2 (megengine, paddle, jax)" in text
+    [example] = pair["examples"]
+    assert example["status"] == "match"
+    assert list(example["results"]["y"]["shapes"]) == list(apis)  # each ran, in order
+    assert "jax: |\n        y = jax.nn.softmax(x, axis=1)\n" in text
 
 
 @pytest.mark.megengine

@@ -24,7 +24,8 @@ from sphinx_apidiff.model.vocabulary import Mode
 
 
 def new(args: argparse.Namespace) -> int:
-    """``sphinx-apidiff new``: write a YAML draft for two APIs from their real signatures."""
+    """``sphinx-apidiff new``: write a YAML draft for two or more APIs (the first the
+    reference) from their real signatures."""
     from sphinx_apidiff.authoring.draft import DraftError, draft_pair
     from sphinx_apidiff.authoring.project import engine_for, load_config
     from sphinx_apidiff.authoring.schema import LocalSchema
@@ -32,12 +33,13 @@ def new(args: argparse.Namespace) -> int:
 
     out = [Path(args.output)] if args.output not in (None, "-") else []
     project = load_config(args.conf_dir, [p.parent for p in out])
-    apis = [args.reference, args.other]
+    apis = [args.reference, *args.other]
     frameworks = args.framework or [api.split(".")[0] for api in apis]
     if len(frameworks) != len(apis):
         raise UsageError("give one --framework per API, or none")
     if len(set(frameworks)) != len(frameworks):
-        raise UsageError(f"the two APIs must be of different frameworks, got {frameworks}")
+        which = "two" if len(apis) == 2 else "the"
+        raise UsageError(f"{which} APIs must be of different frameworks, got {frameworks}")
     check_output(args.output, args.force)
     pair_id = id_for_file(out[0]) if out else None  # the id the build gives that file
     local = LocalSchema(project, out[0] if out else None)
@@ -133,11 +135,16 @@ def parser() -> argparse.ArgumentParser:
 
     p = subs.add_parser("new", parents=[common], help="write a YAML draft from the real APIs")
     p.add_argument("reference", help="the reference API, e.g. torch.nn.Conv2d")
-    p.add_argument("other", help="its counterpart, e.g. megengine.module.Conv2d")
+    p.add_argument(
+        "other",
+        nargs="+",
+        help="its counterpart, e.g. megengine.module.Conv2d; more than one for a page of "
+        "more frameworks (paddle.nn.Conv2D jax...)",
+    )
     p.add_argument(
         "--framework",
         action="append",
-        help="framework of each API (default: its top-level module); give it twice",
+        help="framework of each API (default: its top-level module); give it once per API",
     )
     p.add_argument("-o", "--output", help="file to write (default: stdout)")
     p.add_argument("--force", action="store_true", help="overwrite an existing file")

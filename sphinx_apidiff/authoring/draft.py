@@ -1,44 +1,36 @@
 """``sphinx-apidiff new``: a first YAML draft of a pair, from the real signatures.
 
-Parameters with the same name match by themselves; the others are paired by
-the similarity of their names (with the renames migration guides keep meeting:
-``dim``/``axis``, ``input``/``inp``, ``num_features``/``num_channels``), their
-positions and their defaults, and marked for review. The example skeleton is
-executed once before the draft is written, so it is known to run.
+Two or more APIs, the first the reference. Parameters with the same name match by
+themselves; the others are paired with the reference's by the similarity of their names
+(with the renames migration guides keep meeting: ``dim``/``axis``, ``input``/``inp``,
+``num_features``/``num_channels``), their positions and their defaults, and marked for
+review (:mod:`.matching`). The example skeleton, a code block per framework, is executed
+once before the draft is written, so it is known to run.
 
 No Sphinx imports here.
 """
 
 from __future__ import annotations
 
-import difflib
 import math
-from collections.abc import Iterable
 from typing import Any
 
-from sphinx_apidiff.analysis.params import DEFAULT_IGNORED
 from sphinx_apidiff.analysis.verdicts import dtype_equal
+from sphinx_apidiff.authoring.matching import (
+    Rename,
+    pair_params,
+    rows_nway,
+    rows_two,
+    why_paired,
+)
 from sphinx_apidiff.authoring.yamltext import Flow, Mapping, Sequence
 from sphinx_apidiff.execution.engine import Engine, ExampleResult
 from sphinx_apidiff.model.schema import SCHEMA_ID
-from sphinx_apidiff.model.signature import VAR_POSITIONAL, Signature, same_default
+from sphinx_apidiff.model.signature import VAR_POSITIONAL, Signature
 from sphinx_apidiff.model.spec import id_for_api, parse_pair
 from sphinx_apidiff.model.vocabulary import AUTODIFF_FRAMEWORKS, DEFAULT_DTYPE, Status, Subtype
 from sphinx_apidiff.pipeline import run_pairs
 
-SYNONYMS = [
-    {"dim", "axis", "axes"},
-    {"keepdim", "keepdims"},
-    {"input", "inp", "x", "tensor", "a", "data"},
-    {"num_features", "num_channels", "channels"},
-    {"p", "drop_prob"},
-    {"tensors", "inps"},
-    {"size", "shape"},
-    {"other", "y"},
-    {"min", "lower"},
-    {"max", "upper"},
-    {"largest", "descending"},
-]
 TENSOR_NAMES = {"input", "inp", "x", "tensor", "a", "data", "self"}
 GUESSES = {
     "in_channels": "3",
@@ -66,65 +58,6 @@ GUESSES = {
 
 class DraftError(ValueError):
     """The APIs cannot be drafted (one does not exist, or cannot be introspected)."""
-
-
-def _synonyms(a: str, b: str) -> bool:
-    return any(a in group and b in group for group in SYNONYMS)
-
-
-def name_similarity(a: str, b: str) -> float:
-    """How alike two parameter names are, from 0 to 1 (synonyms count as the same)."""
-    if a == b or _synonyms(a, b):
-        return 1.0
-    ratio = difflib.SequenceMatcher(None, a, b).ratio()
-    ta, tb = set(a.split("_")), set(b.split("_"))
-    tokens = len(ta & tb) / len(ta | tb)
-    return max(ratio, 0.9 * tokens)
-
-
-def pair_params(
-    ref: Signature, other: Signature, ignored: Iterable[str] = DEFAULT_IGNORED
-) -> list[tuple[str, str, float]]:
-    """Likely renames among the parameters that do not match by name, best first.
-
-    Parameters that never count (``device``, ``name``...) are never paired.
-    """
-    ref_names, other_names = ref.names(), other.names()
-    skip = (set(ref_names) & set(other_names)) | set(ignored)
-    left = [n for n in ref_names if n not in skip]
-    right = [n for n in other_names if n not in skip]
-    candidates = []
-    for a in left:
-        for b in right:
-            name = name_similarity(a, b)
-            pos = 1 - abs(
-                ref.position(a) / max(len(ref_names), 1)
-                - other.position(b) / max(len(other_names), 1)
-            )
-            pa, pb = ref.get(a), other.get(b)
-            same = 1.0 if pa and pb and same_default(pa.default, pb.default) else 0.0
-            score = 0.6 * name + 0.3 * pos + 0.1 * same
-            if name >= 0.6 and score >= 0.65:
-                candidates.append((score, a, b))
-    pairs, used_a, used_b = [], set(), set()
-    for score, a, b in sorted(candidates, reverse=True):
-        if a not in used_a and b not in used_b:
-            pairs.append((a, b, round(score, 2)))
-            used_a.add(a)
-            used_b.add(b)
-    return sorted(pairs, key=lambda p: ref.position(p[0]))
-
-
-def why_paired(ref: Signature, other: Signature, a: str, b: str) -> str:
-    """What paired ``a`` with ``b``, in words: a rename migration guides list, or names
-    alike (their similarity); and whether they stand at the same place in the call."""
-    if _synonyms(a, b):
-        why = f"{a}/{b} is a usual rename"
-    else:
-        why = f"the names are alike (similarity {name_similarity(a, b):.2f})"
-    if ref.position(a) == other.position(b):
-        why += f", both parameter {ref.position(a) + 1}"
-    return why
 
 
 def _call(api: str, sig: Signature, values: dict[str, str]) -> tuple[str, bool] | None:
@@ -173,7 +106,7 @@ def draft_pair(
     ``schema_ref`` is where the first line's comment points editors (a path or a URL).
     """
     frameworks = list(apis)
-    ref_fw, other_fw = frameworks[0], frameworks[1]
+    ref_fw, others = frameworks[0], frameworks[1:]
     sigs = engine.signatures(apis.items())
     messages: list[str] = []
     signatures: dict[str, Signature] = {}
@@ -229,13 +162,16 @@ def draft_pair(
         messages.append("no parameter rows and no example skeleton until the signatures are given")
         return _checked(doc.document(), engine, messages)
 
-    ref, other = signatures[ref_fw], signatures[other_fw]
-    renames = pair_params(ref, other)
-    rows = _rows(ref, other, renames, ref_fw, other_fw)
+    ref = signatures[ref_fw]
+    renames = {fw: pair_params(ref, signatures[fw]) for fw in others}
+    if len(others) == 1:
+        rows = rows_two(ref, signatures[others[0]], renames[others[0]], ref_fw, others[0])
+    else:
+        rows = rows_nway(signatures, renames, frameworks)
     if rows.data():
         doc.add("params", rows)
 
-    example = _example(apis, signatures, kinds, renames, ref_fw, other_fw)
+    example = _example(apis, signatures, kinds, renames)
     examples = Sequence()
     if example is None:
         messages.append(
@@ -244,8 +180,10 @@ def draft_pair(
         )
     else:
         doc.add("examples", examples.append(example))
-    for a, b, _ in renames:
-        messages.append(f"paired {ref_fw}.{a} with {other_fw}.{b}: {why_paired(ref, other, a, b)}")
+    for fw in others:
+        for a, b, _ in renames[fw]:
+            why = why_paired(ref, signatures[fw], a, b)
+            messages.append(f"paired {ref_fw}.{a} with {fw}.{b}: {why}")
     first = list(messages)
     text, said, ran = _run(doc.document(), engine, messages)
     if example is None or ran is None:
@@ -253,11 +191,12 @@ def draft_pair(
     # what the runs teach: a parameter in another layout is compared through a
     # view of it; gradients an operation does not have are dropped; dtypes that differ
     # are stated (for the author to review)
-    views: dict[str, str] = {}
+    views: dict[str, dict[str, str]] = {}
     grad, dtype_differs = True, False
     for _ in range(3):  # each run may teach one more thing (no gradient, then the dtypes)
+        seen = {fw: _layout_views(ran, ref_fw, fw) for fw in others}
         learnt = (
-            views | _layout_views(ran, ref_fw, other_fw),
+            {fw: views.get(fw, {}) | seen[fw] for fw in others if views.get(fw) or seen[fw]},
             grad and not _gradient_failed(ran),
             dtype_differs or (bool(ran.results) and not dtype_equal(ran)),
         )
@@ -265,21 +204,20 @@ def draft_pair(
             break
         views, grad, dtype_differs = learnt
         examples.clear().append(
-            _example(apis, signatures, kinds, renames, ref_fw, other_fw, grad, views, dtype_differs)
+            _example(apis, signatures, kinds, renames, grad, views, dtype_differs)
         )
         text, said, again = _run(doc.document(), engine, first)
         if again is None:
             break
         ran = again
-    if views:
+    for fw, names in views.items():
         said.append(
-            f"{other_fw} lays out {', '.join(sorted(views))} differently: the draft maps "
+            f"{fw} lays out {', '.join(sorted(names))} differently: the draft maps "
             "them with views (modules.m.names)"
         )
     if not grad:
-        said.append(
-            "its gradients could not be taken in both frameworks: the draft compares values"
-        )
+        every = "both frameworks" if len(frameworks) == 2 else "every framework"
+        said.append(f"its gradients could not be taken in {every}: the draft compares values")
     if dtype_differs:
         said.append("the dtypes of the results differ: the draft says 'dtype: differs', review it")
     return text, said
@@ -355,40 +293,6 @@ def _gradient_failed(result: ExampleResult) -> bool:
     )
 
 
-def _rows(
-    ref: Signature,
-    other: Signature,
-    renames: list[tuple[str, str, float]],
-    ref_fw: str,
-    other_fw: str,
-) -> Sequence:
-    """The parameter rows: likely renames, differing defaults, and the unmatched ones."""
-    rows = Sequence()
-    for a, b, _ in renames:
-        rows.append(
-            Mapping()
-            .add(ref_fw, a, comment=f"review: {why_paired(ref, other, a, b)}")
-            .add(other_fw, b)
-        )
-    paired_a = {a for a, _, _ in renames}
-    paired_b = {b for _, b, _ in renames}
-    for name in ref.names():
-        pa, pb = ref.get(name), other.get(name)
-        if pb is not None and pa is not None and not same_default(pa.default, pb.default):
-            rows.append(
-                Mapping()
-                .add(ref_fw, name, comment=f"defaults differ: {pa.default} vs {pb.default}")
-                .add(other_fw, name)
-                .add("note", Flow({"en": "Defaults differ.", "zh_CN": "默认值不同。"}))
-            )
-        elif pb is None and name not in paired_a:
-            rows.append(Mapping().add(ref_fw, name, comment=f"no counterpart in {other_fw}"))
-    for name in other.names():
-        if ref.get(name) is None and name not in paired_b:
-            rows.append(Mapping().add(other_fw, name, comment=f"no counterpart in {ref_fw}"))
-    return rows
-
-
 def _checked(text: str, engine: Engine, messages: list[str]) -> tuple[str, list[str]]:
     """The draft, once it is known to parse and its example skeleton has run."""
     text, messages, _ = _run(text, engine, messages)
@@ -419,25 +323,28 @@ def _example(
     apis: dict[str, str],
     signatures: dict[str, Signature],
     kinds: dict[str, str],
-    renames: list[tuple[str, str, float]],
-    ref_fw: str,
-    other_fw: str,
+    renames: dict[str, list[Rename]],
     grad: bool = True,
-    views: dict[str, str] | None = None,
+    views: dict[str, dict[str, str]] | None = None,
     dtype_differs: bool = False,
 ) -> Mapping | None:
     """The example skeleton: a first call of each API on the same input, comparing its
-    output; a module is declared (the same weights on both sides). With ``grad``, where
-    both frameworks compute gradients, the gradients of the output's sum with respect to
-    the input and the module's parameters are compared too."""
-    values: dict[str, dict[str, str]] = {ref_fw: {}, other_fw: {}}
-    for a, b, _ in renames:
-        if {a, b} <= {"dim", "axis", "axes"}:
-            values[ref_fw][a] = values[other_fw][b] = "1"
+    output; a module is declared (the same weights in every framework). With ``grad``,
+    where every framework computes gradients, the gradients of the output's sum with
+    respect to the input and the module's parameters are compared too. ``renames`` maps
+    each framework but the reference to its likely renames (:func:`.pair_params`);
+    ``views`` each framework to its module's parameters seen through a view."""
+    frameworks = list(apis)
+    ref_fw = frameworks[0]
+    values: dict[str, dict[str, str]] = {fw: {} for fw in frameworks}
+    for fw, pairs in renames.items():
+        for a, b, _ in pairs:
+            if {a, b} <= {"dim", "axis", "axes"}:
+                values[ref_fw][a] = values[fw][b] = "1"
     code: dict[str, list[str]] = {}
     builds: dict[str, str] = {}
     uses_input = False
-    for fw in (ref_fw, other_fw):
+    for fw in frameworks:
         call = _call(apis[fw], signatures[fw], values[fw])
         if call is None:
             return None
@@ -449,7 +356,7 @@ def _example(
         else:
             code[fw] = [f"y = {expr}"]
             uses_input = uses_input or takes_x
-    differentiable = uses_input and {ref_fw, other_fw} <= set(AUTODIFF_FRAMEWORKS)
+    differentiable = uses_input and set(frameworks) <= set(AUTODIFF_FRAMEWORKS)
     if grad and differentiable:
         for body in code.values():
             body.append("loss = y.sum()")
@@ -460,7 +367,7 @@ def _example(
     if builds:
         module: dict[str, Any] = dict(builds)
         if views:
-            module["names"] = {other_fw: views}
+            module["names"] = dict(views)
         example.add("modules", {"m": Flow(module)})
         example.comment(
             "the same weights on both sides; 'weights: own' keeps each framework's own "
