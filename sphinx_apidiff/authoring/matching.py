@@ -154,7 +154,7 @@ def rows_nway(
         differ = [fw for fw in names if not same_default(defaults.get(ref_fw), defaults.get(fw))]
         if not (lacking or renamed or differ):
             continue
-        said = []
+        said: list[str] = []
         targets: dict[str, list[str]] = {}  # a rename -> the frameworks that make it
         for fw in renamed:
             targets.setdefault(names[fw], []).append(fw)
