@@ -105,7 +105,7 @@ def test_parts_are_for_more_than_two_frameworks_with_groups():
     value = Value([["torch", "megengine", "paddle"], ["jax"]], {})
     values = {"y": (value_groups(value), value_pairwise(value))}
     [box] = agreement_parts(values, FWS, LABELS, document, where)
-    assert box.astext() == "y: only JAX differs"
+    assert box.astext() == "Who agrees, within the tolerance:\n\ny: only JAX differs"
     assert agreement_parts(values, ["torch", "megengine"], LABELS, document, where) == []
     old = object()  # a value of a report without the N-way fields
     assert (

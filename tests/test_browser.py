@@ -29,7 +29,7 @@ import pytest
 
 from sphinx_apidiff.sphinx_ext.render.design import SIDE_BY_SIDE
 
-from .conftest import megengine_required, warnings_of
+from .conftest import megengine_missing, megengine_required, warnings_of
 
 ROOT = Path(__file__).resolve().parent.parent
 DOCS = ROOT / "docs"
@@ -343,3 +343,59 @@ def test_one_code_layout_per_page():
     page = [grid(short, short), grid(wide)]
     code_layout(page)
     assert [g.get("apidiff_columns") for g in page] == [None, None]
+
+
+# -- a page of four frameworks ------------------------------------------------------------
+
+#: For each grid of cards: each card's width and the number of cards in each row.
+CARD_ROWS = """(selector) => Array.from(document.querySelectorAll(selector), (grid) => {
+  const cards = Array.from(grid.querySelectorAll(':scope > .sd-row > .sd-col > .sd-card'));
+  const rows = new Map();
+  for (const card of cards) {
+    const top = Math.round(card.parentElement.getBoundingClientRect().top);
+    rows.set(top, (rows.get(top) || 0) + 1);
+  }
+  return [cards.map((c) => Math.round(c.getBoundingClientRect().width)), Array.from(rows.values())];
+})"""
+
+
+@pytest.fixture(scope="module", params=["furo", "alabaster"])
+def nway_site(request, browser, rootdir, tmp_path_factory) -> Path:
+    """``tests/roots/test-nway`` (torch, MegEngine, Paddle and JAX), built in each theme."""
+    from .conftest import build_root
+
+    if megengine_missing() is not None:
+        pytest.skip(f"needs MegEngine: {megengine_missing()}")
+    dest = tmp_path_factory.mktemp(f"nway-{request.param}")
+    app = build_root(rootdir, "nway", dest, confoverrides={"html_theme": request.param})
+    try:
+        yield Path(app.outdir)
+    finally:
+        app.cleanup()
+
+
+@pytest.mark.megengine
+@pytest.mark.parametrize("width", WIDTHS)
+def test_four_signature_cards_lay_out_evenly(nway_site, browser, width):
+    """Four frameworks' cards: the same width, in rows of equal count (2 + 2 on a
+    desktop, one per row on a phone), never 3 + 1; nothing of the page reaches past a
+    phone's edge, and the parameter table of four frameworks fits it without scrolling."""
+    tab = browser.new_page(viewport={"width": width, "height": 900})
+    try:
+        for page in ("softmax.html", "cumsum.html"):
+            tab.goto((nway_site / page).as_uri())
+            [(widths, rows)] = tab.evaluate(CARD_ROWS, ".apidiff-panels")
+            assert len(widths) == 4, page
+            assert max(widths) - min(widths) <= 1, (page, width, widths)
+            assert rows == ([2, 2] if width == 1400 else [1, 1, 1, 1]), (page, width, rows)
+            assert tab.evaluate(OVERFLOWING) == [], (page, width)
+            assert tab.evaluate("document.documentElement.scrollWidth") <= width, (page, width)
+            if width == 390:
+                fits = tab.evaluate(
+                    """() => Array.from(document.querySelectorAll('table.apidiff-params-nway'),
+                        (t) => t.closest('.apidiff-scroll').scrollWidth
+                               <= t.closest('.apidiff-scroll').clientWidth)"""
+                )
+                assert fits == [True], (page, fits)
+    finally:
+        tab.close()

@@ -122,7 +122,7 @@ def agreement_parts(
     document: nodes.document,
     where: nodes.Element,
 ) -> list[nodes.Node]:
-    """For a run of more than two frameworks: a line per value (:func:`agreement_line`),
+    """For a run of more than two frameworks: a label, a line per value (:func:`agreement_line`),
     then every value's :func:`pairwise_table` folded in one dropdown. ``values`` maps
     each compared value's name to its ``(Comparison.groups, Comparison.pairwise)``; a
     value without groups has no line. Nothing for two frameworks, or without groups."""
@@ -135,7 +135,9 @@ def agreement_parts(
     ]
     if not lines:
         return []
-    box = nodes.container("", *lines, classes=["apidiff-agreements"])
+    title = _("Who agrees, within the tolerance:")
+    label = para(nodes.strong(title, title), classes=["apidiff-agreement-label"])
+    box = nodes.container("", label, *lines, classes=["apidiff-agreements"])
     tables: list[nodes.Node] = [
         pairwise_table(name, pairwise, frameworks, labels)
         for name, (_groups, pairwise) in values.items()

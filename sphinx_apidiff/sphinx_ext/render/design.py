@@ -169,11 +169,12 @@ def code_layout(grids: list[nodes.container]) -> None:
             grid["apidiff_columns"] = 1
 
 
-def break_at_dots(literal: nodes.literal) -> None:
-    """Let a dotted name (``torch.nn.functional.gelu``) break after its dots only: the
-    browser breaks at each ``<wbr>``, and each part stays whole (``span.pre``)."""
+def break_at_dots(literal: nodes.literal, at: str = ".") -> None:
+    """Let a dotted name (``torch.nn.functional.gelu``) break after its dots only (or
+    after each ``at``: a parameter's ``name=default`` after its ``=``): the browser
+    breaks at each ``<wbr>``, and each part stays whole (``span.pre``)."""
     text = literal.astext()
-    parts = text.split(".")
+    parts = text.split(at)
     if len(parts) < 2 or len(literal.children) != 1:
         return
     literal.children = []
@@ -181,7 +182,7 @@ def break_at_dots(literal: nodes.literal) -> None:
         if number:
             literal += nodes.raw("", "<wbr/>", format="html")  # XHTML too (epub)
         last = number == len(parts) - 1
-        literal += nodes.Text(part if last else part + ".")
+        literal += nodes.Text(part if last else part + at)
 
 
 class DesignLayout(SphinxPostTransform):
@@ -205,10 +206,14 @@ class DesignLayout(SphinxPostTransform):
 
     def scroll(self, table: nodes.table) -> None:
         """Put ``table`` in its own scroll container; in the overview, API names break at
-        dots only."""
+        dots only; in a parameter table of more than two frameworks, ``name=default``
+        after its ``=``."""
         if "apidiff-overview" in table["classes"]:
             for literal in list(table.findall(nodes.literal)):
                 break_at_dots(literal)
+        if "apidiff-params-nway" in table["classes"]:  # narrow columns on a phone
+            for literal in list(table.findall(nodes.literal)):
+                break_at_dots(literal, "=")
         box = nodes.container("", classes=["apidiff-scroll"])
         table.parent.replace(table, box)  # not replace_self: it moves the ids to the box
         box += table
