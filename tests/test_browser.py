@@ -399,3 +399,23 @@ def test_four_signature_cards_lay_out_evenly(nway_site, browser, width):
                 assert fits == [True], (page, fits)
     finally:
         tab.close()
+
+
+def test_signature_cards_of_many_frameworks_stack_when_a_line_does_not_fit():
+    """No browser: three signature cards stand in a row while their lines fit a third
+    of the page (26 characters), four two by two while they fit half (40); else one per
+    row. Two cards stand side by side whatever their lines, as before."""
+    from docutils import nodes
+
+    from sphinx_apidiff.sphinx_ext.render.design import panel_layout
+
+    def panels(count: int, width: int) -> nodes.container:
+        line = "x" * width
+        cards = [nodes.container("", nodes.literal_block(line, line)) for _ in range(count)]
+        return nodes.container("", *cards)
+
+    cases = [(3, 26, None), (3, 28, 1), (4, 40, None), (4, 41, 1), (2, 90, None)]
+    for count, width, expected in cases:
+        grid = panels(count, width)
+        panel_layout(grid)
+        assert grid.get("apidiff_columns") == expected, (count, width)

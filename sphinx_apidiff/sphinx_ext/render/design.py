@@ -169,6 +169,26 @@ def code_layout(grids: list[nodes.container]) -> None:
             grid["apidiff_columns"] = 1
 
 
+def panel_layout(grid: nodes.container) -> None:
+    """The signature cards of more than two frameworks stand in rows of equal count
+    (:func:`columns`) while every line they show fits its card, as code cards do
+    (:func:`code_layout`); else one per row. Two cards stand side by side either way, as
+    they always have (a long signature scrolls in its card)."""
+    count = sum(isinstance(c, nodes.container) for c in grid.children)
+    if count <= 2:
+        return
+    widest = max(
+        (
+            len(line)
+            for node in grid.findall(lambda n: isinstance(n, nodes.literal_block | nodes.literal))
+            for line in node.astext().splitlines()
+        ),
+        default=0,
+    )
+    if widest > SIDE_BY_SIDE * 2 // columns(count):
+        grid["apidiff_columns"] = 1
+
+
 def break_at_dots(literal: nodes.literal, at: str = ".") -> None:
     """Let a dotted name (``torch.nn.functional.gelu``) break after its dots only (or
     after each ``at``: a parameter's ``name=default`` after its ``=``): the browser
@@ -195,6 +215,9 @@ class DesignLayout(SphinxPostTransform):
     def run(self, **kwargs: Any) -> None:
         grids = [g for g in self.document.findall(nodes.container) if g.get("apidiff") == "grid"]
         code_layout([g for g in grids if "apidiff-code" in g["classes"]])
+        for grid in grids:
+            if "apidiff-panels" in grid["classes"]:
+                panel_layout(grid)
         for grid in grids:
             self.lay_out(grid)
         for node in list(self.document.findall(nodes.inline)):
