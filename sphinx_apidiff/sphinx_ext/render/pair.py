@@ -195,7 +195,7 @@ class PairParts(PairPage):
         header = [*(self.labels[fw] for fw in fws), _("Differences")]
         rows: list[list[nodes.Node]] = []
         for row in self.analysis.rows:
-            cells: list[nodes.Node] = [self._fw_cell(row, fw) for fw in fws]
+            cells: list[nodes.Node] = [fw_cell(row, fw) for fw in fws]
             badges = para(classes=["apidiff-tags"])
             shown = [tag for tag in row.tags if tag.kind is not TagKind.MISSING]
             for tag in shown:
@@ -213,21 +213,6 @@ class PairParts(PairPage):
                 rows.append([entry])
         classes = ["apidiff-params", "apidiff-params-nway", f"apidiff-fws-{len(fws)}"]
         return simple_table(header, rows, classes, widths=[2] * len(fws) + [2])
-
-    def _fw_cell(self, row: Row, fw: str) -> nodes.paragraph:
-        """One framework's parameter: ``name=default``, or its name and "required"; a dash
-        where the framework has no such parameter (as in the two-way table)."""
-        name = row.names.get(fw)
-        if not name:
-            return para("—", classes=["apidiff-none"])
-        default = row.defaults.get(fw)
-        if Tag(TagKind.UNKNOWN, fw) in row.tags:
-            return para(nodes.literal(name, name))
-        if default is None:
-            required = _("required")
-            return para(nodes.literal(name, name), " ", nodes.emphasis(required, required))
-        text = f"{name}={default}"
-        return para(nodes.literal(text, text))
 
     def _note_cell(self, note: nodes.container | None) -> nodes.Node:
         if note is None or not note.children:
@@ -280,3 +265,19 @@ class PairParts(PairPage):
         if evidence is not None:
             items += nodes.list_item("", evidence)
         return [items]
+
+
+def fw_cell(row: Row, fw: str) -> nodes.paragraph:
+    """One framework's parameter: ``name=default``, or its name and "required"; a dash
+    where the framework has no such parameter (as in the two-way table)."""
+    name = row.names.get(fw)
+    if not name:
+        return para("—", classes=["apidiff-none"])
+    default = row.defaults.get(fw)
+    if Tag(TagKind.UNKNOWN, fw) in row.tags:
+        return para(nodes.literal(name, name))
+    if default is None:
+        required = _("required")
+        return para(nodes.literal(name, name), " ", nodes.emphasis(required, required))
+    text = f"{name}={default}"
+    return para(nodes.literal(text, text))
