@@ -5,15 +5,18 @@ An example (its recipe, a cell of its sweep) runs ``apidiff_repeat`` times, or i
 lane (a warm worker, when pools are on); the second to a lane of its own whose worker
 is started for this build and has never run the job (:func:`fresh_run`); later runs go
 back to the usual lanes, after the first. A fresh worker matters because what makes a
-result change from run to run often lives in the process, not the snippet: state a
-run leaves behind (a module attribute, a cached kernel, a global random state that the
-worker does not reset), first-run effects (lazy initialisation, kernel selection and
-autotuning that happen once per process, JAX's compilation), and MegEngine's
-asynchronous execution, whose queue a warm worker has already drained differently. A
-run in the same worker right after the first sees none of that; a run in another
-process does.
+result change from run to run often lives in the process, not in the snippet: state a
+run leaves behind that the worker does not put back (a module's cache, a kernel chosen
+once, a global random state the worker does not know of), first-run effects (lazy
+initialisation, kernel selection and autotuning once per process, JAX's compilation),
+and MegEngine's asynchronous execution, whose dispatch queue and memory pool outlive a
+run within one process (the worker asks for synchronous dispatch, yet a kernel whose
+result depends on what the process did before still gives another result in another
+process: MegEngine 1.13's argmax of booleans returns other indices, in the billions, in
+every run). A run in the same worker right after the first sees the state the first
+left; a run in another process sees none of it.
 
-:func:`combine` compares every run with the first, per framework, value by value
+:func:`spread` compares every run with the first, per framework, value by value
 (:func:`value_changes`): a changed status (a framework that fails in one run only), a
 changed shape, dtype or structure, or values beyond :data:`RUN_ULPS` ulps make the
 result **unstable** (its own status, never a match), with its :class:`Spread`.
