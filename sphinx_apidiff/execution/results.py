@@ -253,14 +253,17 @@ class CellOutcome:
 
 def cell_outcome(result: ExampleResult) -> CellOutcome:
     """What a sweep's cell gave: where only some frameworks fail, the dtype is unsupported
-    there (a finding); where every framework fails, an error."""
-    if result.status != Status.ERROR:
+    there (a finding); where every framework fails, an error. An unstable cell keeps the
+    frameworks that failed its first run (the others' values changed between runs)."""
+    if result.status not in (Status.ERROR, Status.UNSTABLE):
         return CellOutcome(CellStatus(result.status))
     failed = {
         fw: (side.error or "").strip().splitlines()[0] if side.error else ""
         for fw, side in result.sides.items()
         if not side.ok
     }
+    if result.status == Status.UNSTABLE:
+        return CellOutcome(CellStatus.UNSTABLE, failed)
     every = len(failed) == len(result.sides)
     return CellOutcome(CellStatus.ERROR if every else CellStatus.UNSUPPORTED, failed)
 
