@@ -21,7 +21,7 @@ from sphinx_apidiff.execution.engine import Engine
 from sphinx_apidiff.execution.runtime.process import MAX_RESULT
 from sphinx_apidiff.execution.store import Store
 from sphinx_apidiff.model.types import suggest
-from sphinx_apidiff.model.vocabulary import Mode
+from sphinx_apidiff.model.vocabulary import MAX_REPEAT, Mode
 
 #: How conf.py names an option: ``apidiff_<name>``.
 PREFIX = "apidiff_"
@@ -76,6 +76,11 @@ def _one_of(*choices: str) -> Any:
 def _positive(value: Any) -> str | None:
     ok = isinstance(value, int | float) and not isinstance(value, bool) and value > 0
     return None if ok else "a positive number of seconds"
+
+
+def _repeat(value: Any) -> str | None:
+    ok = isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= MAX_REPEAT
+    return None if ok else f"a whole number of runs from 1 to {MAX_REPEAT}"
 
 
 def _workers(value: Any) -> str | None:
@@ -228,6 +233,16 @@ class ApidiffConfig:
         default=60.0,
         metadata={"check": _positive, "help": "Seconds per example.", "types": (int, float)},
     )
+    repeat: int = field(
+        default=1,
+        metadata={
+            "check": _repeat,
+            "help": "Runs of each example, recipe and sweep cell (an example's 'repeat:' "
+            "overrides), at least one in a worker of its own; runs that disagree make the "
+            "result 'unstable'.",
+            "types": (int,),
+        },
+    )
     max_result_bytes: int | str = field(
         default=MAX_RESULT,
         metadata={
@@ -351,6 +366,7 @@ class ApidiffConfig:
             "warm": float(self.warm_timeout) if self.warm() else None,
             "max_result": parse_size(self.max_result_bytes),
             "memory": None if self.worker_memory is None else parse_size(self.worker_memory),
+            "repeat": self.repeat,
         }
         kwargs.update(overrides)
         return Engine(**kwargs)

@@ -187,7 +187,7 @@ def pair_kinds(spec: PairSpec, analysis: PairAnalysis) -> list[Tag]:
     for cells in analysis.sweeps.values():
         for _, result in cells:
             outcome = cell_outcome(result)
-            if outcome.status is CellStatus.UNSUPPORTED:
+            if outcome.status in (CellStatus.UNSUPPORTED, CellStatus.UNSTABLE):
                 kinds.update(Tag(TagKind.SUPPORT, fw) for fw in outcome.failed)
     order = list(TagKind)
     return sorted(kinds, key=lambda tag: (order.index(tag.kind), tag.framework or ""))

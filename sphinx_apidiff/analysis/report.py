@@ -34,6 +34,7 @@ def pair_report(
             "stale": result.stale if result else None,
             "dtype": example.dtype,
             "results": _results(result) if result else {},
+            **stability(result),
         }
         if example.recipe is not None and example.recipe.reason is not None:
             entry["recipe_reason"] = prose_text(example.recipe.reason, language)
@@ -42,6 +43,7 @@ def pair_report(
             entry["recipe"] = {
                 "status": run.status if run else Status.NOT_RUN,
                 "results": _results(run) if run else {},
+                **stability(run),
             }
         if example.sweep is not None:
             cells = analysis.sweeps.get(index, []) if analysis else []
@@ -75,6 +77,18 @@ def _results(result: ExampleResult) -> dict[str, Any]:
     }
 
 
+def stability(result: ExampleResult | None) -> dict[str, Any]:
+    """How often a run ran and whether its runs agreed: ``runs`` (0 where it did not run)
+    and ``stable``, and where they disagree, the ``spread`` (how many disagreed with the
+    first run, the worst deviation between runs, what changed)."""
+    if result is None or result.status == Status.NOT_RUN:
+        return {"runs": 0, "stable": None}
+    data: dict[str, Any] = {"runs": result.runs, "stable": result.stable}
+    if result.spread is not None:
+        data["spread"] = result.spread.to_json()
+    return data
+
+
 def _cell(cell: SweepCell, result: ExampleResult) -> dict[str, Any]:
     """One cell of a sweep: its dtype and seed, what it gave, and who rejected it."""
     outcome = cell_outcome(result)
@@ -83,6 +97,7 @@ def _cell(cell: SweepCell, result: ExampleResult) -> dict[str, Any]:
         "seed": cell.seed,
         "status": outcome.status,
         "results": _results(result),
+        **stability(result),
     }
     if outcome.failed:
         entry["failed"] = outcome.failed

@@ -8,6 +8,7 @@ from enum import StrEnum
 
 from sphinx_apidiff.execution.engine import ExampleResult
 from sphinx_apidiff.execution.results import CellStatus, cell_outcome
+from sphinx_apidiff.execution.stability import describe
 from sphinx_apidiff.model.spec import ExampleSpec
 from sphinx_apidiff.model.vocabulary import DtypeExpect, Status, Verdict, verdict
 
@@ -39,6 +40,11 @@ class Judgement:
     def documented_difference(self) -> bool:
         """A difference its author documents (``expect: differ``) and the run measured."""
         return self.verdict is Verdict.DOCUMENTED and self.status == Status.DIFFER
+
+    @property
+    def documented_instability(self) -> bool:
+        """Runs that disagree, as their author documents (``expect: unstable``)."""
+        return self.verdict is Verdict.DOCUMENTED and self.status == Status.UNSTABLE
 
 
 #: The judgement of a run that has no result.
@@ -100,6 +106,10 @@ def judge_recipe(example: ExampleSpec, run: ExampleResult | None) -> Judgement:
     """A recipe's run: it must get the same result (a match); its dtypes are a finding."""
     if run is None:
         return UNJUDGED
+    if run.status == Status.UNSTABLE:  # the same result in one run is not the same result
+        reason = f"its recipe is unstable: {explain(example, run)}"
+        dtypes = DtypeBadge.FINDING if dtypes_differ(run) else DtypeBadge.NONE
+        return Judgement(run.status, Verdict.UNEXPECTED, reason=reason, dtypes=dtypes)
     if run.status in (Status.MATCH, Status.NOT_RUN):
         judged = Verdict.AS_EXPECTED if run.status == Status.MATCH else Verdict.NOT_RUN
         reason = ""
@@ -135,6 +145,8 @@ def explain_dtypes(example: ExampleSpec, result: ExampleResult) -> str:
 
 def explain(example: ExampleSpec, result: ExampleResult) -> str:
     """One line on why an example has its status."""
+    if result.status == Status.UNSTABLE and result.spread is not None:
+        return describe(result.runs, result.spread)
     if result.status == Status.ERROR:
         failures = []  # every framework that failed, not only the first
         for fw, side in result.sides.items():

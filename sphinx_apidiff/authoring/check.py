@@ -83,7 +83,9 @@ def check(args: argparse.Namespace) -> int:
     problems += duplicate_ids(specs)
     problems += unused_runtimes(project, specs, args.paths)
 
-    overrides = {"mode": args.mode} if args.mode else {}
+    overrides: dict[str, Any] = {"mode": args.mode} if args.mode else {}
+    if args.repeat is not None:
+        overrides["repeat"] = args.repeat
     with engine_for(project, args.verbose, **overrides) as engine:
         progress = Progress(len([e for _, s in specs for e in s.examples]), "examples")
         progress.names = {spec.id: file.name for file, spec in specs}

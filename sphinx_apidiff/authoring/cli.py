@@ -18,9 +18,20 @@ from pathlib import Path
 
 from sphinx_apidiff._version import __version__
 from sphinx_apidiff.authoring.output import PageError, UsageError, check_output, write_output
-from sphinx_apidiff.model.vocabulary import Mode
+from sphinx_apidiff.model.vocabulary import MAX_REPEAT, Mode
 
 # -- new ----------------------------------------------------------------------------------
+
+
+def _runs(text: str) -> int:
+    """``--repeat``'s value: a whole number of runs, 1 to MAX_REPEAT."""
+    try:
+        runs = int(text)
+    except ValueError:
+        runs = 0
+    if not 1 <= runs <= MAX_REPEAT:
+        raise argparse.ArgumentTypeError(f"a whole number from 1 to {MAX_REPEAT}, not {text!r}")
+    return runs
 
 
 def new(args: argparse.Namespace) -> int:
@@ -162,6 +173,12 @@ def parser() -> argparse.ArgumentParser:
     )
     p.add_argument(
         "--mode", choices=[m.value for m in Mode], help="override apidiff_execution_mode"
+    )
+    p.add_argument(
+        "--repeat",
+        type=_runs,
+        metavar="N",
+        help="override apidiff_repeat: run each example, recipe and sweep cell N times",
     )
     p.add_argument(
         "-v", "--verbose", action="store_true", help="say which files are skipped, and the cache"

@@ -72,6 +72,16 @@ def _comparison_disagreement(
     return None
 
 
+def _same_instability(stored: dict[str, Any], live: dict[str, Any]) -> bool:
+    """Both are results found unstable in as many runs: the same finding, whatever their
+    numbers say (the values of an unstable result, its deviations, its output and its
+    spread change from run to run by nature; keeping the stored one keeps the file)."""
+    unstable = "unstable"  # Status.UNSTABLE; the rule reads JSON, as the store writes it
+    return stored.get("status") == unstable == live.get("status") and stored.get(
+        "runs"
+    ) == live.get("runs")
+
+
 def disagreement(stored: Any, live: Any, atol: float, rtol: float, path: str = "") -> str | None:
     """Why a stored example result is not the same finding as a live one; None if it is.
 
@@ -79,11 +89,15 @@ def disagreement(stored: Any, live: Any, atol: float, rtol: float, path: str = "
     dtypes, notes, errors and output must be equal; the deviations (``max_abs``,
     ``max_rel``) must agree to :data:`SIGNIFICANT_DIGITS` significant digits,
     unless both comparisons are within the example's tolerance (``max_abs <=
-    atol`` or ``max_rel <= rtol``). Timings are ignored. Works on a store entry,
+    atol`` or ``max_rel <= rtol``). Timings are ignored. A result run several times
+    must have run as many times and be as stable (``runs``, ``stable``); two results
+    that are both unstable are the same finding. Works on a store entry,
     an :class:`~sphinx_apidiff.execution.results.ExampleResult` as JSON, or an example of
     the build report; ``path`` prefixes the key named in the answer.
     """
     if isinstance(stored, dict) and isinstance(live, dict):
+        if _same_instability(stored, live):
+            return None
         for key in sorted(set(stored) | set(live)):
             if key == "elapsed":
                 continue
@@ -115,4 +129,9 @@ def rounded(entry: dict[str, Any]) -> dict[str, Any]:
         name: {**comp, **{k: round_deviation(comp.get(k)) for k in DEVIATIONS if k in comp}}
         for name, comp in results.items()
     }
-    return {**entry, "result": {**entry["result"], "results": comparisons}} if results else entry
+    entry = {**entry, "result": {**entry["result"], "results": comparisons}} if results else entry
+    spread = entry.get("result", {}).get("spread")
+    if isinstance(spread, dict) and "max_abs" in spread:
+        spread = {**spread, "max_abs": round_deviation(spread["max_abs"])}
+        entry = {**entry, "result": {**entry["result"], "spread": spread}}
+    return entry

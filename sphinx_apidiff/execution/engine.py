@@ -159,6 +159,7 @@ class Engine:
         warm: float | None = None,
         max_result: int = MAX_RESULT,
         memory: int | None = None,
+        repeat: int = 1,
     ) -> None:
         if mode not in tuple(Mode):
             modes = tuple(m.value for m in Mode)
@@ -172,6 +173,7 @@ class Engine:
         self.store = store
         self.workers = workers_cap(workers)
         self.warm = warm  # idle seconds of warm workers' pools; None: every worker is fresh
+        self.repeat = max(1, int(repeat))  # runs of each job (execution.stability)
         self.pool_problems: dict[str, PoolUnavailable] = {}  # framework -> why not warm
         self._fingerprints: dict[str, Fingerprint | None] = {}
         self.unavailable: dict[str, str] = {}  # framework -> why it cannot be used
@@ -211,23 +213,32 @@ class Engine:
         elif todo:
             self.fingerprint(todo[0])
 
-    def _make_runtime(self, framework: str) -> Runtime:
+    def _make_runtime(self, framework: str, fresh: bool = False) -> Runtime:
         python = self.python_for(framework)
         pool = None
-        if self.warm is not None:
+        if self.warm is not None and not fresh:
             fp = self.fingerprint(framework)
             if fp is not None and fp.found:
                 key = pool_key(framework, python, fp, self.limits.memory)
                 pool = PoolSettings(key, self.warm)
         return Runtime(framework, python, pool, self.limits)
 
-    def submit(self, framework: str, task: Callable[[Runtime], T]) -> Future[T]:
-        """Queue ``task`` for the framework's lanes: one of them runs it with its runtime."""
-        if framework not in self._lanes:
-            self._lanes[framework] = Lanes(
-                lambda: self._make_runtime(framework), self.workers, framework
+    def submit(
+        self, framework: str, task: Callable[[Runtime], T], fresh: bool = False
+    ) -> Future[T]:
+        """Queue ``task`` for the framework's lanes: one of them runs it with its runtime.
+
+        ``fresh``: on the framework's lane of repeated runs instead, one worker of its own,
+        started in this build and never leased from a pool, which never runs a first run
+        (:mod:`~sphinx_apidiff.execution.stability` says why that matters)."""
+        name = f"{framework}-fresh" if fresh else framework
+        if name not in self._lanes:
+            self._lanes[name] = Lanes(
+                lambda: self._make_runtime(framework, fresh=fresh),
+                1 if fresh else self.workers,
+                name,
             )
-        return self._lanes[framework].submit(task)
+        return self._lanes[name].submit(task)
 
     def unimportable(self, runtime: Runtime) -> str | None:
         """Why the runtime's framework cannot be imported (remembered), or None."""
@@ -240,7 +251,7 @@ class Engine:
 
     def factory(self, framework: str) -> str:
         """The name of the framework's tensor factory (``torch.tensor``: ``tensor``)."""
-        lanes = self._lanes.get(framework)
+        lanes = self._lanes.get(framework) or self._lanes.get(f"{framework}-fresh")
         for runtime in lanes.runtimes if lanes is not None else ():
             if runtime.factory:
                 return runtime.factory
@@ -250,13 +261,13 @@ class Engine:
         """Stop every worker (all at once) and the threads that drive them."""
         for lanes in self._lanes.values():
             lanes.stop()
-        for framework, lanes in self._lanes.items():
+        for lanes in self._lanes.values():
             lanes.join()
             self.stats.worker_starts += lanes.starts
             self.stats.warm_workers += sum(r.warm for r in lanes.runtimes)
             for runtime in lanes.runtimes:
                 if runtime.pool_problem is not None:
-                    self.pool_problems.setdefault(framework, runtime.pool_problem)
+                    self.pool_problems.setdefault(runtime.framework, runtime.pool_problem)
         self._lanes.clear()
 
     def __enter__(self) -> Engine:

@@ -16,6 +16,7 @@ from enum import StrEnum
 from typing import Any
 
 from sphinx_apidiff.execution.comparison import Comparison
+from sphinx_apidiff.execution.stability import Spread
 from sphinx_apidiff.model.signature import Signature
 from sphinx_apidiff.model.spec import ExampleSpec, SweepCell
 from sphinx_apidiff.model.vocabulary import ResultKind, Status
@@ -173,6 +174,10 @@ class ExampleResult:
     reason: str | None = None  # why it did not run
     stale: str | None = None  # why a stored result no longer matches its example
     from_store: bool = False
+    # stability (execution.stability): how many runs agree; the results are the first run's
+    runs: int = 1
+    stable: bool = True
+    spread: Spread | None = None  # how the runs disagree, when they do
 
     @property
     def max_abs(self) -> float | None:
@@ -196,6 +201,17 @@ class ExampleResult:
         }
         if any(r.kind is ResultKind.GRAD for r in self.results.values()):
             data["order"] = list(self.results)
+        data |= self.stability_json()
+        return data
+
+    def stability_json(self) -> dict[str, Any]:
+        """``runs``, ``stable`` and ``spread``, where the result was run more than once
+        (results of one run stay as they were written before repeats existed)."""
+        if self.runs == 1 and self.stable:
+            return {}
+        data: dict[str, Any] = {"runs": self.runs, "stable": self.stable}
+        if self.spread is not None:
+            data["spread"] = self.spread.to_json()
         return data
 
     @classmethod
@@ -210,6 +226,9 @@ class ExampleResult:
             versions=data.get("versions", {}),
             key=data.get("key"),
             reason=data.get("reason"),
+            runs=data.get("runs", 1),
+            stable=data.get("stable", True),
+            spread=Spread.from_json(data["spread"]) if data.get("spread") else None,
         )
 
 
@@ -221,6 +240,7 @@ class CellStatus(StrEnum):
     UNSUPPORTED = "unsupported"  # some frameworks rejected the dtype (or the run), not all
     ERROR = "error"  # every framework failed
     NOT_RUN = "not-run"
+    UNSTABLE = "unstable"  # its repeated runs disagree
 
 
 @dataclass(frozen=True)
@@ -233,14 +253,17 @@ class CellOutcome:
 
 def cell_outcome(result: ExampleResult) -> CellOutcome:
     """What a sweep's cell gave: where only some frameworks fail, the dtype is unsupported
-    there (a finding); where every framework fails, an error."""
-    if result.status != Status.ERROR:
+    there (a finding); where every framework fails, an error. An unstable cell keeps the
+    frameworks that failed its first run (the others' values changed between runs)."""
+    if result.status not in (Status.ERROR, Status.UNSTABLE):
         return CellOutcome(CellStatus(result.status))
     failed = {
         fw: (side.error or "").strip().splitlines()[0] if side.error else ""
         for fw, side in result.sides.items()
         if not side.ok
     }
+    if result.status == Status.UNSTABLE:
+        return CellOutcome(CellStatus.UNSTABLE, failed)
     every = len(failed) == len(result.sides)
     return CellOutcome(CellStatus.ERROR if every else CellStatus.UNSUPPORTED, failed)
 
@@ -306,6 +329,7 @@ class Stats:
         line = (
             f"{self.run} run, {self.cached} cached, {s[Status.MATCH]} matched, "
             f"{s[Status.DIFFER]} differed, {s[Status.ERROR]} errored"
+            + (f", {s[Status.UNSTABLE]} unstable" if s[Status.UNSTABLE] else "")
             + (f", {s[Status.NOT_RUN]} not run" if s[Status.NOT_RUN] else "")
         )
         for name, counts in (("recipes", self.recipes), ("sweep cells", self.sweeps)):

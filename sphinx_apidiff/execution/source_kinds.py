@@ -35,6 +35,7 @@ from sphinx_apidiff.execution.results import (
 from sphinx_apidiff.execution.runtime.probe import Fingerprint
 from sphinx_apidiff.execution.runtime.process import Limits
 from sphinx_apidiff.execution.runtime.runtime import Runtime
+from sphinx_apidiff.execution.stability import RunOutcome, fresh_run, runs_wanted, spread
 from sphinx_apidiff.execution.store import EXAMPLES, RECIPES, SWEEPS, Store, StoreChanges
 from sphinx_apidiff.model.diagnostics import internal_message
 from sphinx_apidiff.model.spec import ExampleSpec
@@ -60,12 +61,15 @@ class Scheduler(Protocol):
     timeout: float
     limits: Limits
     unavailable: dict[str, str]
+    repeat: int  # runs of each job, unless its example says
 
     def fingerprint(self, framework: str) -> Fingerprint | None:
         """The runtime's versions; None where it cannot be probed."""
 
-    def submit(self, framework: str, task: Callable[[Runtime], T]) -> Future[T]:
-        """Queue ``task`` on the framework's own thread."""
+    def submit(
+        self, framework: str, task: Callable[[Runtime], T], fresh: bool = False
+    ) -> Future[T]:
+        """Queue ``task`` on the framework's own thread (``fresh``: on its lane of repeats)."""
 
     def unimportable(self, runtime: Runtime) -> str | None:
         """Why the framework cannot be imported in its runtime, or None."""
@@ -92,10 +96,13 @@ class CacheSource(Source):
     """The execution cache: results of this machine's earlier runs.
 
     The cache checks an entry's shape as it reads it; a conversion that still fails
-    (a bug of ours) makes the entry a miss too, noted with the cache's problems."""
+    (a bug of ours) makes the entry a miss too, noted with the cache's problems. With
+    ``repeat``, an entry run fewer times than its job asks is a miss too (the live run
+    replaces it); None takes any entry (nothing would run instead)."""
 
-    def __init__(self, cache: ResultCache) -> None:
+    def __init__(self, cache: ResultCache, repeat: int | None = None) -> None:
         self.cache = cache
+        self.repeat = repeat
 
     def signature(self, framework: str, api: str, key: str | None) -> SignatureAnswer:
         hit = self.cache.get("sig", key) if key is not None else None
@@ -117,6 +124,8 @@ class CacheSource(Source):
         except Exception as exc:
             file = self.cache.file("ex", key)  # type: ignore[arg-type]
             self.cache.reject(file, internal_message(exc, "reading this cache entry"))
+            return None
+        if self.repeat is not None and result.runs < runs_wanted(job.example, self.repeat):
             return None
         result.cached = True
         return result
@@ -148,13 +157,18 @@ class LiveSource(Source):
             return None
         ex = job.example
         inputs = encode_inputs(ex.inputs, ex.seed)
-        futures = {
-            fw: self.scheduler.submit(fw, self._side(fw, ex, inputs)) for fw in job.frameworks
-        }
+        runs = [
+            {
+                fw: self.scheduler.submit(fw, self._side(fw, ex, inputs), fresh=fresh_run(run))
+                for fw in job.frameworks
+            }
+            for run in range(runs_wanted(ex, self.scheduler.repeat))
+        ]
 
         def wait() -> ExampleResult:
-            result = example_result(job, {fw: f.result() for fw, f in futures.items()}, key)
-            self.cache.put("ex", key, result.to_json())
+            replies = [{fw: f.result() for fw, f in futures.items()} for futures in runs]
+            result = repeated_result(job, replies, key)
+            self.cache.put("ex", key, result.to_json())  # an unstable one as unstable
             return result
 
         return Pending(wait)
@@ -185,6 +199,30 @@ class LiveSource(Source):
             return replace(reply, elapsed=elapsed, version=runtime.version)
 
         return task
+
+
+def repeated_result(
+    job: ExampleJob, runs: list[dict[str, Reply]], key: str | None
+) -> ExampleResult:
+    """What the runs of a job say: the first run's result, unstable (its own status, with
+    its spread) where a later run disagrees with it."""
+    results = [example_result(job, replies, key) for replies in runs]
+    result = results[0]
+    result.runs = len(runs)
+    found = spread(
+        [
+            RunOutcome(
+                status=run.status,
+                ok={fw: side.ok for fw, side in run.sides.items()},
+                values={fw: reply.values for fw, reply in replies.items()},
+                grads={fw: reply.grads for fw, reply in replies.items()},
+            )
+            for run, replies in zip(results, runs, strict=True)
+        ]
+    )
+    if found is not None:
+        result.status, result.stable, result.spread = Status.UNSTABLE, False, found
+    return result
 
 
 def example_result(job: ExampleJob, replies: dict[str, Reply], key: str | None) -> ExampleResult:

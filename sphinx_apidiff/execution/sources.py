@@ -155,7 +155,8 @@ def create_sources(
     mode: Mode, scheduler: Scheduler, cache: ResultCache, store: Store | None, stats: Stats
 ) -> Sources:
     """The chains of sources of ``mode``, chosen once for a run (see the module's table)."""
-    cached, live = CacheSource(cache), LiveSource(cache, scheduler)
+    # a cache entry run fewer times than a job asks is run again, where anything may run
+    cached, live = CacheSource(cache, scheduler.repeat), LiveSource(cache, scheduler)
     stored = StoreSource(store, scheduler.fingerprint) if store is not None else None
     tail: tuple[Source, ...] = (stored,) if stored is not None else ()
     signatures = Chain((cached, live, *tail))
@@ -165,6 +166,7 @@ def create_sources(
         case Mode.FORCE:
             examples = Chain((live, *tail))
         case Mode.CACHE:
+            cached = CacheSource(cache)
             signatures = Chain((cached, *tail), "execution mode is 'cache' and no stored signature")
             examples = Chain((cached, *tail), "no stored result (execution mode 'cache')")
         case Mode.OFF:

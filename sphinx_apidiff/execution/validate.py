@@ -184,6 +184,16 @@ COMPARISON = Map(
     },
 )
 
+#: How the runs of an unstable result disagree (``execution.stability.Spread``).
+SPREAD = Map(
+    doc="How the runs of an unstable result disagree with its first run.",
+    keys={
+        "disagreeing": Key(Number(integer=True, minimum=1, doc="Runs that disagree."), True),
+        "max_abs": Key(Nullable(Deviation(), doc="The worst deviation between runs.")),
+        "changes": Key(List(Text(), doc="What changed, in the first run's order.")),
+    },
+)
+
 #: An example's result (``ExampleResult.to_json()``): a cache entry's value, and a
 #: store entry's ``result``.
 RESULT = Map(
@@ -196,6 +206,10 @@ RESULT = Map(
         "versions": Key(Names(VERSION)),
         "key": Key(Nullable(Text())),
         "reason": Key(Nullable(Text())),
+        # stability: absent where the result was run once
+        "runs": Key(Number(integer=True, minimum=1, doc="How many times it ran.")),
+        "stable": Key(Bool(doc="Whether every run agreed with the first.")),
+        "spread": Key(Nullable(SPREAD)),
     },
 )
 

@@ -144,6 +144,7 @@ class ExampleSpec:
     expect: Expect = Expect.MATCH
     seed: int = DEFAULT_SEED
     timeout: float | None = None
+    repeat: int | None = None  # runs of it (None: apidiff_repeat's)
     line: int | None = None
     dtype: DtypeExpect = DtypeExpect.SAME  # do the compared values' dtypes differ?
     recipe: RecipeSpec | None = None
@@ -217,6 +218,7 @@ def read_example(
         expect=Expect(get("expect", default=Expect.MATCH)),
         seed=int(get("seed", default=DEFAULT_SEED)),
         timeout=None if timeout is None else float(timeout),
+        repeat=get("repeat"),
         line=doc.line(base),
         dtype=DtypeExpect(get("dtype", default=DtypeExpect.SAME)),
     )

@@ -35,6 +35,7 @@ from sphinx_apidiff.model.vocabulary import (
     DEFAULT_RTOL,
     DEFAULT_SEED,
     DTYPES,
+    MAX_REPEAT,
     MAX_SWEEP_CELLS,
     SWEEP_DTYPES,
     SWEEP_TOLERANCE,
@@ -220,6 +221,15 @@ EXAMPLE = Map(
         ),
         "timeout": Key(
             Number(minimum=0, maximum=MAX_TIMEOUT, doc="Seconds before the example is stopped.")
+        ),
+        "repeat": Key(
+            Number(
+                integer=True,
+                minimum=1,
+                maximum=MAX_REPEAT,
+                doc="Runs of the example, its recipe and each sweep cell (default "
+                "apidiff_repeat); runs that disagree make the result 'unstable'.",
+            )
         ),
         "dtype": Key(
             Enum(

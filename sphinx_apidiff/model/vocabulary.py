@@ -45,6 +45,7 @@ class Status(StrEnum):
     DIFFER = "differ"
     ERROR = "error"
     NOT_RUN = "not-run"
+    UNSTABLE = "unstable"  # repeated runs disagree (values, shapes, dtypes or status)
 
 
 class Expect(StrEnum):
@@ -53,6 +54,7 @@ class Expect(StrEnum):
     MATCH = "match"
     DIFFER = "differ"
     ERROR = "error"
+    UNSTABLE = "unstable"  # its runs disagree: the framework is nondeterministic here
 
 
 class DtypeExpect(StrEnum):
@@ -66,7 +68,7 @@ class Verdict(StrEnum):
     """An example's status judged against what its author expects."""
 
     AS_EXPECTED = "as-expected"  # a match expected as a match, an error expected as one
-    DOCUMENTED = "documented"  # a difference its author documents (expect: differ)
+    DOCUMENTED = "documented"  # a difference its author documents (expect: differ, unstable)
     UNEXPECTED = "unexpected"  # ran, and gave something else than expected
     NOT_RUN = "not-run"  # no result to judge
 
@@ -75,11 +77,15 @@ def verdict(
     expect: str, status: str, *, dtype_expect: str = "same", dtype_equal: bool = True
 ) -> Verdict:
     """The one rule that says whether an example is as expected: its status is the one
-    expected, and when values were compared, their dtypes agree or differ as stated."""
+    expected, and when values were compared, their dtypes agree or differ as stated. An
+    unstable result its author documents (``expect: unstable``) is a documented problem,
+    whatever its first run's dtypes."""
     if status == Status.NOT_RUN:
         return Verdict.NOT_RUN
     if status != expect:
         return Verdict.UNEXPECTED
+    if status == Status.UNSTABLE:
+        return Verdict.DOCUMENTED
     if status in (Status.MATCH, Status.DIFFER):
         if dtype_equal != (dtype_expect == DtypeExpect.SAME):
             return Verdict.UNEXPECTED
@@ -186,6 +192,8 @@ SWEEP_DTYPES = (*FLOAT_DTYPES, "bfloat16", *INT_DTYPES, "bool")
 SWEEP_TOLERANCE = {"float16": (1.0e-3, 1.0e-3), "bfloat16": (1.0e-2, 1.0e-2)}
 #: How many seeds a sweep may have (each cell is one job).
 MAX_SWEEP_CELLS = 64
+#: Most runs of one example (``repeat:`` and ``apidiff_repeat``); each is a run of every job.
+MAX_REPEAT = 100
 
 
 #: Names the generated code around a snippet defines (modules, gradients), which an

@@ -112,5 +112,6 @@ def status_label(status: str) -> str:
         Status.DIFFER: _("differ"),
         Status.ERROR: _("error"),
         Status.NOT_RUN: _("not run"),
+        Status.UNSTABLE: _("unstable"),
     }
     return texts.get(status, status)

@@ -56,6 +56,7 @@ BADGE_COLORS: dict[str, str] = {
     Verdict.DOCUMENTED: "info",
     Status.ERROR: "danger",
     Status.NOT_RUN: "secondary",
+    Status.UNSTABLE: "danger",
     BadgeKind.STALE: "danger",
     BadgeKind.PASSED: "success",
     BadgeKind.FAILED: "danger",

@@ -13,7 +13,7 @@ from sphinx_apidiff.sphinx_ext.i18n import _, status_label
 from sphinx_apidiff.sphinx_ext.nodes import get_pairs
 from sphinx_apidiff.sphinx_ext.render.base import BadgeKind, badge, container, para
 from sphinx_apidiff.sphinx_ext.render.recipe import RecipeBox
-from sphinx_apidiff.sphinx_ext.render.runs import RunParts
+from sphinx_apidiff.sphinx_ext.render.runs import RunParts, runs_badge
 from sphinx_apidiff.sphinx_ext.render.sweep import SweepMatrix
 
 
@@ -64,6 +64,9 @@ class ExampleParts(RunParts):
         if judged.documented_difference:
             line += nodes.Text(" ")
             line += badge(_("documented difference"), Verdict.DOCUMENTED)
+        elif judged.documented_instability:
+            line += nodes.Text(" ")
+            line += badge(_("documented instability"), Verdict.DOCUMENTED)
         elif judged.expected is not None:
             line += nodes.Text(" ")
             line += badge(
@@ -77,6 +80,10 @@ class ExampleParts(RunParts):
         elif judged.dtypes is DtypeBadge.NOT_DIFFERING:
             line += nodes.Text(" ")
             line += badge(_("expected: dtypes differ"), BadgeKind.FAILED)
+        repeated = runs_badge(result)
+        if repeated is not None:
+            line += nodes.Text(" ")
+            line += repeated
         if result is not None and result.stale:
             line += nodes.Text(" ")
             line += badge(_("stale result"), BadgeKind.STALE)

@@ -9,7 +9,7 @@ from sphinx_apidiff.model.spec import ExampleSpec, prose_text
 from sphinx_apidiff.model.vocabulary import Status, TagKind
 from sphinx_apidiff.sphinx_ext.i18n import _, status_label
 from sphinx_apidiff.sphinx_ext.render.base import BadgeKind, badge, container, para
-from sphinx_apidiff.sphinx_ext.render.runs import RunParts
+from sphinx_apidiff.sphinx_ext.render.runs import RunParts, runs_badge
 
 
 class RecipeBox(RunParts):
@@ -32,10 +32,15 @@ class RecipeBox(RunParts):
         judged = self.analysis.recipe_judgements.get(index, UNJUDGED)
         status = judged.status
         line = para(nodes.strong("", _("Status:")), " ", classes=["apidiff-status"])
-        line += badge(status_label(status), status if status != Status.DIFFER else BadgeKind.FAILED)
+        failed = status in (Status.DIFFER, Status.UNSTABLE)  # a recipe must get the same result
+        line += badge(status_label(status), BadgeKind.FAILED if failed else status)
         if judged.dtypes is DtypeBadge.FINDING:  # as in a sweep's cell: 'dtype' is the example's
             line += nodes.Text(" ")
             line += badge(_("dtypes differ"), TagKind.DTYPE)
+        repeated = runs_badge(run)
+        if repeated is not None:
+            line += nodes.Text(" ")
+            line += repeated
         if run is not None and run.stale:
             line += nodes.Text(" ")
             line += badge(_("stale result"), BadgeKind.STALE)

@@ -42,6 +42,37 @@ def one_line(code: str) -> str:
     return re.sub(r"([(\[{]) | ([)\]}])", lambda m: m.group(1) or m.group(2), text)
 
 
+def stability_line(result: ExampleResult | None) -> nodes.paragraph | None:
+    """Where a run's repeats disagree: how many, by how much, what changed; the values
+    shown are the first run's. None for a stable run."""
+    spread = result.spread if result is not None else None
+    if result is None or spread is None:
+        return None
+    line = para(nodes.strong("", _("Unstable:")), " ", classes=["apidiff-unstable"])
+    text = _("{disagreeing} of {repeats} repeats differ from the first run").format(
+        disagreeing=spread.disagreeing, repeats=result.runs - 1
+    )
+    if spread.max_abs is not None:
+        text += "; " + _("max abs deviation between runs {value}").format(
+            value=fmt_number(spread.max_abs)
+        )
+    line += nodes.Text(text + ". ")
+    for number, change in enumerate(spread.changes):
+        line += nodes.Text("; " if number else "")
+        line += nodes.literal(change, change)
+    if spread.changes:
+        line += nodes.Text(". ")
+    line += nodes.Text(_("The values shown are the first run's."))
+    return line
+
+
+def runs_badge(result: ExampleResult | None) -> nodes.inline | None:
+    """A run repeated with every run agreeing: how many agreed."""
+    if result is None or result.runs < 2 or not result.stable:
+        return None
+    return badge(_("stable in {runs} runs").format(runs=result.runs), BadgeKind.PASSED)
+
+
 class RunParts(PairPage):
     """Builds what one run shows: the inputs line, what runs around the snippets, a code
     card per framework, the runnable code, the downloads and the compared values. An
@@ -80,6 +111,9 @@ class RunParts(PairPage):
         out += self._runnable(example, code)
         if shown is None:
             out += self._downloads(self.index)
+        unstable = stability_line(result)
+        if unstable is not None:
+            out.append(unstable)
         if result is not None and result.results:
             out.append(self._results_table(example, result, judged, list(code)))
             values = {n: (value_groups(c), value_pairwise(c)) for n, c in result.results.items()}

@@ -78,6 +78,7 @@ class SweepMatrix(PairPage):
             CellStatus.UNSUPPORTED: _("unsupported"),
             CellStatus.ERROR: _("error"),
             CellStatus.NOT_RUN: _("not run"),
+            CellStatus.UNSTABLE: _("unstable"),
         }
         kinds = {CellStatus.UNSUPPORTED: TagKind.UNSUPPORTED, CellStatus.ERROR: Status.ERROR}
         status = CellStatus(judged.status)
@@ -88,6 +89,13 @@ class SweepMatrix(PairPage):
         if run.stale:
             cell += nodes.Text(" ")
             cell += badge(_("stale result"), BadgeKind.STALE)
+        if run.spread is not None:  # how its runs disagree, in brief
+            text = _("{disagreeing} of {repeats} repeats differ").format(
+                disagreeing=run.spread.disagreeing, repeats=run.runs - 1
+            )
+            if run.spread.max_abs is not None:
+                text += ", " + _("by up to {value}").format(value=fmt_number(run.spread.max_abs))
+            cell += nodes.inline(text, f" ({text})", classes=["apidiff-sweep-unstable"])
         if outcome.failed:
             for fw, error in outcome.failed.items():
                 text = _("{framework}: {error}").format(
