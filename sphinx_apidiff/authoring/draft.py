@@ -19,7 +19,8 @@ from typing import Any
 from sphinx_apidiff.analysis.params import DEFAULT_IGNORED
 from sphinx_apidiff.analysis.verdicts import dtype_equal
 from sphinx_apidiff.authoring.yamltext import Flow, Mapping, Sequence
-from sphinx_apidiff.execution.engine import Engine, ExampleResult
+from sphinx_apidiff.execution.engine import Engine
+from sphinx_apidiff.execution.results import ExampleResult
 from sphinx_apidiff.model.schema import SCHEMA_ID
 from sphinx_apidiff.model.signature import VAR_POSITIONAL, Signature, same_default
 from sphinx_apidiff.model.spec import id_for_api, parse_pair

@@ -27,7 +27,6 @@ from sphinx_apidiff.execution.cache import ResultCache
 from sphinx_apidiff.execution.results import (
     ExampleJob,
     ExampleResult,
-    SideResult,
     SignatureResult,
     Stats,
 )
@@ -41,15 +40,7 @@ from sphinx_apidiff.execution.sources import create_sources
 from sphinx_apidiff.execution.store import Store, StoreChanges
 from sphinx_apidiff.model.vocabulary import Mode
 
-# The results' home is execution.results; they are imported from here too.
-__all__ = [
-    "Engine",
-    "ExampleJob",
-    "ExampleResult",
-    "SideResult",
-    "SignatureResult",
-    "Stats",
-]
+__all__ = ["Engine"]
 
 T = TypeVar("T")
 
