@@ -147,7 +147,7 @@ class Engine:
         timeout: float = 60.0,
         store: Store | None = None,
         workers: int | str = "auto",
-        warm: float | None = None,
+        pool_idle: float | None = None,
         max_result: int = MAX_RESULT,
         memory: int | None = None,
     ) -> None:
@@ -162,7 +162,7 @@ class Engine:
         self.stats = Stats()
         self.store = store
         self.workers = workers_cap(workers)
-        self.warm = warm  # idle seconds of warm workers' pools; None: every worker is fresh
+        self.pool_idle = pool_idle  # seconds an unused pool waits; None: no pools, fresh workers
         self.pool_problems: dict[str, PoolUnavailable] = {}  # framework -> why not warm
         self._fingerprints: dict[str, Fingerprint | None] = {}
         self.unavailable: dict[str, str] = {}  # framework -> why it cannot be used
@@ -205,11 +205,11 @@ class Engine:
     def _make_runtime(self, framework: str) -> Runtime:
         python = self.python_for(framework)
         pool = None
-        if self.warm is not None:
+        if self.pool_idle is not None:
             fp = self.fingerprint(framework)
             if fp is not None and fp.found:
                 key = pool_key(framework, python, fp, self.limits.memory)
-                pool = PoolSettings(key, self.warm)
+                pool = PoolSettings(key, self.pool_idle)
         return Runtime(framework, python, pool, self.limits)
 
     def submit(self, framework: str, task: Callable[[Runtime], T]) -> Future[T]:
@@ -244,7 +244,7 @@ class Engine:
         for framework, lanes in self._lanes.items():
             lanes.join()
             self.stats.worker_starts += lanes.starts
-            self.stats.warm_workers += sum(r.warm for r in lanes.runtimes)
+            self.stats.warm_workers += sum(r.reused for r in lanes.runtimes)
             for runtime in lanes.runtimes:
                 if runtime.pool_problem is not None:
                     self.pool_problems.setdefault(framework, runtime.pool_problem)
@@ -260,7 +260,7 @@ class Engine:
     def warm_workers(self) -> int:
         """Warm workers leased from pools by this engine, ever."""
         lanes = self._lanes.values()
-        return self.stats.warm_workers + sum(r.warm for ln in lanes for r in ln.runtimes)
+        return self.stats.warm_workers + sum(r.reused for ln in lanes for r in ln.runtimes)
 
     @property
     def worker_starts(self) -> int:
