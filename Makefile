@@ -3,6 +3,9 @@
 SHELL := /bin/bash
 export APIDIFF_PYTHON_MEGENGINE ?= $(CURDIR)/.venv-megengine/bin/python
 SPHINXOPTS ?= -W --keep-going -j 2
+# The suite in one process per core, a test file per process (a file's module-scoped builds
+# are made once); `make test XDIST=` runs it in this process alone.
+XDIST ?= -n auto --dist loadfile
 
 .PHONY: docs docs-zh test test-newest bootstrap lock lint bench bench-scale store clean
 
@@ -16,11 +19,11 @@ docs-zh: bootstrap  ## the same guide in Chinese
 	.venv/bin/sphinx-build $(SPHINXOPTS) -b html -D language=zh_CN docs docs/_build/html-zh_CN
 
 test: bootstrap  ## the test suite, on the real torch and MegEngine, with the pinned tools
-	.venv/bin/python -m pytest $(PYTEST_ARGS)
+	.venv/bin/python -m pytest $(XDIST) $(PYTEST_ARGS)
 
 test-newest:  ## the same suite against the newest Sphinx, Babel, pytest, ... (torch stays 2.13.0)
 	@APIDIFF_VENV=.venv-newest APIDIFF_CONSTRAINTS=none scripts/bootstrap.sh
-	.venv-newest/bin/python -m pytest $(PYTEST_ARGS)
+	.venv-newest/bin/python -m pytest $(XDIST) $(PYTEST_ARGS)
 
 lock:  ## refresh constraints/*.txt from fresh, unpinned environments (then run `make test`)
 	scripts/lock.sh

@@ -363,7 +363,7 @@ class ApidiffConfig:
             "timeout": float(self.execution_timeout),
             "store": store,
             "workers": self.workers,
-            "warm": float(self.warm_timeout) if self.warm() else None,
+            "pool_idle": float(self.warm_timeout) if self.use_pools() else None,
             "max_result": parse_size(self.max_result_bytes),
             "memory": None if self.worker_memory is None else parse_size(self.worker_memory),
             "repeat": self.repeat,
@@ -388,7 +388,7 @@ class ApidiffConfig:
             if framework not in names
         ]
 
-    def warm(self) -> bool:
+    def use_pools(self) -> bool:
         """Whether workers are leased warm: ``APIDIFF_WARM_WORKERS`` (1 or 0), else the option."""
         value = os.environ.get("APIDIFF_WARM_WORKERS", "").strip().lower()
         if value in {"1", "true", "yes", "on"}:

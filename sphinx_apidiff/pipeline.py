@@ -16,11 +16,12 @@ from pathlib import Path
 
 from sphinx_apidiff.analysis.pair import PairAnalysis, RuntimeInfo, analyse, example_title
 from sphinx_apidiff.analysis.params import DEFAULT_IGNORED
-from sphinx_apidiff.execution.engine import Engine, ExampleJob, ExampleResult, Stats
-from sphinx_apidiff.execution.results import RECIPE, SWEEP
+from sphinx_apidiff.execution.engine import Engine
+from sphinx_apidiff.execution.results import RECIPE, SWEEP, ExampleJob, ExampleResult, Stats
 from sphinx_apidiff.execution.validate import FileProblem
-from sphinx_apidiff.model.diagnostics import internal_message
-from sphinx_apidiff.model.spec import Diagnostic, PairSpec, SweepCell
+from sphinx_apidiff.model.diagnostics import Diagnostic, internal_message
+from sphinx_apidiff.model.example import SweepCell
+from sphinx_apidiff.model.spec import PairSpec
 from sphinx_apidiff.model.vocabulary import Mode, Subtype
 
 #: What a page does without a framework's runtime (said after the reason in warnings).

@@ -15,7 +15,8 @@ from typing import Any
 
 from sphinx_apidiff.execution.agreement import DEVIATIONS, disagreement
 from sphinx_apidiff.execution.store_folder import MANIFEST
-from sphinx_apidiff.model.spec import ExampleSpec, SweepCell, read_pair_file
+from sphinx_apidiff.model.example import ExampleSpec, SweepCell
+from sphinx_apidiff.model.spec import read_pair_file
 
 SMALLEST_ATOL = 1e-6  # the default; no example of the tests or the guide has a smaller one
 

@@ -7,8 +7,8 @@ import json
 import pytest
 
 from sphinx_apidiff.execution.cache import content_key
-from sphinx_apidiff.execution.engine import Engine, ExampleJob
-from sphinx_apidiff.execution.results import Reply
+from sphinx_apidiff.execution.engine import Engine
+from sphinx_apidiff.execution.results import ExampleJob, Reply
 from sphinx_apidiff.execution.runtime.runtime import Runtime
 from sphinx_apidiff.execution.source_kinds import CacheSource, LiveSource, StoreSource
 from sphinx_apidiff.execution.store import STORE_VERSION, Store

@@ -11,7 +11,8 @@ from sphinx.testing.util import SphinxTestApp
 
 from sphinx_apidiff.execution.autodiff import finish_code, setup_code
 from sphinx_apidiff.execution.comparison import compare_values
-from sphinx_apidiff.execution.engine import Engine, ExampleJob
+from sphinx_apidiff.execution.engine import Engine
+from sphinx_apidiff.execution.results import ExampleJob
 from sphinx_apidiff.model.spec import parse_pair
 from sphinx_apidiff.model.vocabulary import GENERATED_NAMES
 

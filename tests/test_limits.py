@@ -148,7 +148,7 @@ def fake_pool_runtime(fake_python, limits):
 
 def test_a_warm_worker_reply_announcing_too_much_is_refused_by_the_pool(fake_python, pools):
     runtime = fake_pool_runtime(fake_python, Limits())
-    assert runtime.imported() and runtime.warm + runtime.starts == 1
+    assert runtime.imported() and runtime.reused + runtime.starts == 1
     started = time.monotonic()
     reply = within(60, lambda: runtime.call(run_request("huge"), timeout=30))
     assert time.monotonic() - started < 30
@@ -172,7 +172,7 @@ def test_a_warm_worker_reply_that_keeps_arriving_ends_at_the_deadline(fake_pytho
 
 
 def test_a_warm_worker_result_too_large_is_an_error_and_later_examples_run(pools):
-    with Engine({}, None, mode="force", timeout=20, warm=60.0) as eng:
+    with Engine({}, None, mode="force", timeout=20, pool_idle=60.0) as eng:
         results = within(120, lambda: eng.run(big_jobs()))
         assert eng.pool_problems == {} and eng.warm_workers + eng.worker_starts == 2
     assert results[0].status == Status.ERROR
@@ -267,7 +267,7 @@ def test_a_worker_the_allocator_ends_is_explained_under_a_memory_limit():
 
 def test_pools_of_other_memory_limits_are_never_shared(pools):
     for memory in (GIB, None, GIB):
-        with Engine({}, None, mode="force", warm=60.0, memory=memory) as eng:
+        with Engine({}, None, mode="force", pool_idle=60.0, memory=memory) as eng:
             [result] = eng.run(jobs(HOST_ONLY))
         assert result.status == Status.MATCH and eng.pool_problems == {}
     assert len(test_workers.live(pools)["torch"]) == 2

@@ -273,10 +273,10 @@ def test_warm_workers_carry_nothing_to_the_next_build(pools):
     leases warm workers and reads as a cold build does. The discarded workers are not kept."""
     poisoned = host_jobs(CHECKS, RESTORED, THREAD, FORK)
     cold, _ = cold_run(poisoned)
-    with Engine(mode="force", workers=1, timeout=20, warm=300.0) as eng:
+    with Engine(mode="force", workers=1, timeout=20, pool_idle=300.0) as eng:
         first = eng.run(poisoned)
     assert comparable(first) == comparable(cold)
-    with Engine(mode="force", workers=1, timeout=20, warm=300.0) as eng:
+    with Engine(mode="force", workers=1, timeout=20, pool_idle=300.0) as eng:
         second = eng.run(host_jobs(CHECKS))
     assert eng.warm_workers == 2  # torch's last worker and numpy's
     assert statuses(second) == ["match"] * 4

@@ -16,11 +16,12 @@ from sphinx.testing.util import SphinxTestApp
 
 from sphinx_apidiff.authoring.cli import main
 from sphinx_apidiff.execution.agreement import disagreement
-from sphinx_apidiff.execution.engine import Engine, ExampleJob
+from sphinx_apidiff.execution.engine import Engine
 from sphinx_apidiff.execution.results import (
     RECIPE,
     SWEEP,
     CellStatus,
+    ExampleJob,
     ExampleResult,
     SideResult,
     Stats,
@@ -225,7 +226,7 @@ def test_the_option_is_validated():
 
 
 def test_the_repeat_lane_never_leases_a_warm_worker(tmp_path):
-    engine = Engine(cache_path=tmp_path, warm=60.0, repeat=3)
+    engine = Engine(cache_path=tmp_path, pool_idle=60.0, repeat=3)
     assert engine._make_runtime("numpy").pool is not None
     assert engine._make_runtime("numpy", fresh=True).pool is None
 

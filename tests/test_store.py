@@ -12,6 +12,8 @@ import os
 import shutil
 import subprocess
 import sys
+from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
@@ -32,7 +34,33 @@ def body(path):
     return html[html.index('role="main"') : html.rindex("</section>")]
 
 
+@pytest.fixture(scope="module")
+def live_store(rootdir, tmp_path_factory):
+    """One live build of test-basic that writes its results store (``make store``)."""
+    app = build_root(
+        rootdir,
+        "basic",
+        tmp_path_factory.mktemp("live"),
+        confoverrides={**STORE, "apidiff_store_update": True},
+    )
+    app.cleanup()
+    assert warnings_of(app) == []
+    return app
+
+
+@pytest.fixture
+def live(live_store, tmp_path):
+    """This test's own copy of that build: the project with its store, its doctrees, its
+    results cache and its pages, at ``tmp_path/live/basic`` (where :func:`_refresh` builds)."""
+    src = tmp_path / "live" / "basic"
+    shutil.copytree(live_store.srcdir, src, symlinks=True)
+    built = Path(live_store.outdir).relative_to(live_store.srcdir)
+    doctrees = Path(live_store.doctreedir).relative_to(live_store.srcdir)
+    return SimpleNamespace(srcdir=src, outdir=src / built, doctreedir=src / doctrees)
+
+
 def _live_with_store(rootdir, tmp_path):
+    """A live build of its own (for a test that edits the project before building)."""
     app = build_root(
         rootdir, "basic", tmp_path / "live", confoverrides={**STORE, "apidiff_store_update": True}
     )
@@ -73,8 +101,7 @@ def _build_without_frameworks(srcdir, outdir, *extra):
     return proc
 
 
-def test_store_renders_the_same_pages_without_torch_and_megengine(rootdir, tmp_path):
-    live = _live_with_store(rootdir, tmp_path)
+def test_store_renders_the_same_pages_without_torch_and_megengine(rootdir, tmp_path, live):
     store = live.srcdir / "_apidiff_store"
     assert sorted(p.name for p in store.glob("*.json")) == [
         "cat.json",
@@ -95,8 +122,7 @@ def test_store_renders_the_same_pages_without_torch_and_megengine(rootdir, tmp_p
     assert hosted["pairs"][0]["examples"][0]["status"] == "match"
 
 
-def test_stale_result_is_marked(rootdir, tmp_path):
-    live = _live_with_store(rootdir, tmp_path)
+def test_stale_result_is_marked(rootdir, tmp_path, live):
     pair = live.srcdir / "pairs" / "instance_norm.yaml"
     pair.write_text(
         pair.read_text(encoding="utf-8").replace(
@@ -113,8 +139,7 @@ def test_stale_result_is_marked(rootdir, tmp_path):
     assert "stale result" in (out / "instance_norm.html").read_text(encoding="utf-8")
 
 
-def test_store_refresh_is_deterministic_and_prunes(rootdir, tmp_path):
-    live = _live_with_store(rootdir, tmp_path)
+def test_store_refresh_is_deterministic_and_prunes(rootdir, tmp_path, live):
     store = live.srcdir / "_apidiff_store"
     before = {p.name: p.read_text(encoding="utf-8") for p in store.glob("*.json")}
     (live.srcdir / "inline.rst").write_text(
@@ -354,8 +379,7 @@ def _refresh(rootdir, tmp_path, quiet=True):
     return app
 
 
-def test_a_store_from_another_machine_renders_the_same_verdicts(rootdir, tmp_path):
-    live = _live_with_store(rootdir, tmp_path)
+def test_a_store_from_another_machine_renders_the_same_verdicts(rootdir, tmp_path, live):
     changed = perturb_store(live.srcdir / "_apidiff_store")
     assert "cat[0].y" in changed and "instance-norm[0].y" in changed  # 0.0 and 2.38e-07 moved
 
@@ -374,8 +398,7 @@ def test_a_store_from_another_machine_renders_the_same_verdicts(rootdir, tmp_pat
     assert report_disagreements(*reports, live.srcdir) == []
 
 
-def test_a_refresh_over_another_machines_store_rewrites_only_real_changes(rootdir, tmp_path):
-    live = _live_with_store(rootdir, tmp_path)
+def test_a_refresh_over_another_machines_store_rewrites_only_real_changes(rootdir, tmp_path, live):
     store = live.srcdir / "_apidiff_store"
     perturb_store(store)
     before = _files(store)
@@ -411,9 +434,8 @@ def test_a_refresh_over_another_machines_store_rewrites_only_real_changes(rootdi
 
 
 def test_a_refresh_where_a_framework_is_missing_keeps_its_stored_results(
-    rootdir, tmp_path, monkeypatch
+    rootdir, tmp_path, monkeypatch, live
 ):
-    live = _live_with_store(rootdir, tmp_path)
     store = live.srcdir / "_apidiff_store"
     before = _files(store)
     monkeypatch.setenv("APIDIFF_PYTHON_MEGENGINE", str(tmp_path / "no-such-python"))
@@ -423,8 +445,7 @@ def test_a_refresh_where_a_framework_is_missing_keeps_its_stored_results(
     assert "0 pair(s) written, 0 removed" in status_of(app)
 
 
-def test_unreadable_store_files_are_located_warnings(rootdir, tmp_path):
-    live = _live_with_store(rootdir, tmp_path)
+def test_unreadable_store_files_are_located_warnings(rootdir, tmp_path, live):
     store = live.srcdir / "_apidiff_store"
     (store / "cat.json").write_text("<<<<<<< HEAD\n{}\n", encoding="utf-8")  # a merge conflict
     norm = json.loads((store / "instance-norm.json").read_text(encoding="utf-8"))
@@ -445,8 +466,7 @@ def test_unreadable_store_files_are_located_warnings(rootdir, tmp_path):
     assert "inline.html" in {p.name for p in out.iterdir()}
 
 
-def test_a_refresh_replaces_an_unreadable_store_file(rootdir, tmp_path):
-    live = _live_with_store(rootdir, tmp_path)
+def test_a_refresh_replaces_an_unreadable_store_file(rootdir, tmp_path, live):
     store = live.srcdir / "_apidiff_store"
     good = (store / "cat.json").read_bytes()
     (store / "cat.json").write_text("<<<<<<< HEAD\n{}\n", encoding="utf-8")

@@ -104,9 +104,9 @@ def pools(monkeypatch):
     shutil.rmtree(directory, ignore_errors=True)
 
 
-def warm_run(job_list, warm=300.0, **kwargs):
+def warm_run(job_list, pool_idle=300.0, **kwargs):
     """One build's worth of work with warm workers: the results and the engine."""
-    with Engine({"megengine": MEGENGINE_PYTHON}, None, mode="force", warm=warm, **kwargs) as eng:
+    with Engine({"megengine": MEGENGINE_PYTHON}, None, mode="force", pool_idle=pool_idle, **kwargs) as eng:
         results = eng.run(job_list)
     return results, eng
 
@@ -226,7 +226,7 @@ def test_a_killed_pool_is_replaced_and_the_run_succeeds(pools):
     [replaced] = live(pools)["torch"]
     assert replaced["pid"] != torch_pool["pid"]
     # ... and in the middle of one: the request goes to a new pool
-    with Engine(None, None, mode="force", warm=300.0) as eng:
+    with Engine(None, None, mode="force", pool_idle=300.0) as eng:
         assert eng.run(jobs(HOST_ONLY))[0].status == Status.MATCH
         os.kill(replaced["pid"], signal.SIGKILL)
         assert eng.run(jobs(HOST_ONLY))[0].status == Status.MATCH
@@ -277,7 +277,7 @@ def test_a_hung_pool_is_stopped_and_fresh_workers_run(pools, monkeypatch):
 
 
 def test_an_idle_pool_ends_itself(pools):
-    warm_run(jobs(HOST_ONLY), warm=1.0)
+    warm_run(jobs(HOST_ONLY), pool_idle=1.0)
     pids = [answer["pid"] for found in live(pools).values() for answer in found]
     assert len(pids) == 2
     assert wait_for(lambda: not any(shared.running(pid) for pid in pids), 60)

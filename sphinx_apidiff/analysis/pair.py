@@ -19,10 +19,16 @@ from sphinx_apidiff.analysis.verdicts import (
     judge_example,
     judge_recipe,
 )
-from sphinx_apidiff.execution.engine import ExampleResult, SignatureResult
-from sphinx_apidiff.execution.results import CellStatus, cell_outcome
+from sphinx_apidiff.execution.results import (
+    CellStatus,
+    ExampleResult,
+    SignatureResult,
+    cell_outcome,
+)
+from sphinx_apidiff.model.diagnostics import Diagnostic
+from sphinx_apidiff.model.example import ExampleSpec, SweepCell
 from sphinx_apidiff.model.signature import Signature, parse_signature_text
-from sphinx_apidiff.model.spec import Diagnostic, ExampleSpec, PairSpec, SweepCell, prose_text
+from sphinx_apidiff.model.spec import PairSpec, prose_text
 from sphinx_apidiff.model.vocabulary import (
     Category,
     Expect,

@@ -10,8 +10,10 @@ from dataclasses import dataclass, field
 from itertools import combinations
 from typing import Any
 
+from sphinx_apidiff.model.diagnostics import Diagnostic
+from sphinx_apidiff.model.example import Prose
 from sphinx_apidiff.model.signature import Signature, same_default
-from sphinx_apidiff.model.spec import Diagnostic, ParamRowSpec, Prose
+from sphinx_apidiff.model.spec import ParamRowSpec
 from sphinx_apidiff.model.types import suggest
 from sphinx_apidiff.model.vocabulary import Category, Subtype, Tag, TagKind
 

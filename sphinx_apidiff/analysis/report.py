@@ -5,9 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from sphinx_apidiff.analysis.pair import PairAnalysis
-from sphinx_apidiff.execution.engine import ExampleResult
-from sphinx_apidiff.execution.results import cell_outcome
-from sphinx_apidiff.model.spec import PairSpec, SweepCell, prose_text
+from sphinx_apidiff.execution.results import ExampleResult, cell_outcome
+from sphinx_apidiff.model.example import SweepCell
+from sphinx_apidiff.model.spec import PairSpec, prose_text
 from sphinx_apidiff.model.vocabulary import Status
 
 REPORT_VERSION = 1

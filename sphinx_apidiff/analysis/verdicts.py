@@ -6,10 +6,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
-from sphinx_apidiff.execution.engine import ExampleResult
-from sphinx_apidiff.execution.results import CellStatus, cell_outcome
+from sphinx_apidiff.execution.results import CellStatus, ExampleResult, cell_outcome
 from sphinx_apidiff.execution.stability import describe
-from sphinx_apidiff.model.spec import ExampleSpec
+from sphinx_apidiff.model.example import ExampleSpec
 from sphinx_apidiff.model.vocabulary import DtypeExpect, Status, Verdict, verdict
 
 

@@ -14,14 +14,8 @@ from sphinx_apidiff.analysis.report import pair_report, report
 from sphinx_apidiff.authoring.output import Progress, UsageError, note, shown
 from sphinx_apidiff.authoring.project import Project, engine_for, load_config
 from sphinx_apidiff.execution.results import ExampleResult
-from sphinx_apidiff.model.diagnostics import internal_message
-from sphinx_apidiff.model.spec import (
-    Diagnostic,
-    PairSpec,
-    duplicate_id_message,
-    is_pair_file,
-    read_pair_file,
-)
+from sphinx_apidiff.model.diagnostics import Diagnostic, internal_message
+from sphinx_apidiff.model.spec import PairSpec, duplicate_id_message, is_pair_file, read_pair_file
 from sphinx_apidiff.model.vocabulary import Subtype
 from sphinx_apidiff.options import conf_line
 from sphinx_apidiff.pipeline import RUNTIME_CONSEQUENCE, RuntimeProblem, run_pairs

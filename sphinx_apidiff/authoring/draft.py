@@ -24,7 +24,8 @@ from sphinx_apidiff.authoring.matching import (
     why_paired,
 )
 from sphinx_apidiff.authoring.yamltext import Flow, Mapping, Sequence
-from sphinx_apidiff.execution.engine import Engine, ExampleResult
+from sphinx_apidiff.execution.engine import Engine
+from sphinx_apidiff.execution.results import ExampleResult
 from sphinx_apidiff.model.schema import SCHEMA_ID
 from sphinx_apidiff.model.signature import VAR_POSITIONAL, Signature
 from sphinx_apidiff.model.spec import id_for_api, parse_pair

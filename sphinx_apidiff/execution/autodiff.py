@@ -24,7 +24,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from sphinx_apidiff.model.spec import ExampleSpec, ModuleSpec
+from sphinx_apidiff.model.example import ExampleSpec, ModuleSpec
 from sphinx_apidiff.model.vocabulary import Weights
 
 #: The variable the finishing code leaves the gradients in: ``{"x.grad": ..., ...}``.

@@ -19,7 +19,7 @@ from nbformat import v4
 
 from sphinx_apidiff.execution.autodiff import GRADS, finish_code, needs_code, setup_code
 from sphinx_apidiff.execution.inputs import prelude
-from sphinx_apidiff.model.spec import Code, ExampleSpec
+from sphinx_apidiff.model.example import Code, ExampleSpec
 
 #: What a notebook says it runs in: any Python 3 kernel.
 KERNEL = {"name": "python3", "display_name": "Python 3", "language": "python"}

@@ -27,7 +27,6 @@ from sphinx_apidiff.execution.cache import ResultCache
 from sphinx_apidiff.execution.results import (
     ExampleJob,
     ExampleResult,
-    SideResult,
     SignatureResult,
     Stats,
 )
@@ -41,15 +40,7 @@ from sphinx_apidiff.execution.sources import create_sources
 from sphinx_apidiff.execution.store import Store, StoreChanges
 from sphinx_apidiff.model.vocabulary import Mode
 
-# The results' home is execution.results; they are imported from here too.
-__all__ = [
-    "Engine",
-    "ExampleJob",
-    "ExampleResult",
-    "SideResult",
-    "SignatureResult",
-    "Stats",
-]
+__all__ = ["Engine"]
 
 T = TypeVar("T")
 
@@ -156,7 +147,7 @@ class Engine:
         timeout: float = 60.0,
         store: Store | None = None,
         workers: int | str = "auto",
-        warm: float | None = None,
+        pool_idle: float | None = None,
         max_result: int = MAX_RESULT,
         memory: int | None = None,
         repeat: int = 1,
@@ -172,7 +163,7 @@ class Engine:
         self.stats = Stats()
         self.store = store
         self.workers = workers_cap(workers)
-        self.warm = warm  # idle seconds of warm workers' pools; None: every worker is fresh
+        self.pool_idle = pool_idle  # seconds an unused pool waits; None: no pools, fresh workers
         self.repeat = max(1, int(repeat))  # runs of each job (execution.stability)
         self.pool_problems: dict[str, PoolUnavailable] = {}  # framework -> why not warm
         self._fingerprints: dict[str, Fingerprint | None] = {}
@@ -216,11 +207,11 @@ class Engine:
     def _make_runtime(self, framework: str, fresh: bool = False) -> Runtime:
         python = self.python_for(framework)
         pool = None
-        if self.warm is not None and not fresh:
+        if self.pool_idle is not None and not fresh:
             fp = self.fingerprint(framework)
             if fp is not None and fp.found:
                 key = pool_key(framework, python, fp, self.limits.memory)
-                pool = PoolSettings(key, self.warm)
+                pool = PoolSettings(key, self.pool_idle)
         return Runtime(framework, python, pool, self.limits)
 
     def submit(
@@ -264,7 +255,7 @@ class Engine:
         for lanes in self._lanes.values():
             lanes.join()
             self.stats.worker_starts += lanes.starts
-            self.stats.warm_workers += sum(r.warm for r in lanes.runtimes)
+            self.stats.warm_workers += sum(r.reused for r in lanes.runtimes)
             for runtime in lanes.runtimes:
                 if runtime.pool_problem is not None:
                     self.pool_problems.setdefault(runtime.framework, runtime.pool_problem)
@@ -280,7 +271,7 @@ class Engine:
     def warm_workers(self) -> int:
         """Warm workers leased from pools by this engine, ever."""
         lanes = self._lanes.values()
-        return self.stats.warm_workers + sum(r.warm for ln in lanes for r in ln.runtimes)
+        return self.stats.warm_workers + sum(r.reused for ln in lanes for r in ln.runtimes)
 
     @property
     def worker_starts(self) -> int:

@@ -16,7 +16,7 @@ import numpy as np
 
 from sphinx_apidiff.execution.comparison import Opaque
 from sphinx_apidiff.execution.runtime.worker.values import decode_array, encode_array
-from sphinx_apidiff.model.spec import InputSpec
+from sphinx_apidiff.model.example import InputSpec
 from sphinx_apidiff.model.vocabulary import DEFAULT_HIGH, DEFAULT_LOW, FLOAT_DTYPES, INT_DTYPES
 
 

@@ -17,8 +17,8 @@ from typing import Any
 
 from sphinx_apidiff.execution.comparison import Comparison
 from sphinx_apidiff.execution.stability import Spread
+from sphinx_apidiff.model.example import ExampleSpec, SweepCell
 from sphinx_apidiff.model.signature import Signature
-from sphinx_apidiff.model.spec import ExampleSpec, SweepCell
 from sphinx_apidiff.model.vocabulary import ResultKind, Status
 
 

@@ -38,7 +38,7 @@ from sphinx_apidiff.execution.runtime.runtime import Runtime
 from sphinx_apidiff.execution.stability import RunOutcome, fresh_run, runs_wanted, spread
 from sphinx_apidiff.execution.store import EXAMPLES, RECIPES, SWEEPS, Store, StoreChanges
 from sphinx_apidiff.model.diagnostics import internal_message
-from sphinx_apidiff.model.spec import ExampleSpec
+from sphinx_apidiff.model.example import ExampleSpec
 from sphinx_apidiff.model.vocabulary import ResultKind, Status
 
 T = TypeVar("T")

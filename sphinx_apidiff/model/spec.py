@@ -21,15 +21,8 @@ import yaml
 from sphinx_apidiff.model import schema
 from sphinx_apidiff.model.diagnostics import Diagnostic
 from sphinx_apidiff.model.example import (
-    Code,
     ExampleSpec,
-    GradSpec,
-    InputSpec,
-    ModuleSpec,
     Prose,
-    RecipeSpec,
-    SweepCell,
-    SweepSpec,
     read_example,
 )
 from sphinx_apidiff.model.loader import (
@@ -42,21 +35,9 @@ from sphinx_apidiff.model.loader import (
 from sphinx_apidiff.model.types import KeyPath, Problem, describe, suggest
 from sphinx_apidiff.model.vocabulary import Category, Subtype
 
-#: An example's model lives in :mod:`sphinx_apidiff.model.example`; these names are also
-#: a pair's, and are imported from here.
 __all__ = [
-    "Code",
-    "Diagnostic",
-    "ExampleSpec",
-    "GradSpec",
-    "InputSpec",
-    "ModuleSpec",
     "PairSpec",
     "ParamRowSpec",
-    "Prose",
-    "RecipeSpec",
-    "SweepCell",
-    "SweepSpec",
     "duplicate_id_message",
     "id_for_api",
     "id_for_file",

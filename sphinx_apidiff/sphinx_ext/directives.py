@@ -28,14 +28,8 @@ from sphinx_apidiff.model.anchors import (
     params_anchor,
     usage_anchor,
 )
-from sphinx_apidiff.model.diagnostics import internal_message
-from sphinx_apidiff.model.spec import (
-    Diagnostic,
-    PairSpec,
-    parse_pair,
-    prose_text,
-    read_pair_file,
-)
+from sphinx_apidiff.model.diagnostics import Diagnostic, internal_message
+from sphinx_apidiff.model.spec import PairSpec, parse_pair, prose_text, read_pair_file
 from sphinx_apidiff.model.vocabulary import AUTHOR_CATEGORIES, Subtype, Tag, TagKind
 from sphinx_apidiff.sphinx_ext.i18n import _
 from sphinx_apidiff.sphinx_ext.located import warn

@@ -22,7 +22,8 @@ from sphinx import addnodes
 from sphinx_apidiff.execution.downloads import Titled, notebook_file, script_code, script_file
 from sphinx_apidiff.files import atomic_write
 from sphinx_apidiff.model.anchors import example_anchor
-from sphinx_apidiff.model.spec import ExampleSpec, prose_text
+from sphinx_apidiff.model.example import ExampleSpec
+from sphinx_apidiff.model.spec import prose_text
 from sphinx_apidiff.sphinx_ext.nodes import PairEntry
 
 #: Where the files go, under the builder's ``_downloads`` folder.

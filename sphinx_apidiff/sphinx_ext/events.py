@@ -20,8 +20,8 @@ from sphinx.util import logging
 from sphinx.util.console import bold
 from sphinx.util.display import status_iterator
 
-from sphinx_apidiff.execution.engine import Engine, ExampleJob, ExampleResult, Stats
-from sphinx_apidiff.execution.results import SWEEP, cell_outcome
+from sphinx_apidiff.execution.engine import Engine
+from sphinx_apidiff.execution.results import SWEEP, ExampleJob, ExampleResult, Stats, cell_outcome
 from sphinx_apidiff.execution.runtime.pool.shared import PoolRefused
 from sphinx_apidiff.model.vocabulary import Status, Subtype
 from sphinx_apidiff.options import conf_line, doctree_cache

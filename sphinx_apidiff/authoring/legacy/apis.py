@@ -18,7 +18,7 @@ from typing import Protocol
 
 from sphinx_apidiff.authoring.legacy.calls import parse_call
 from sphinx_apidiff.authoring.legacy.page import LegacyPage, Panel, norm, title_names
-from sphinx_apidiff.execution.engine import SignatureResult
+from sphinx_apidiff.execution.results import SignatureResult
 from sphinx_apidiff.model.signature import Signature, same_default
 
 

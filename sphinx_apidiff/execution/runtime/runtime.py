@@ -65,7 +65,7 @@ class Runtime:
         self.pool_problem: PoolUnavailable | None = None  # why warm workers were not used
         self.worker: Channel | None = None
         self.starts = 0  # workers that paid the framework's import
-        self.warm = 0  # workers leased warm
+        self.reused = 0  # workers leased from a pool that already ran them
         self._lost = 0  # times the pool went away
         self.import_error: str | None = None
         self.version: str | None = None
@@ -78,8 +78,8 @@ class Runtime:
             except PoolUnavailable as exc:
                 self.pool_problem = exc
             else:
-                if leased.warm:
-                    self.warm += 1
+                if leased.reused:
+                    self.reused += 1
                 else:
                     self.starts += 1
                 return leased

@@ -5,7 +5,8 @@ from __future__ import annotations
 from docutils import nodes
 
 from sphinx_apidiff.analysis.verdicts import UNJUDGED, DtypeBadge
-from sphinx_apidiff.model.spec import ExampleSpec, prose_text
+from sphinx_apidiff.model.example import ExampleSpec
+from sphinx_apidiff.model.spec import prose_text
 from sphinx_apidiff.model.vocabulary import Status, TagKind
 from sphinx_apidiff.sphinx_ext.i18n import _, status_label
 from sphinx_apidiff.sphinx_ext.render.base import BadgeKind, badge, container, para

@@ -12,7 +12,7 @@ from sphinx_apidiff.analysis.verdicts import Judgement
 from sphinx_apidiff.execution.autodiff import needs_code
 from sphinx_apidiff.execution.downloads import runnable_code
 from sphinx_apidiff.execution.results import ExampleResult
-from sphinx_apidiff.model.spec import Code, ExampleSpec
+from sphinx_apidiff.model.example import Code, ExampleSpec
 from sphinx_apidiff.model.vocabulary import ResultKind, Status, TagKind, Weights
 from sphinx_apidiff.sphinx_ext.downloads import example_links, offers_downloads
 from sphinx_apidiff.sphinx_ext.i18n import _

@@ -6,7 +6,7 @@ from docutils import nodes
 
 from sphinx_apidiff.analysis.verdicts import DtypeBadge, Judgement
 from sphinx_apidiff.execution.results import CellStatus, ExampleResult, cell_outcome
-from sphinx_apidiff.model.spec import ExampleSpec, SweepCell
+from sphinx_apidiff.model.example import ExampleSpec, SweepCell
 from sphinx_apidiff.model.vocabulary import Status, TagKind
 from sphinx_apidiff.sphinx_ext.i18n import _, status_label
 from sphinx_apidiff.sphinx_ext.render.base import (

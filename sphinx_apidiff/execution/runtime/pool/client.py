@@ -56,11 +56,11 @@ class PoolWorker:
     :class:`~sphinx_apidiff.execution.runtime.process.Worker` is."""
 
     def __init__(
-        self, sock: socket.socket, pid: int, warm: bool, limits: Limits | None = None
+        self, sock: socket.socket, pid: int, reused: bool, limits: Limits | None = None
     ) -> None:
         self.sock: socket.socket | None = sock
         self.pid = pid
-        self.warm = warm
+        self.reused = reused  # the worker ran for an earlier lease (not started for this one)
         self.limits = limits or Limits()
 
     def alive(self) -> bool:
@@ -140,7 +140,7 @@ def lease(key: PoolKey, idle: float, limits: Limits | None = None) -> PoolWorker
             sock.close()
             raise
         sock.settimeout(None)
-        return PoolWorker(sock, int(reply["pid"]), bool(reply["warm"]), limits)
+        return PoolWorker(sock, int(reply["pid"]), bool(reply["reused"]), limits)
     raise PoolUnavailable("the pool server went away")  # not reached
 
 
@@ -167,7 +167,7 @@ def _start_and_connect(directory: Path, path: Path, key: PoolKey, idle: float) -
 def _handshake(
     sock: socket.socket, path: Path, key: PoolKey, idle: float, limits: Limits
 ) -> dict[str, Any]:
-    """Ask the server at ``sock`` for a lease: its answer (``pid``, ``warm``); raises
+    """Ask the server at ``sock`` for a lease: its answer (``pid``, ``reused``); raises
     :class:`_Gone` when the server goes away, :class:`PoolUnavailable` otherwise."""
     if not same_user(sock):
         raise PoolRefused(f"{path} is served by another user")
@@ -194,7 +194,7 @@ def _handshake(
     if not isinstance(reply, dict) or not reply.get("ok"):
         error = reply.get("error") if isinstance(reply, dict) else reply
         raise PoolUnavailable(f"the pool server refused the lease: {error}")
-    if not isinstance(reply.get("pid"), int) or not isinstance(reply.get("warm"), bool):
+    if not isinstance(reply.get("pid"), int) or not isinstance(reply.get("reused"), bool):
         raise PoolUnavailable("the pool server's answer lacks its worker's pid")
     return reply
 

@@ -188,7 +188,7 @@ class PoolServer:
         with self.lock:
             self.idle = float(first.get("idle") or self.idle)
         try:
-            worker, warm = self._take()
+            worker, reused = self._take()
         except OSError as exc:
             self._give_back(None)
             send_frame(conn, json.dumps({"ok": False, "error": str(exc)}).encode("utf-8"))
@@ -197,7 +197,7 @@ class PoolServer:
         # the lease's bound on replies; a worker kept warm is bounded by its next lease's
         worker.limits = Limits(int(first.get("max_result") or Limits().max_result), self.key.memory)
         try:
-            answer = {"ok": True, "warm": warm, "pid": worker.process.pid}
+            answer = {"ok": True, "reused": reused, "pid": worker.process.pid}
             send_frame(conn, json.dumps(answer).encode("utf-8"))
             kept = self._relay(conn, worker)
         except OSError:
