@@ -16,6 +16,7 @@ import math
 from collections.abc import Iterable
 from typing import Any
 
+from sphinx_apidiff import frameworks
 from sphinx_apidiff.analysis.params import DEFAULT_IGNORED
 from sphinx_apidiff.analysis.verdicts import dtype_equal
 from sphinx_apidiff.authoring.yamltext import Flow, Mapping, Sequence
@@ -23,7 +24,7 @@ from sphinx_apidiff.execution.engine import Engine, ExampleResult
 from sphinx_apidiff.model.schema import SCHEMA_ID
 from sphinx_apidiff.model.signature import VAR_POSITIONAL, Signature, same_default
 from sphinx_apidiff.model.spec import id_for_api, parse_pair
-from sphinx_apidiff.model.vocabulary import AUTODIFF_FRAMEWORKS, DEFAULT_DTYPE, Status, Subtype
+from sphinx_apidiff.model.vocabulary import DEFAULT_DTYPE, Status, Subtype
 from sphinx_apidiff.pipeline import run_pairs
 
 SYNONYMS = [
@@ -449,7 +450,11 @@ def _example(
         else:
             code[fw] = [f"y = {expr}"]
             uses_input = uses_input or takes_x
-    differentiable = uses_input and {ref_fw, other_fw} <= set(AUTODIFF_FRAMEWORKS)
+    adapters = [frameworks.get(fw) for fw in (ref_fw, other_fw)]
+    differentiable = uses_input and all(
+        adapter is not None and adapter.gradients and (adapter.module_gradients or not builds)
+        for adapter in adapters
+    )
     if grad and differentiable:
         for body in code.values():
             body.append("loss = y.sum()")
