@@ -61,11 +61,15 @@ def runs(tmp_path_factory):
         ),
         "error": _job(
             _example(
-                {"torch": "torch.matmul", "paddle": "paddle.matmul"},
+                {"torch": "torch.matmul", "paddle": "paddle.matmul", "jax": "jax.numpy.matmul"},
                 "{x: {shape: [2, 3]}}",
-                {"torch": "y = torch.matmul(x, x)", "paddle": "y = paddle.matmul(x, x)"},
+                {
+                    "torch": "y = torch.matmul(x, x)",
+                    "paddle": "y = paddle.matmul(x, x)",
+                    "jax": "y = jax.numpy.matmul(x, x)",
+                },
             ),
-            ["torch", "paddle"],
+            ["torch", "paddle", "jax"],
         ),
     }
     results = {}
@@ -101,14 +105,18 @@ def test_a_bfloat16_tensor_comes_back_as_its_values(runs):
     assert y.passed and y.max_abs == 0.0, y
 
 
-def test_a_paddle_error_keeps_its_message(runs):
-    """Paddle's message is its first line, its ``[Hint: ...] (at ...cc:N)`` the last: the
-    last line (what a verdict quotes) holds the message and the hint, no C++ source path."""
-    error = _result(runs, "error").sides["paddle"].error
-    assert error is not None
-    last = error.splitlines()[-1]
-    assert "In operator matmul" in last and "[Hint:" in last, error
-    assert "(at " not in error and ".cc:" not in error, error
+def test_paddle_and_jax_errors_keep_their_message(runs):
+    """Paddle's message is its first line, its ``[Hint: ...] (at ...cc:N)`` the last; JAX
+    ends with a note on the frames it filtered. The last line (what a verdict quotes) holds
+    the message (and Paddle's hint), no C++ source path and no note."""
+    sides = _result(runs, "error").sides
+    paddle, jax = sides["paddle"].error, sides["jax"].error
+    assert paddle is not None and jax is not None
+    last = paddle.splitlines()[-1]
+    assert "In operator matmul" in last and "[Hint:" in last, paddle
+    assert "(at " not in paddle and ".cc:" not in paddle, paddle
+    assert "dot_general requires contracting dimensions" in jax.splitlines()[-1], jax
+    assert "JAX_TRACEBACK_FILTERING" not in jax, jax
 
 
 GRADS = """\
