@@ -42,15 +42,31 @@ def _example(apis: dict[str, str], inputs: str, code: dict[str, str], rest: str 
     return "\n".join(lines) + "\n" + rest
 
 
+PADDLE_MODULE = """\
+apis: {torch: torch.nn.Linear, paddle: paddle.nn.Linear}
+examples:
+  - inputs: {x: {shape: [4, 3]}}
+    modules:
+      fc:
+        torch: torch.nn.Linear(3, 2)
+        paddle: paddle.nn.Linear(3, 2)
+        names: {paddle: {weight: weight.T}}
+    code: {torch: 'y = fc(x).sum()', paddle: 'y = fc(x).sum()'}
+    compare: [y]
+    grad: {of: y, wrt: [x, fc]}
+"""
+
+
 @pytest.fixture(scope="module")
 def runs(tmp_path_factory):
     """Paddle and JAX against torch, in one engine (a worker per framework)."""
     apis = {"torch": "torch.mul", "paddle": "paddle.multiply", "jax": "jax.numpy.multiply"}
-    jobs = {
-        "float32": _job(
-            _example(apis, "{x: {shape: [2, 3]}}", dict.fromkeys(apis, "y = x * 2")), list(apis)
+    jobs = {  # each a (pair text, frameworks)
+        "float32": (
+            _example(apis, "{x: {shape: [2, 3]}}", dict.fromkeys(apis, "y = x * 2")),
+            list(apis),
         ),
-        "bfloat16": _job(
+        "bfloat16": (
             _example(
                 apis,
                 "{x: {shape: [2, 3]}}",
@@ -59,7 +75,7 @@ def runs(tmp_path_factory):
             ),
             list(apis),
         ),
-        "error": _job(
+        "error": (
             _example(
                 {"torch": "torch.matmul", "paddle": "paddle.matmul", "jax": "jax.numpy.matmul"},
                 "{x: {shape: [2, 3]}}",
@@ -71,12 +87,13 @@ def runs(tmp_path_factory):
             ),
             ["torch", "paddle", "jax"],
         ),
+        "module": (PADDLE_MODULE, ["torch", "paddle"]),
     }
     results = {}
     with Engine(cache_path=tmp_path_factory.mktemp("cache"), mode="force") as engine:
-        for name, job in jobs.items():  # one by one: a run that breaks fails its test only
+        for name, (text, fws) in jobs.items():  # one by one: what breaks fails its test only
             try:
-                (results[name],) = engine.run([job])
+                (results[name],) = engine.run([_job(text, fws)])
             except Exception as exc:
                 results[name] = exc
     return results
@@ -117,6 +134,14 @@ def test_paddle_and_jax_errors_keep_their_message(runs):
     assert "(at " not in paddle and ".cc:" not in paddle, paddle
     assert "dot_general requires contracting dimensions" in jax.splitlines()[-1], jax
     assert "JAX_TRACEBACK_FILTERING" not in jax, jax
+
+
+def test_paddle_takes_a_modules_gradients_with_the_shared_weights(runs):
+    """Paddle keeps a Linear's weight transposed: filled and read through ``weight.T``."""
+    result = _result(runs, "module")
+    assert all(side.ok for side in result.sides.values()), result.sides
+    assert list(result.results) == ["y", "x.grad", "fc.weight.grad", "fc.bias.grad"]
+    assert all(comparison.passed for comparison in result.results.values()), result.results
 
 
 GRADS = """\
