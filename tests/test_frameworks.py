@@ -331,3 +331,27 @@ def _npy(array: np.ndarray) -> str:
     from sphinx_apidiff.execution.runtime.worker.values import encode_array
 
     return encode_array(array)
+
+
+def test_a_broken_entry_point_is_reported_not_raised(tmp_path, monkeypatch):
+    info = tmp_path / "broken_dist-0.1.dist-info"
+    info.mkdir()
+    (info / "METADATA").write_text("Metadata-Version: 2.1\nName: broken-dist\nVersion: 0.1\n")
+    (info / "entry_points.txt").write_text(
+        "[sphinx_apidiff.frameworks]\nbroken = no_such_module:ADAPTER\ntorch = json:loads\n"
+    )
+    monkeypatch.syspath_prepend(str(tmp_path))
+    frameworks.refresh()
+    try:
+        assert frameworks.get("broken") is None
+        assert frameworks.get("torch").worker.endswith("torch.py")  # the one that ships
+        problems = frameworks.problems()
+        assert len(problems) == 2, problems
+        assert "'broken' (no_such_module:ADAPTER): No module named 'no_such_module'" in problems[0]
+        assert (
+            "is no sphinx_apidiff.frameworks.Framework but builtin_function_or_method"
+            in (problems[1])
+        )
+    finally:
+        monkeypatch.undo()
+        frameworks.refresh()
