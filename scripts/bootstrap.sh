@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Set up what the docs and the tests need, idempotently:
-#   .venv           Python >= 3.11: Sphinx, this package (editable), torch==2.13.0 (CPU), test tools
+#   .venv           Python >= 3.11: Sphinx, this package (editable), torch==2.13.0 (CPU),
+#                   PaddlePaddle and JAX (CPU), test tools
 #   .venv-megengine Python 3.10:    megengine==1.13.0 with numpy<2 (MegEngine has no wheels for 3.11)
 # Every version is pinned by constraints/py311.txt and constraints/megengine.txt (refresh them
 # with `make lock`), so CI and every developer test against the same releases.
@@ -15,7 +16,7 @@ root=$PWD
 . scripts/common.sh
 
 check_venv() {
-  "$venv/bin/python" -c "import sphinx, torch, sphinx_apidiff, myst_parser, hypothesis, build" \
+  "$venv/bin/python" -c "import sphinx, torch, paddle, jax, sphinx_apidiff, myst_parser, hypothesis, build" \
     || { echo "bootstrap: $venv is incomplete" >&2; exit 1; }
 }
 

@@ -20,6 +20,7 @@ pip_install() {  # pip_install VENV ARGS...: quiet, without the local index's no
 
 # What each environment installs, in one place (scripts/lock.sh freezes exactly these).
 # torch is pinned here, always: an unpinned torch would pull a multi-GB CUDA build.
-PY311_REQUIREMENTS=("torch==2.13.0" -e ".[test,myst,docs,lint]" hypothesis)
+# PaddlePaddle and JAX (extra "frameworks") come as CPU wheels from PyPI.
+PY311_REQUIREMENTS=("torch==2.13.0" -e ".[test,myst,docs,lint,frameworks]" hypothesis)
 # MegEngine 1.13 has no wheels for Python 3.11, and breaks with numpy 2.
 MEGENGINE_REQUIREMENTS=("megengine==1.13.0" "numpy<2")

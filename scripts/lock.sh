@@ -31,7 +31,7 @@ pip_install "$tmp/py311" "${PY311_REQUIREMENTS[@]}"
 grep -q "^torch==2\.13\.0" <("$tmp/py311/bin/pip" freeze) \
   || { echo "lock: torch is not 2.13.0" >&2; exit 1; }
 freeze "$tmp/py311" constraints/py311.txt \
-  "The Sphinx side (.venv, Python 3.11): this package's dependencies and extras test, myst, docs, lint."
+  "The Sphinx side (.venv, Python 3.11): this package's dependencies and extras test, myst, docs, lint, frameworks."
 
 py310=$(find_python 3.10) || { echo "lock: Python 3.10 not found" >&2; exit 1; }
 "$py310" -m venv "$tmp/megengine"

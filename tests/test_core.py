@@ -58,6 +58,8 @@ names = ["sphinx_apidiff.pipeline", "sphinx_apidiff.options", "sphinx_apidiff.fi
 for layer in ("model", "execution", "analysis", "authoring"):
     package = importlib.import_module(f"sphinx_apidiff.{layer}")
     names += [m.name for m in pkgutil.walk_packages(package.__path__, f"{package.__name__}.")]
+# the worker's halves of the adapters import their framework: they run in its interpreter only
+names = [name for name in names if ".worker.adapters." not in name]
 assert len(names) > 40, names
 for name in names:
     importlib.import_module(name)

@@ -26,10 +26,11 @@ from sphinx_apidiff.authoring.matching import (
 from sphinx_apidiff.authoring.yamltext import Flow, Mapping, Sequence
 from sphinx_apidiff.execution.engine import Engine
 from sphinx_apidiff.execution.results import ExampleResult
+from sphinx_apidiff.frameworks import get as framework_adapter
 from sphinx_apidiff.model.schema import SCHEMA_ID
 from sphinx_apidiff.model.signature import VAR_POSITIONAL, Signature
 from sphinx_apidiff.model.spec import id_for_api, parse_pair
-from sphinx_apidiff.model.vocabulary import AUTODIFF_FRAMEWORKS, DEFAULT_DTYPE, Status, Subtype
+from sphinx_apidiff.model.vocabulary import DEFAULT_DTYPE, Status, Subtype
 from sphinx_apidiff.pipeline import run_pairs
 
 TENSOR_NAMES = {"input", "inp", "x", "tensor", "a", "data", "self"}
@@ -357,7 +358,11 @@ def _example(
         else:
             code[fw] = [f"y = {expr}"]
             uses_input = uses_input or takes_x
-    differentiable = uses_input and set(frameworks) <= set(AUTODIFF_FRAMEWORKS)
+    adapters = [framework_adapter(fw) for fw in frameworks]
+    differentiable = uses_input and all(
+        adapter is not None and adapter.gradients and (adapter.module_gradients or not builds)
+        for adapter in adapters
+    )
     if grad and differentiable:
         for body in code.values():
             body.append("loss = y.sum()")

@@ -1,11 +1,15 @@
 """The code that runs around a snippet: declared modules, shared weights, gradients.
 
 Each framework computes gradients its own way: PyTorch marks the inputs
-``requires_grad`` and calls ``backward`` on the result; MegEngine attaches the
-inputs and the modules' parameters to a ``GradManager`` that records the
-snippet. This module writes that code, per framework, as text: the worker runs
-exactly this text around the snippet, and the page shows it in the runnable
-code, so what a reader pastes is what ran.
+``requires_grad`` and calls ``backward`` on the result; PaddlePaddle clears their
+``stop_gradient`` and does the same; MegEngine attaches the inputs and the modules'
+parameters to a ``GradManager`` that records the snippet; JAX has no recorded
+tensors, so the snippet becomes a function of the inputs in ``wrt`` and ``jax.grad``
+(or ``jax.vjp``, against an upstream gradient) differentiates it. The framework's
+adapter (:mod:`sphinx_apidiff.frameworks`) holds those calls as templates; this
+module writes the code from them, as text: the worker runs exactly this text around
+the snippet, and the page shows it in the runnable code, so what a reader pastes is
+what ran.
 
 Declared modules get the same parameters in every framework (``weights:
 shared``): each parameter, by its name in the reference framework, is filled
@@ -22,15 +26,14 @@ No Sphinx imports here.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
+from sphinx_apidiff import frameworks
+from sphinx_apidiff.frameworks import Framework
 from sphinx_apidiff.model.example import ExampleSpec, ModuleSpec
 from sphinx_apidiff.model.vocabulary import Weights
 
 #: The variable the finishing code leaves the gradients in: ``{"x.grad": ..., ...}``.
 GRADS = "grads"
-#: MegEngine's gradient manager, as the generated code names it.
-GRAD_MANAGER = "grad_manager"
 #: The helper that fills a parameter (or its view) with the shared values.
 SAME_WEIGHTS = "same_weights"
 #: A module's parameters as numpy copies, filled before they are loaded back.
@@ -41,45 +44,11 @@ PARAMS = "params"
 GRAD = "grad"
 #: The loop variable over a module's parameter names.
 LOOP = "param_name"
+#: The snippet made a function of the inputs in ``wrt`` (functional gradients, JAX).
+FUNCTION = "snippet"
+#: What ``vjp`` gives besides the snippet's result: the gradients against an upstream.
+PULLBACK = "pullback"
 
-
-@dataclass(frozen=True)
-class Adapter:
-    """How one framework does what the generated code needs."""
-
-    to_array: str  # the numpy copy of a parameter ``p``
-    load: str  # code that loads the filled numpy copies ``weights`` into ``{module}``
-    requires_grad: str  # code that makes the input ``{name}`` tracked, or ""
-    record: str  # code that starts recording, given ``{tensors}`` to attach, or ""
-    backward: str  # code that back-propagates ``{of}``
-    backward_upstream: str  # ... against ``{upstream}``
-
-
-ADAPTERS = {
-    "torch": Adapter(
-        to_array="p.detach().numpy().copy()",
-        load=(
-            f"{{module}}.load_state_dict("
-            f"{{{{n: torch.from_numpy(a) for n, a in {WEIGHTS}.items()}}}}, strict=False)"
-        ),
-        requires_grad="{name}.requires_grad_(True)",
-        record="",
-        backward="{of}.backward()",
-        backward_upstream="{of}.backward({upstream})",
-    ),
-    "megengine": Adapter(
-        to_array="p.numpy().copy()",
-        load=f"{{module}}.load_state_dict({WEIGHTS}, strict=False)",
-        requires_grad="",
-        record=(
-            "from megengine.autodiff import GradManager\n"
-            f"{GRAD_MANAGER} = GradManager().attach([{{tensors}}])\n"
-            f"{GRAD_MANAGER}.record()"
-        ),
-        backward=f"{GRAD_MANAGER}.backward({{of}})",
-        backward_upstream=f"{GRAD_MANAGER}.backward({{of}}, {{upstream}})",
-    ),
-}
 
 _HELPER = f'''\
 import zlib
@@ -111,18 +80,18 @@ def needs_code(example: ExampleSpec) -> bool:
 def setup_code(example: ExampleSpec, framework: str) -> str:
     """The code run after the inputs are made and before the snippet: the declared
     modules, built and given their weights, and what gradients need."""
-    adapter = ADAPTERS.get(framework)
+    adapter = frameworks.get(framework)
     blocks: list[str] = []
     shared = [m for m in example.modules if m.weights == Weights.SHARED]
-    if shared and adapter is not None:
+    if shared and adapter is not None and adapter.load:
         blocks.append(_HELPER.format(seed=example.seed))
     lines: list[str] = []
     for module in example.modules:
         lines.append(f"{module.name} = {module.build[framework].text.strip()}")
-        if module.weights == Weights.SHARED and adapter is not None:
+        if module.weights == Weights.SHARED and adapter is not None and adapter.load:
             lines += _fill(module, framework, adapter)
     grad = example.grad
-    if grad is not None and adapter is not None:
+    if grad is not None and adapter is not None and adapter.module_gradients:
         inputs = [name for name in grad.wrt if name not in _module_names(example)]
         if adapter.requires_grad:
             lines += [adapter.requires_grad.format(name=name) for name in inputs]
@@ -134,7 +103,7 @@ def setup_code(example: ExampleSpec, framework: str) -> str:
     return "\n\n\n".join(blocks)
 
 
-def _fill(module: ModuleSpec, framework: str, adapter: Adapter) -> list[str]:
+def _fill(module: ModuleSpec, framework: str, adapter: Framework) -> list[str]:
     """The lines that give a module the shared weights: its parameters copied to numpy,
     each filled by its reference name (one line per parameter the framework keeps under
     another name or in a view of another), and loaded back."""
@@ -167,9 +136,11 @@ def finish_code(example: ExampleSpec, framework: str) -> str:
     """The code run after the snippet: back-propagation, and the gradients collected in
     :data:`GRADS` by name (``x.grad``; ``fc.weight.grad`` by the reference's names)."""
     grad = example.grad
-    adapter = ADAPTERS.get(framework)
-    if grad is None or adapter is None:
+    adapter = frameworks.get(framework)
+    if grad is None or adapter is None or not adapter.gradients:
         return ""
+    if adapter.functional:
+        return _functional(example, framework, adapter)
     template = adapter.backward_upstream if grad.upstream else adapter.backward
     lines = [template.format(of=grad.of, upstream=grad.upstream)]
     modules = {m.name: m for m in example.modules}
@@ -182,6 +153,34 @@ def finish_code(example: ExampleSpec, framework: str) -> str:
             lines += _module_grads(modules[name], framework)
         else:
             lines.append(f'{GRADS}["{name}.grad"] = {name}.grad')
+    return "\n".join(lines)
+
+
+def _functional(example: ExampleSpec, framework: str, adapter: Framework) -> str:
+    """The snippet as a function of the inputs in ``wrt`` that returns ``of``, then its
+    gradients: ``grad`` of it (``of`` a scalar) or ``vjp`` against the upstream. The
+    other inputs and the modules stay global. The function runs the snippet again."""
+    grad = example.grad
+    assert grad is not None
+    body = example.code[framework].text.strip("\n")
+    args = ", ".join(grad.wrt)
+    labels = ", ".join(f'"{name}.grad"' for name in grad.wrt)
+    lines = [
+        f"def {FUNCTION}({args}):",
+        *(f"    {line}" if line.strip() else "" for line in body.splitlines()),
+        f"    return {grad.of}",
+        "",
+        "",
+    ]
+    if grad.upstream:
+        vjp = adapter.vjp.format(function=FUNCTION, args=args)
+        lines.append(f"_, {PULLBACK} = {vjp}")
+        lines.append(f"{GRADS} = dict(zip([{labels}], {PULLBACK}({grad.upstream})))")
+    else:
+        count = len(grad.wrt)
+        argnums = f"({', '.join(str(i) for i in range(count))}{',' if count == 1 else ''})"
+        taken = adapter.grad.format(function=FUNCTION, argnums=argnums, args=args)
+        lines.append(f"{GRADS} = dict(zip([{labels}], {taken}))")
     return "\n".join(lines)
 
 

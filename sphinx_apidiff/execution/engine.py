@@ -23,6 +23,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any, TypeVar
 
+from sphinx_apidiff import frameworks
 from sphinx_apidiff.execution.cache import ResultCache
 from sphinx_apidiff.execution.results import (
     ExampleJob,
@@ -246,7 +247,8 @@ class Engine:
         for runtime in lanes.runtimes if lanes is not None else ():
             if runtime.factory:
                 return runtime.factory
-        return TENSOR_FACTORIES.get(framework, "tensor")
+        adapter = frameworks.get(framework)
+        return adapter.factory if adapter is not None else TENSOR_FACTORIES.get(framework, "tensor")
 
     def close(self) -> None:
         """Stop every worker (all at once) and the threads that drive them."""

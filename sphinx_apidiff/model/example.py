@@ -13,12 +13,13 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from sphinx_apidiff import frameworks
+from sphinx_apidiff.frameworks import Framework
 from sphinx_apidiff.model.diagnostics import Diagnostic
 from sphinx_apidiff.model.inputs import input_problem
 from sphinx_apidiff.model.loader import LocatedDocument, ValidParts
 from sphinx_apidiff.model.types import is_name, suggest
 from sphinx_apidiff.model.vocabulary import (
-    AUTODIFF_FRAMEWORKS,
     DEFAULT_ATOL,
     DEFAULT_DTYPE,
     DEFAULT_RTOL,
@@ -330,12 +331,16 @@ def _grad(
     path = (*base, "grad")
     ok = True
     inputs = {spec.name: spec for spec in example.inputs}
-    unknown = [fw for fw in example.code if fw not in AUTODIFF_FRAMEWORKS]
+    autodiff = frameworks.autodiff()
+    unknown = [fw for fw in example.code if fw not in autodiff]
     if unknown:
-        known = ", ".join(AUTODIFF_FRAMEWORKS)
+        known = ", ".join(autodiff)
         message = f"grad: gradients are computed in {known}, not in {', '.join(unknown)}"
         diags.append(Diagnostic(Subtype.SPEC, message, doc.line(path)))
         ok = False
+    functional = [
+        fw for fw in example.code if fw not in unknown and not _adapter(fw).module_gradients
+    ]
     for key in ("of", "upstream"):
         if key in grad and not is_name(grad[key]):
             diags.append(
@@ -353,6 +358,14 @@ def _grad(
         ok = False
     for j, name in enumerate(grad["wrt"]):
         where = doc.line((*path, "wrt", j))
+        if name in modules and functional:
+            message = (
+                f"grad.wrt: {name!r} is a module, and {', '.join(functional)} takes gradients "
+                "of functions only (no module parameters): list inputs, or leave "
+                f"{', '.join(functional)} out of this example"
+            )
+            diags.append(Diagnostic(Subtype.SPEC, message, where))
+            ok = False
         if name in modules:
             continue
         if name not in inputs:
@@ -375,6 +388,12 @@ def _grad(
         ok = False
     example.grad = GradSpec(grad["of"], list(grad["wrt"]), upstream, doc.line(path))
     return ok
+
+
+def _adapter(framework: str) -> Framework:
+    adapter = frameworks.get(framework)
+    assert adapter is not None  # a framework of frameworks.autodiff()
+    return adapter
 
 
 def _sweep(

@@ -207,10 +207,9 @@ GENERATED_NAMES = (
     "grad",
     "param_name",
     "zlib",
+    "snippet",
+    "pullback",
 )
-
-#: The frameworks whose gradients an example can ask for (``grad:``).
-AUTODIFF_FRAMEWORKS = ("torch", "megengine")
 
 
 class ResultKind(StrEnum):

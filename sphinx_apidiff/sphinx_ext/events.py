@@ -20,6 +20,7 @@ from sphinx.util import logging
 from sphinx.util.console import bold
 from sphinx.util.display import status_iterator
 
+from sphinx_apidiff import frameworks
 from sphinx_apidiff.execution.engine import Engine
 from sphinx_apidiff.execution.results import SWEEP, ExampleJob, ExampleResult, Stats, cell_outcome
 from sphinx_apidiff.execution.runtime.pool.shared import PoolRefused
@@ -79,6 +80,7 @@ def outdated(
 def analyse_pending(app: Sphinx, env: BuildEnvironment) -> list[str]:
     """Introspect and execute for every pair not analysed yet (the pages read now)."""
     unused_runtimes(app, env)
+    broken_adapters(app)
     pending = [e for entries in get_pairs(env).values() for e in entries if e.analysis is None]
     if not pending:
         return []
@@ -106,6 +108,15 @@ def unused_runtimes(app: Sphinx, env: BuildEnvironment) -> None:
     for framework, message in cfg.unused_runtimes(used):
         line = conf_line(conf, framework)
         warn(message, Subtype.CONFIG, f"{conf}:{line}" if line else None)
+
+
+def broken_adapters(app: Sphinx) -> None:
+    """Warn of each framework adapter an installed package declares but that could not be
+    used (its entry point fails to load, or names no Framework): that framework runs the
+    generic way, without gradients."""
+    conf = os.path.join(app.confdir, "conf.py")
+    for message in frameworks.problems():
+        warn(message, Subtype.CONFIG, conf)
 
 
 def _pool_problems(eng: Engine) -> None:

@@ -15,6 +15,8 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
+from sphinx_apidiff import frameworks
+
 #: Run in the target interpreter without importing the framework: what the
 #: cache keys need (versions), at the cost of a bare interpreter start.
 _PROBE = r"""
@@ -25,7 +27,7 @@ def version(dist):
         return metadata.version(dist)
     except Exception:
         return None
-framework = sys.argv[1]
+framework, distribution = sys.argv[1], sys.argv[2]
 spec = util.find_spec(framework)
 origin = getattr(spec, "origin", None) if spec else None
 mtime = None
@@ -36,7 +38,7 @@ if origin:
     except OSError:
         pass
 print(json.dumps({"executable": sys.executable, "python": sys.version.split()[0],
-                  "numpy": version("numpy"), "framework": version(framework),
+                  "numpy": version("numpy"), "framework": version(distribution),
                   "found": spec is not None, "origin": origin, "mtime": mtime}))
 """
 
@@ -75,14 +77,17 @@ PROBE_LIMIT = 64 * 1024
 
 
 def probe(framework: str, python: str, timeout: float = 60.0) -> Fingerprint:
-    """Versions of Python, numpy and the framework in ``python``, without importing it.
+    """Versions of Python, numpy and the framework in ``python``, without importing it (the
+    framework's version is its distribution's, which its adapter names: ``paddlepaddle``).
 
     Raises :class:`RuntimeUnavailable` when ``python`` does not run, fails, or is not a
     Python interpreter (it does not print the probe's answer: ``/bin/true``, a script).
     """
     if not (os.path.isfile(python) and os.access(python, os.X_OK)):
         raise RuntimeUnavailable(f"interpreter {python} does not exist or is not executable")
-    args = [python, "-I", "-c", _PROBE, framework.split(".", maxsplit=1)[0]]
+    top = framework.split(".", maxsplit=1)[0]
+    adapter = frameworks.get(framework)
+    args = [python, "-I", "-c", _PROBE, top, adapter.dist if adapter is not None else top]
     try:
         code, stdout, stderr = _run_bounded(args, timeout, PROBE_LIMIT)
     except (OSError, subprocess.TimeoutExpired) as exc:

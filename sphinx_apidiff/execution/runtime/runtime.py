@@ -10,6 +10,7 @@ import os
 import sys
 from typing import Any, Protocol
 
+from sphinx_apidiff import frameworks
 from sphinx_apidiff.execution.results import Reply
 from sphinx_apidiff.execution.runtime.pool.client import lease
 from sphinx_apidiff.execution.runtime.pool.key import PoolSettings
@@ -70,6 +71,11 @@ class Runtime:
         self.import_error: str | None = None
         self.version: str | None = None
         self.factory: str | None = None
+        adapter = frameworks.get(framework)
+        #: The worker's half of the framework's adapter (sent with every request), or None.
+        self.adapter = adapter.worker if adapter is not None else None
+        #: The adapter's environment variables the build's environment leaves unset.
+        self.env = adapter.worker_env(dict(os.environ)) if adapter is not None else {}
 
     def _spawn(self, pooled: bool) -> Channel:
         if pooled and self.pool is not None and self.pool_problem is None:
@@ -86,7 +92,7 @@ class Runtime:
         if not os.path.exists(self.python):
             raise RuntimeUnavailable(f"interpreter {self.python} does not exist")
         self.starts += 1
-        return Worker(self.python, limits=self.limits)
+        return Worker(self.python, env=self.env, limits=self.limits)
 
     def _ensure(self) -> Channel:
         if self.worker is not None and self.worker.alive():
@@ -96,7 +102,8 @@ class Runtime:
             try:
                 reply = Reply.parse(
                     self.worker.request(
-                        {"op": "import", "framework": self.framework}, timeout=IMPORT_TIMEOUT
+                        {"op": "import", "framework": self.framework, "adapter": self.adapter},
+                        timeout=IMPORT_TIMEOUT,
                     )
                 )
             except PoolLost as exc:
@@ -136,7 +143,7 @@ class Runtime:
     def call(self, message: dict[str, Any], timeout: float | None = None) -> Reply:
         """Send one request; a timeout or a dead worker becomes a failure reply. A pool
         that goes away mid-request (not its worker) is replaced, and the request sent again."""
-        message = {**message, "max_result": self.limits.max_result}
+        message = {**message, "max_result": self.limits.max_result, "adapter": self.adapter}
         for _ in range(3):
             try:
                 worker = self._ensure()

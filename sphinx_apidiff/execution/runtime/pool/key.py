@@ -12,9 +12,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from sphinx_apidiff import frameworks
 from sphinx_apidiff.execution.runtime.probe import Fingerprint
 
-#: Environment variables (by prefix) that can change what a snippet computes: part of the key.
+#: Environment variables (by prefix) that can change what a snippet computes: part of the
+#: key, with those the framework's adapter names (``Framework.env_prefixes``).
 ENV_PREFIXES = (
     "OMP_",
     "KMP_",
@@ -23,10 +25,6 @@ ENV_PREFIXES = (
     "OPENBLAS_",
     "VECLIB_",
     "NUMEXPR_",
-    "TORCH_",
-    "PYTORCH_",
-    "MGE_",
-    "MEGENGINE_",
     "CUDA_",
     "PYTHON",
     "LD_",
@@ -42,7 +40,7 @@ class PoolKey:
     framework: str
     python: str
     fingerprint: dict[str, Any]
-    env: dict[str, str]
+    env: dict[str, str]  # what the workers' environment sets of the variables that matter
     code: str
     memory: int | None = None  # the workers' memory limit (bytes)
 
@@ -67,9 +65,24 @@ def pool_key(
     framework: str, python: str, fingerprint: Fingerprint, memory: int | None = None
 ) -> PoolKey:
     """The key of ``framework``'s runtime in ``python`` whose workers' memory is limited to
-    ``memory`` bytes (see the module's docstring)."""
-    env = {k: v for k, v in os.environ.items() if k.startswith(ENV_PREFIXES)}
-    return PoolKey(framework, python, fingerprint.key(), env, _code_hash(), memory)
+    ``memory`` bytes (see the module's docstring). The code is this package's runtime and
+    the worker's half of the framework's adapter, which may live elsewhere."""
+    adapter = frameworks.get(framework)
+    prefixes = ENV_PREFIXES + (adapter.env_prefixes if adapter is not None else ())
+    env = {k: v for k, v in os.environ.items() if k.startswith(prefixes)}
+    code = _code_hash()
+    if adapter is not None:
+        env.update(adapter.worker_env(dict(os.environ)))
+        if adapter.worker is not None:
+            code += ":" + _file_hash(Path(adapter.worker))
+    return PoolKey(framework, python, fingerprint.key(), env, code, memory)
+
+
+def _file_hash(path: Path) -> str:
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()[:16]
+    except OSError:
+        return "missing"
 
 
 @dataclass(frozen=True)

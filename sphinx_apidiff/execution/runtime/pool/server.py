@@ -169,7 +169,8 @@ class PoolServer:
                     return worker, True
                 worker.kill()
             self.started_workers += 1
-        return Worker(self.key.python, limits=Limits(memory=self.key.memory)), False
+        limits = Limits(memory=self.key.memory)
+        return Worker(self.key.python, env=self.key.env, limits=limits), False
 
     def _give_back(self, worker: Worker | None) -> None:
         with self.lock:

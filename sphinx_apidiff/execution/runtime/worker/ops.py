@@ -13,6 +13,7 @@ import sys
 import time
 import traceback
 
+from .adapter import adapter_of, load_adapter
 from .leftovers import _exit_if_forked, _live_threads, left_behind_error, leftovers
 from .shared import (
     _ADDRESS,
@@ -20,6 +21,7 @@ from .shared import (
     GENERATED,
     PART_NAMES,
     PROTOCOL,
+    _baselines,
     _clip,
     _modules,
     _np,
@@ -28,7 +30,7 @@ from .shared import (
     worker_error,
 )
 from .state import reset_random_state, restore_state, snapshot_state, warm_up
-from .values import Budget, ResultTooLarge, decode_array, encode_value, make_input, tensor_factory
+from .values import Budget, ResultTooLarge, decode_array, encode_value
 
 
 def op_hello(request):
@@ -45,7 +47,8 @@ def op_hello(request):
 
 
 def op_import(request):
-    """``import``: import the framework (once); its version and the name of its tensor factory."""
+    """``import``: import the framework and load its adapter from the file ``adapter``
+    names, if any (once); its version and the name of its tensor factory."""
     framework = request["framework"]
     if framework not in _modules:
         try:
@@ -53,18 +56,24 @@ def op_import(request):
         except BaseException as exc:
             error = "%s: %s%s" % (type(exc).__name__, exc, memory_note(exc))
             return {"ok": False, "error": error}
+    if framework not in _baselines:
+        try:
+            load_adapter(framework, request.get("adapter"))
+        except BaseException as exc:
+            error = "cannot load the adapter %s: %s: %s" % (
+                request.get("adapter"),
+                type(exc).__name__,
+                exc,
+            )
+            return {"ok": False, "error": error}
         reset_random_state(framework)
         warm_up(framework)
         snapshot_state(framework)
     module = _modules[framework]
-    try:
-        factory, _ = tensor_factory(framework)
-    except RuntimeError:
-        factory = None
     return {
         "ok": True,
         "version": str(getattr(module, "__version__", "unknown")),
-        "factory": factory,
+        "factory": adapter_of(framework).factory_name,
     }
 
 
@@ -131,7 +140,8 @@ def op_run(request):
     snippet left behind what cannot be undone, the run is an error saying what, and the
     reply asks for the worker to be discarded (``discard``)."""
     framework = request["framework"]
-    op_import({"framework": framework})  # its own threads start before the run, not in it
+    # its own threads start before the run, not in it
+    op_import({"framework": framework, "adapter": request.get("adapter")})
     threads_before = _live_threads()
     try:
         reply = _run(request)
@@ -155,7 +165,7 @@ def op_run(request):
 
 def _run(request):
     framework = request["framework"]
-    result = op_import({"framework": framework})
+    result = op_import({"framework": framework, "adapter": request.get("adapter")})
     if not result["ok"]:
         return {"ok": False, "error": result["error"], "frames": [], "stdout": ""}
     module = _modules[framework]
@@ -163,7 +173,7 @@ def _run(request):
     code = request["code"]
     code_lines = code.splitlines()
     marker = "<apidiff-snippet>"
-    _, factory = tensor_factory(framework)
+    adapter = adapter_of(framework)
     namespace = {"__name__": "__main__", "np": np, framework.split(".")[0]: module}
     for name, item in request.get("inputs", {}).items():
         array = decode_array(item["npy"])
@@ -171,12 +181,12 @@ def _run(request):
             namespace[name] = array
             continue
         try:
-            namespace[name] = make_input(framework, factory, array, item.get("cast"))
+            namespace[name] = adapter.to_tensor(array, item.get("cast"))
         except Exception as exc:
             error = "cannot make input %r of dtype %s: %s" % (
                 name,
                 item.get("cast") or array.dtype,
-                error_text(exc),
+                adapter.error_text(error_text(exc)),
             )
             return {"ok": False, "error": error, "frames": [], "stdout": "", "elapsed": 0.0}
     stdout = io.StringIO()
@@ -213,7 +223,7 @@ def _run(request):
         elapsed = time.perf_counter() - started
         tb = traceback.extract_tb(exc.__traceback__)
         frames = [(f.lineno, f.name) for f in tb if f.filename == marker]
-        message = error_text(exc) + memory_note(exc)
+        message = adapter.error_text(error_text(exc)) + memory_note(exc)
         outside = [f for f in tb if f.filename in generated]
         if outside and not frames:
             lines = generated[outside[-1].filename][1]
@@ -232,7 +242,7 @@ def _run(request):
     missing = []
     grads = {}
     collected = request.get("collect")
-    budget = Budget(request.get("max_result"))
+    budget = Budget(request.get("max_result"), adapter)
     try:
         for name in request.get("compare", []):
             if name not in namespace:

@@ -13,14 +13,11 @@ from typing import Any  # noqa: F401 - for the type comments (Python 3.8 syntax)
 PROTOCOL = 1
 
 
-#: Attribute of the framework's top-level module that makes a tensor from a
-#: numpy array, by framework; others are probed in FACTORY_CANDIDATES order.
+#: Attribute of the framework's top-level module that makes a tensor from a numpy
+#: array, for frameworks without an adapter (those with one name theirs: ``FACTORY``);
+#: others are probed in FACTORY_CANDIDATES order.
 TENSOR_FACTORIES = {
-    "torch": "tensor",
-    "megengine": "Tensor",
-    "paddle": "to_tensor",
     "mindspore": "Tensor",
-    "jax": "numpy.asarray",
     "tensorflow": "constant",
 }
 
@@ -60,6 +57,9 @@ _modules = {}  # type: dict[str, Any]
 
 
 _baselines = {}  # type: dict[str, dict[str, Any]]
+
+
+_adapters = {}  # type: dict[str, Any] # framework -> its adapter (see adapter.py)
 
 
 _memory = [None]  # type: list[Any] # the limit set by ``--memory`` (bytes), or None

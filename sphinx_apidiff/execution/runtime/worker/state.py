@@ -8,93 +8,23 @@ framework only (see the package's docstring).
 import gc
 import inspect
 import os
-import random
 import signal
 import sys
 import warnings
 
+from .adapter import adapter_of
 from .leftovers import _children, _sigmask
 from .shared import _baselines, _modules, _np
-from .values import tensor_factory, to_numpy
 
 
 def reset_random_state(framework):
-    """Every snippet starts from the same global random state."""
-    random.seed(0)
-    _np().random.seed(0)
-    module = _modules.get(framework)
-    if framework == "torch":
-        module.manual_seed(0)
-    elif framework == "megengine":
-        module.random.seed(0)
-        # Synchronous dispatch: with MegEngine's default asynchronous queue on the CPU,
-        # back-to-back advanced-indexing calls have been seen to return wrong values.
-        if hasattr(module, "config") and hasattr(module.config, "async_level"):
-            module.config.async_level = 0
-    elif framework == "paddle":
-        module.seed(0)
-
-
-def _framework_settings(framework):
-    """Process-wide settings of the framework that a snippet can change: (getter, setter)."""
-    module = _modules.get(framework)
-    settings = []
-    if framework == "torch":
-        pairs = [
-            ("get_default_dtype", "set_default_dtype"),
-            ("is_grad_enabled", "set_grad_enabled"),
-            ("are_deterministic_algorithms_enabled", "use_deterministic_algorithms"),
-            ("get_num_threads", "set_num_threads"),
-            ("get_default_device", "set_default_device"),
-            ("is_anomaly_enabled", "set_anomaly_enabled"),
-            ("get_float32_matmul_precision", "set_float32_matmul_precision"),
-        ]
-        for getter, setter in pairs:
-            if hasattr(module, getter) and hasattr(module, setter):
-                settings.append((getattr(module, getter), getattr(module, setter)))
-        backends = getattr(module, "backends", None)
-        flags = [("mkldnn", "enabled"), ("cudnn", "enabled"), ("cudnn", "deterministic")]
-        flags += [("cudnn", "benchmark"), ("opt_einsum", "enabled")]
-        for backend, flag in flags:
-            owner = getattr(backends, backend, None)
-            if owner is not None and hasattr(owner, flag):
-                settings.append(
-                    (
-                        lambda owner=owner, flag=flag: getattr(owner, flag),
-                        lambda value, owner=owner, flag=flag: setattr(owner, flag, value),
-                    )
-                )
-        if hasattr(module, "set_flush_denormal"):
-            # no getter: a denormal float32 that survives a multiplication says it is off
-            def flushing():
-                tiny = module.full((1,), 1e-39, dtype=module.float32, device="cpu")
-                return bool((tiny * 1.0).item() == 0.0)
-
-            settings.append((flushing, module.set_flush_denormal))
-        opts = getattr(getattr(module, "_tensor_str", None), "PRINT_OPTS", None)
-        if opts is not None:
-            settings.append((lambda: dict(vars(opts)), lambda saved: vars(opts).update(saved)))
-    elif framework == "megengine":
-        config = getattr(module, "config", None)
-        for name in ("benchmark_kernel", "deterministic_kernel", "disable_memory_forwarding"):
-            if config is not None and hasattr(config, name):
-                settings.append(
-                    (
-                        lambda name=name: getattr(config, name),
-                        lambda value, name=name: setattr(config, name, value),
-                    )
-                )
-    return settings
+    """Every snippet starts from the same global random state (its adapter's seeding)."""
+    adapter_of(framework).seed()
 
 
 def warm_up(framework):
-    """One small operation of the framework, so that what it starts on first use (threads,
-    pools) is part of the baseline and never taken for a snippet's doing."""
-    try:
-        _, factory = tensor_factory(framework)
-        to_numpy(factory(_np().ones((2, 2), dtype="float32")) * 2)
-    except Exception:
-        pass
+    """One small operation of the framework (see :meth:`.adapter.Adapter.warm_up`)."""
+    adapter_of(framework).warm_up()
 
 
 def snapshot_state(framework):
@@ -103,7 +33,7 @@ def snapshot_state(framework):
     by a warm worker."""
     np = _np()
     module = _modules[framework]
-    settings = _framework_settings(framework)
+    settings = adapter_of(framework).settings()
     _baselines[framework] = {
         "module": dict(vars(module)),
         "numpy": dict(vars(np)),

@@ -8,15 +8,8 @@ framework only (see the package's docstring).
 import base64
 import io
 
-from .shared import (
-    FACTORY_CANDIDATES,
-    TENSOR_FACTORIES,
-    _bytes,
-    _modules,
-    _np,
-    _short_repr,
-    reply_limit,
-)
+from .adapter import GENERIC
+from .shared import _bytes, _np, _short_repr, reply_limit
 
 
 def encode_array(array):
@@ -29,48 +22,6 @@ def encode_array(array):
 def decode_array(text):
     """The array of base64 ``.npy`` bytes from the parent (an example's input)."""
     return _np().load(io.BytesIO(base64.b64decode(text)), allow_pickle=False)
-
-
-def _get_dotted(root, dotted):
-    obj = root
-    for part in dotted.split("."):
-        obj = getattr(obj, part)
-    return obj
-
-
-def tensor_factory(framework):
-    """The name and the function that make the framework's tensor from a numpy array."""
-    module = _modules[framework]
-    names = [TENSOR_FACTORIES[framework]] if framework in TENSOR_FACTORIES else []
-    for name in names + list(FACTORY_CANDIDATES):
-        try:
-            factory = _get_dotted(module, name)
-        except AttributeError:
-            continue
-        if callable(factory):
-            return name, factory
-    raise RuntimeError("no tensor factory found in %s" % framework)
-
-
-def to_numpy(value):
-    """A framework tensor (or number, or array) as a numpy array, or None."""
-    np = _np()
-    if isinstance(value, np.ndarray):
-        return value
-    if isinstance(value, (bool, int, float, complex, np.generic)):
-        return np.asarray(value)
-    module = type(value).__module__ or ""
-    if module.startswith("torch"):
-        tensor = value.detach().cpu()
-        if str(tensor.dtype) == "torch.bfloat16":
-            tensor = tensor.float()
-        return tensor.numpy()
-    numpy_method = getattr(value, "numpy", None)
-    if callable(numpy_method):
-        return np.asarray(numpy_method())
-    if hasattr(value, "__array__"):
-        return np.asarray(value)
-    return None
 
 
 class ResultTooLarge(Exception):
@@ -86,8 +37,9 @@ class Budget:
         "Compare a smaller tensor, or a reduction of it (a sum, a mean, a slice)"
     )
 
-    def __init__(self, max_result):
+    def __init__(self, max_result, adapter=None):
         self.max_result = max_result
+        self.adapter = adapter or GENERIC  # the framework's, which names dtypes
         self.data = 0
         self.wire = 0
 
@@ -99,7 +51,7 @@ class Budget:
         if self.data <= self.max_result:
             return
         what = "a %s tensor of shape %s, %s" % (
-            framework_dtype(value) or array.dtype,
+            self.adapter.dtype_name(value) or array.dtype,
             tuple(array.shape),
             _bytes(array.nbytes),
         )
@@ -125,8 +77,10 @@ class Budget:
 
 def encode_value(value, depth=0, name="value", budget=None):
     """A snippet's variable as JSON for the parent: an array, a sequence of values, None,
-    or the repr of what is no array. ``budget`` bounds what it weighs (:class:`Budget`)."""
+    or the repr of what is no array. ``budget`` bounds what it weighs (:class:`Budget`) and
+    knows the framework's adapter, which converts its tensors."""
     budget = budget or Budget(None)
+    adapter = budget.adapter
     budget.encoded(name, 16)  # the JSON around each value (a list of a million Nones)
     if value is None:
         return {"t": "none"}
@@ -136,7 +90,7 @@ def encode_value(value, depth=0, name="value", budget=None):
         ]
         return {"t": "seq", "items": items}
     try:
-        array = to_numpy(value)
+        array = adapter.to_numpy(value)
     except Exception as exc:  # a value that cannot become an array
         return {"t": "other", "repr": "%s (not convertible: %s)" % (_short_repr(value), exc)}
     if array is None or array.dtype.hasobject:
@@ -146,25 +100,7 @@ def encode_value(value, depth=0, name="value", budget=None):
     budget.take(name, value, array)
     encoded = {"t": "array", "npy": encode_array(array)}
     budget.encoded(name, len(encoded["npy"]))
-    own = framework_dtype(value)
+    own = adapter.dtype_name(value)
     if own is not None and own != str(array.dtype):
         encoded["dtype"] = own  # numpy has no such dtype (bfloat16): its values travel as float32
     return encoded
-
-
-def framework_dtype(value):
-    """The name of a tensor's dtype in its framework, numpy's spelling, or None."""
-    dtype = getattr(value, "dtype", None)
-    if dtype is None:
-        return None
-    return str(dtype).replace("torch.", "")
-
-
-def make_input(framework, factory, array, cast):
-    """An input as the snippet gets it: the framework's tensor of ``array``, cast to
-    ``cast`` (a dtype numpy lacks, bfloat16) when given."""
-    if not cast:
-        return factory(array)
-    if framework == "torch":
-        return factory(array).to(getattr(_modules[framework], cast))
-    return factory(array, dtype=cast)

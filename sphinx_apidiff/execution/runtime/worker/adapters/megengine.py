@@ -1,0 +1,28 @@
+"""MegEngine in the worker (see the package's docstring for what each name does)."""
+
+import megengine
+
+FACTORY = "Tensor"
+
+
+def seed():
+    megengine.random.seed(0)
+    # Synchronous dispatch: with MegEngine's default asynchronous queue on the CPU,
+    # back-to-back advanced-indexing calls have been seen to return wrong values.
+    config = getattr(megengine, "config", None)
+    if config is not None and hasattr(config, "async_level"):
+        config.async_level = 0
+
+
+def settings():
+    config = getattr(megengine, "config", None)
+    found = []
+    for name in ("benchmark_kernel", "deterministic_kernel", "disable_memory_forwarding"):
+        if config is not None and hasattr(config, name):
+            found.append(
+                (
+                    lambda name=name: getattr(config, name),
+                    lambda value, name=name: setattr(config, name, value),
+                )
+            )
+    return found

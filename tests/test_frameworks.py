@@ -1,0 +1,356 @@
+"""Framework adapters: PaddlePaddle and JAX as real runtimes (dtype names, bfloat16, errors),
+gradients in the four frameworks, and an adapter a third party installs (an entry point)."""
+
+from __future__ import annotations
+
+import json
+import sys
+import textwrap
+
+import numpy as np
+import pytest
+
+from sphinx_apidiff import frameworks
+from sphinx_apidiff.execution.autodiff import finish_code
+from sphinx_apidiff.execution.engine import Engine
+from sphinx_apidiff.execution.results import ExampleJob
+from sphinx_apidiff.execution.runtime.runtime import Runtime
+from sphinx_apidiff.model.spec import parse_pair
+
+from .conftest import MEGENGINE_PYTHON
+
+FOUR = ["torch", "megengine", "paddle", "jax"]
+
+
+def _job(text: str, fws: list[str]) -> ExampleJob:
+    pair, diags = parse_pair(text, "p.yaml")
+    assert diags == [] and pair is not None, diags
+    example = pair.examples[0]
+    if example.sweep is not None:  # its one cell
+        (cell,) = example.sweep.cells()
+        example = example.for_cell(cell)
+    return ExampleJob(example, fws, pair_id=pair.id)
+
+
+def _example(apis: dict[str, str], inputs: str, code: dict[str, str], rest: str = "") -> str:
+    lines = [
+        "apis: " + json.dumps(apis),
+        "examples:",
+        "  - inputs: " + inputs,
+        "    code: " + json.dumps(code),
+        "    compare: [y]",
+    ]
+    return "\n".join(lines) + "\n" + rest
+
+
+PADDLE_MODULE = """\
+apis: {torch: torch.nn.Linear, paddle: paddle.nn.Linear}
+examples:
+  - inputs: {x: {shape: [4, 3]}}
+    modules:
+      fc:
+        torch: torch.nn.Linear(3, 2)
+        paddle: paddle.nn.Linear(3, 2)
+        names: {paddle: {weight: weight.T}}
+    code: {torch: 'y = fc(x).sum()', paddle: 'y = fc(x).sum()'}
+    compare: [y]
+    grad: {of: y, wrt: [x, fc]}
+"""
+
+
+@pytest.fixture(scope="module")
+def runs(tmp_path_factory):
+    """Paddle and JAX against torch, in one engine (a worker per framework)."""
+    apis = {"torch": "torch.mul", "paddle": "paddle.multiply", "jax": "jax.numpy.multiply"}
+    jobs = {  # each a (pair text, frameworks)
+        "float32": (
+            _example(apis, "{x: {shape: [2, 3]}}", dict.fromkeys(apis, "y = x * 2")),
+            list(apis),
+        ),
+        "bfloat16": (
+            _example(
+                apis,
+                "{x: {shape: [2, 3]}}",
+                dict.fromkeys(apis, "y = x * 2"),
+                "    sweep: {dtypes: [bfloat16]}\n",
+            ),
+            list(apis),
+        ),
+        "error": (
+            _example(
+                {"torch": "torch.matmul", "paddle": "paddle.matmul", "jax": "jax.numpy.matmul"},
+                "{x: {shape: [2, 3]}}",
+                {
+                    "torch": "y = torch.matmul(x, x)",
+                    "paddle": "y = paddle.matmul(x, x)",
+                    "jax": "y = jax.numpy.matmul(x, x)",
+                },
+            ),
+            ["torch", "paddle", "jax"],
+        ),
+        "module": (PADDLE_MODULE, ["torch", "paddle"]),
+    }
+    results = {}
+    with Engine(cache_path=tmp_path_factory.mktemp("cache"), mode="force") as engine:
+        for name, (text, fws) in jobs.items():  # one by one: what breaks fails its test only
+            try:
+                (results[name],) = engine.run([_job(text, fws)])
+            except Exception as exc:
+                results[name] = exc
+    return results
+
+
+def _result(runs, name):
+    if isinstance(runs[name], Exception):
+        raise runs[name]
+    return runs[name]
+
+
+def test_paddle_and_jax_name_their_dtypes_as_numpy_does(runs):
+    """``paddle.float32`` reads ``float32``: the same dtype as torch's, no "dtypes differ"."""
+    y = _result(runs, "float32").results["y"]
+    assert y.dtypes == {"torch": "float32", "paddle": "float32", "jax": "float32"}
+    assert y.dtype_equal and y.passed, y
+
+
+def test_a_bfloat16_tensor_comes_back_as_its_values(runs):
+    """Paddle gives a bfloat16 tensor's raw bits (uint16) and JAX an ml_dtypes array numpy
+    cannot save: both travel as float32 values, their dtype recorded as bfloat16."""
+    result = _result(runs, "bfloat16")
+    assert all(side.ok for side in result.sides.values()), result.sides
+    y = result.results["y"]
+    assert y.dtypes == {"torch": "bfloat16", "paddle": "bfloat16", "jax": "bfloat16"}
+    assert y.passed and y.max_abs == 0.0, y
+
+
+def test_paddle_and_jax_errors_keep_their_message(runs):
+    """Paddle's message is its first line, its ``[Hint: ...] (at ...cc:N)`` the last; JAX
+    ends with a note on the frames it filtered. The last line (what a verdict quotes) holds
+    the message (and Paddle's hint), no C++ source path and no note."""
+    sides = _result(runs, "error").sides
+    paddle, jax = sides["paddle"].error, sides["jax"].error
+    assert paddle is not None and jax is not None
+    last = paddle.splitlines()[-1]
+    assert "In operator matmul" in last and "[Hint:" in last, paddle
+    assert "(at " not in paddle and ".cc:" not in paddle, paddle
+    assert "dot_general requires contracting dimensions" in jax.splitlines()[-1], jax
+    assert "JAX_TRACEBACK_FILTERING" not in jax, jax
+
+
+def test_paddle_takes_a_modules_gradients_with_the_shared_weights(runs):
+    """Paddle keeps a Linear's weight transposed: filled and read through ``weight.T``."""
+    result = _result(runs, "module")
+    assert all(side.ok for side in result.sides.values()), result.sides
+    assert list(result.results) == ["y", "x.grad", "fc.weight.grad", "fc.bias.grad"]
+    assert all(comparison.passed for comparison in result.results.values()), result.results
+
+
+GRADS = """\
+apis: {torch: torch.softmax, megengine: megengine.functional.softmax, paddle: paddle.nn.functional.softmax, jax: jax.nn.softmax}
+examples:
+  - inputs: {x: {shape: [2, 5]}, dy: {shape: [2, 5]}}
+    code:
+      torch: y = torch.softmax(x, -1)
+      megengine: y = megengine.functional.softmax(x, axis=-1)
+      paddle: y = paddle.nn.functional.softmax(x, axis=-1)
+      jax: y = jax.nn.softmax(x, axis=-1)
+    compare: [y]
+    grad: {of: y, upstream: dy, wrt: [x]}
+  - inputs: {x: {shape: [3]}, w: {shape: [3]}}
+    code:
+      torch: y = (x * x * w).sum()
+      megengine: y = (x * x * w).sum()
+      paddle: y = (x * x * w).sum()
+      jax: y = (x * x * w).sum()
+    compare: [y]
+    grad: {of: y, wrt: [x, w]}
+"""
+
+
+@pytest.mark.megengine
+def test_gradients_agree_in_the_four_frameworks(tmp_path):
+    """Autograd in torch, MegEngine and Paddle; JAX differentiates the snippet made a
+    function (``jax.vjp`` against an upstream, ``jax.grad`` of a scalar)."""
+    pair, diags = parse_pair(GRADS, "p.yaml")
+    assert diags == [] and pair is not None, diags
+    jobs = [ExampleJob(example, FOUR, pair_id=pair.id) for example in pair.examples]
+    with Engine({"megengine": MEGENGINE_PYTHON}, tmp_path / "cache", mode="force") as engine:
+        softmax, product = engine.run(jobs)
+    for result, names in ((softmax, ["y", "x.grad"]), (product, ["y", "x.grad", "w.grad"])):
+        assert all(side.ok for side in result.sides.values()), result.sides
+        assert list(result.results) == names
+        for name in names:
+            comparison = result.results[name]
+            assert set(comparison.shapes) == set(FOUR), (name, comparison)
+            assert comparison.passed, (name, comparison)
+    # the gradient is no zero that agrees by accident: softmax's against an upstream is not
+    assert softmax.results["x.grad"].shapes["jax"] == [2, 5]
+
+
+def test_jax_gradients_are_readable_code():
+    """What the page shows as JAX's runnable code: the snippet as a function, then jax.grad."""
+    pair, _ = parse_pair(GRADS, "p.yaml")
+    assert pair is not None
+    assert finish_code(pair.examples[1], "jax") == textwrap.dedent(
+        """\
+        def snippet(x, w):
+            y = (x * x * w).sum()
+            return y
+
+
+        grads = dict(zip(["x.grad", "w.grad"], jax.grad(snippet, argnums=(0, 1))(x, w)))"""
+    )
+    assert "pullback = jax.vjp(snippet, x)" in finish_code(pair.examples[0], "jax")
+
+
+def test_jax_takes_no_gradients_of_a_module():
+    text = (
+        "apis: {torch: torch.nn.Linear, jax: jax.numpy.dot}\n"
+        "examples:\n"
+        "  - inputs: {x: {shape: [2, 3]}}\n"
+        "    modules: {fc: {torch: 'torch.nn.Linear(3, 1)', jax: 'None'}}\n"
+        "    code: {torch: 'y = fc(x).sum()', jax: 'y = x.sum()'}\n"
+        "    grad: {of: y, wrt: [x, fc]}\n"
+    )
+    _, diags = parse_pair(text, "p.yaml")
+    assert [(d.line, d.message) for d in diags] == [
+        (
+            6,
+            "grad.wrt: 'fc' is a module, and jax takes gradients of functions only (no "
+            "module parameters): list inputs, or leave jax out of this example "
+            "(the example is left out)",
+        )
+    ]
+
+
+# -- a third party's adapter ---------------------------------------------------------------
+
+FAKE_FRAMEWORK = '''\
+"""A framework of boxes: no numpy(), no __array__, a dtype of its own."""
+__version__ = "0.1"
+
+
+class Box:
+    def __init__(self, array):
+        self.array = array
+        self.dtype = "fakefw.f32"
+
+    def __mul__(self, factor):
+        return Box(self.array * factor)
+'''
+
+FAKE_WORKER = """\
+import os
+
+import fakefw
+
+FACTORY = "Box"
+
+
+def to_numpy(value):
+    return value.array if isinstance(value, fakefw.Box) else None
+
+
+def dtype_name(value):
+    return "float32" if isinstance(value, fakefw.Box) else None
+
+
+def error_text(text):
+    return text + " (seen by the fakefw adapter, FAKEFW_MARK=%s)" % os.environ.get("FAKEFW_MARK")
+"""
+
+FAKE_ADAPTER = """\
+from pathlib import Path
+
+from sphinx_apidiff.frameworks import Framework
+
+ADAPTER = Framework(
+    name="fakefw",
+    distribution="fakefw-dist",
+    factory="Box",
+    worker=str(Path(__file__).with_name("fakefw_worker.py")),
+    environ={"FAKEFW_MARK": "set-by-the-adapter"},
+    backward="{of}.backward()",
+)
+"""
+
+
+@pytest.fixture
+def installed(tmp_path, monkeypatch):
+    """A package that declares an adapter in a real ``*.dist-info/entry_points.txt``."""
+    (tmp_path / "fakefw.py").write_text(FAKE_FRAMEWORK)
+    (tmp_path / "fakefw_worker.py").write_text(FAKE_WORKER)
+    (tmp_path / "fakefw_adapter.py").write_text(FAKE_ADAPTER)
+    info = tmp_path / "fakefw_dist-0.1.dist-info"
+    info.mkdir()
+    (info / "METADATA").write_text("Metadata-Version: 2.1\nName: fakefw-dist\nVersion: 0.1\n")
+    (info / "entry_points.txt").write_text(
+        "[sphinx_apidiff.frameworks]\nfakefw = fakefw_adapter:ADAPTER\n"
+    )
+    monkeypatch.syspath_prepend(str(tmp_path))
+    monkeypatch.setenv("PYTHONPATH", str(tmp_path))  # the worker imports fakefw
+    monkeypatch.delenv("FAKEFW_MARK", raising=False)
+    frameworks.refresh()
+    yield tmp_path
+    monkeypatch.undo()
+    frameworks.refresh()
+
+
+def test_an_adapter_from_an_entry_point_is_found_and_used(installed):
+    adapter = frameworks.get("fakefw")
+    assert adapter is not None and adapter.dist == "fakefw-dist"
+    assert "fakefw" in frameworks.autodiff()  # its gradients may be asked for
+    assert frameworks.problems() == ()
+    runtime = Runtime("fakefw", sys.executable)
+    try:
+        assert runtime.imported(), runtime.import_error
+        assert runtime.factory == "Box"
+        inputs = {"x": {"npy": _npy(np.arange(3, dtype=np.float32)), "as": "tensor"}}
+        reply = runtime.call(
+            {
+                "op": "run",
+                "framework": "fakefw",
+                "code": "y = x * 2",
+                "inputs": inputs,
+                "compare": ["y"],
+            },
+            timeout=60,
+        )
+        assert reply.ok, reply.error
+        encoded = reply.values["y"]
+        assert encoded["t"] == "array" and "dtype" not in encoded  # the adapter's "float32"
+        failed = runtime.call(
+            {"op": "run", "framework": "fakefw", "code": "y = x / 0", "inputs": inputs},
+            timeout=60,
+        )
+        assert failed.error.endswith("(seen by the fakefw adapter, FAKEFW_MARK=set-by-the-adapter)")
+    finally:
+        runtime.close()
+
+
+def _npy(array: np.ndarray) -> str:
+    from sphinx_apidiff.execution.runtime.worker.values import encode_array
+
+    return encode_array(array)
+
+
+def test_a_broken_entry_point_is_reported_not_raised(tmp_path, monkeypatch):
+    info = tmp_path / "broken_dist-0.1.dist-info"
+    info.mkdir()
+    (info / "METADATA").write_text("Metadata-Version: 2.1\nName: broken-dist\nVersion: 0.1\n")
+    (info / "entry_points.txt").write_text(
+        "[sphinx_apidiff.frameworks]\nbroken = no_such_module:ADAPTER\ntorch = json:loads\n"
+    )
+    monkeypatch.syspath_prepend(str(tmp_path))
+    frameworks.refresh()
+    try:
+        assert frameworks.get("broken") is None
+        assert frameworks.get("torch").worker.endswith("torch.py")  # the one that ships
+        problems = frameworks.problems()
+        assert len(problems) == 2, problems
+        text = "\n".join(problems)
+        assert "'broken' (no_such_module:ADAPTER): No module named 'no_such_module'" in text
+        assert "'torch' (json:loads) is no sphinx_apidiff.frameworks.Framework but function" in text
+    finally:
+        monkeypatch.undo()
+        frameworks.refresh()
