@@ -219,6 +219,26 @@ def test_an_unmet_statement_makes_the_example_unexpected_and_names_who_differs()
     assert judge_example(met.examples[0], result).verdict is Verdict.DOCUMENTED
 
 
+def test_dtypes_stated_per_framework_are_checked_by_their_groups():
+    spec, diags = _parse(
+        "{groups: [[torch, paddle], [megengine, jax]]}\n    dtype: {differs: [jax]}"
+    )
+    assert diags == [] and spec is not None
+    example = spec.examples[0]
+    wide, wrapped = np.array([200, 401], dtype=np.int64), np.array([200, 145], dtype=np.uint8)
+    arrays = {"torch": wide, "megengine": wrapped, "paddle": wide, "jax": wrapped}
+    result = example_result(
+        ExampleJob(example, FOUR), {fw: _reply(a) for fw, a in arrays.items()}, None
+    )
+    assert result.dtype_groups == [["torch", "paddle"], ["megengine", "jax"]]
+    judged = judge_example(example, result)
+    assert judged.verdict is Verdict.UNEXPECTED
+    assert judged.reason == (
+        "dtypes: expected only jax has other dtypes, measured torch = paddle; megengine = jax "
+        "(megengine, jax have other dtypes than torch, paddle)"
+    )
+
+
 # -- store and cache ----------------------------------------------------------------------
 
 

@@ -8,7 +8,7 @@ from enum import StrEnum
 
 from sphinx_apidiff.execution.engine import ExampleResult
 from sphinx_apidiff.execution.results import CellStatus, cell_outcome
-from sphinx_apidiff.model.expectation import groups_text
+from sphinx_apidiff.model.expectation import DTYPES, groups_text
 from sphinx_apidiff.model.spec import ExampleSpec
 from sphinx_apidiff.model.vocabulary import (
     DtypeExpect,
@@ -91,7 +91,7 @@ def unmet(example: ExampleSpec, result: ExampleResult) -> str | None:
         if found:
             return found
     if example.dtype_stated is not None:
-        found = example.dtype_stated.unmet((), result.dtype_groups, "has other dtypes")
+        found = example.dtype_stated.unmet((), result.dtype_groups, DTYPES)
         if found:
             return f"dtypes: {found}"
     return None

@@ -32,6 +32,11 @@ DIFFERS_KEY = "differs"
 GROUPS_KEY = "groups"
 
 
+#: How a statement names a difference: for one framework, for several, and from whom.
+VALUES = ("differs", "differ", "from")
+DTYPES = ("has other dtypes", "have other dtypes", "than")
+
+
 def groups_text(groups: Sequence[Sequence[str]]) -> str:
     """Groups as people read them: ``torch = paddle; megengine = jax``."""
     return "; ".join(" = ".join(group) for group in groups)
@@ -66,7 +71,7 @@ class Stated:
             return True
         return self.groups is not None and len([g for g in self.groups if g]) > 1
 
-    def describe(self, what: str = "differ") -> str:
+    def describe(self, what: tuple[str, str, str] = VALUES) -> str:
         """The statement in words: ``only jax differs``, ``paddle fails``."""
         parts = []
         if self.error:
@@ -75,7 +80,7 @@ class Stated:
             parts.append(f"the groups {groups_text(self.groups)}")
         elif self.differs:
             one = len(self.differs) == 1
-            parts.append(f"only {', '.join(self.differs)} {what}{'s' if one else ''}")
+            parts.append(f"only {', '.join(self.differs)} {what[0] if one else what[1]}")
         else:
             parts.append("the others agree" if self.error else "all agree")
         return "; ".join(parts)
@@ -84,13 +89,13 @@ class Stated:
         self,
         failed: Sequence[str],
         groups: Sequence[Sequence[str]] | None,
-        what: str = "differ",
+        what: tuple[str, str, str] = VALUES,
     ) -> str | None:
         """Why a run is not as stated, naming who actually fails and differs; None if it is.
 
         ``failed``: the frameworks that failed; ``groups``: those that ran, in groups
         that agree (None: fewer than two ran, nothing to group). ``what`` names the
-        difference in the message ("differ", "have other dtypes")."""
+        difference in the message: :data:`VALUES` or :data:`DTYPES`."""
         if set(failed) != set(self.error):
             actual = ", ".join(failed) or "none"
             return f"expected {self.describe(what)}, but {actual} failed"
@@ -111,7 +116,7 @@ class Stated:
         return f"expected {self.describe(what)}, measured {_who(groups, what)}"
 
 
-def _who(groups: Sequence[Sequence[str]], what: str) -> str:
+def _who(groups: Sequence[Sequence[str]], what: tuple[str, str, str]) -> str:
     """The measured groups, and who differs from the largest group (the first one of the
     largest size, in declared order)."""
     text = groups_text(groups)
@@ -119,8 +124,8 @@ def _who(groups: Sequence[Sequence[str]], what: str) -> str:
         return f"{text} (all agree)"
     largest = max(groups, key=len)
     outside = [fw for group in groups if group is not largest for fw in group]
-    verb = what if len(outside) > 1 else f"{what}s".replace("haves", "has")
-    return f"{text} ({', '.join(outside)} {verb} from {', '.join(largest)})"
+    verb = what[0] if len(outside) == 1 else what[1]
+    return f"{text} ({', '.join(outside)} {verb} {what[2]} {', '.join(largest)})"
 
 
 def read_stated(
