@@ -3,11 +3,14 @@ constructed data: no framework runs here."""
 
 from __future__ import annotations
 
+import json
+
 import numpy as np
 import pytest
 
 from sphinx_apidiff.analysis.verdicts import judge_example
 from sphinx_apidiff.execution.agreement import disagreement, rounded
+from sphinx_apidiff.execution.cache import content_key
 from sphinx_apidiff.execution.comparison import Comparison, compare_values, group_frameworks
 from sphinx_apidiff.execution.results import (
     CellStatus,
@@ -17,8 +20,8 @@ from sphinx_apidiff.execution.results import (
     cell_outcome,
 )
 from sphinx_apidiff.execution.runtime.worker.values import encode_array
-from sphinx_apidiff.execution.source_kinds import example_result
-from sphinx_apidiff.execution.store import before_pairwise
+from sphinx_apidiff.execution.source_kinds import StoreSource, example_result
+from sphinx_apidiff.execution.store import Store, before_pairwise
 from sphinx_apidiff.model.expectation import Stated
 from sphinx_apidiff.model.spec import parse_pair
 from sphinx_apidiff.model.vocabulary import Expect, FrameworkStatus, Status, Subtype, Verdict
@@ -296,3 +299,24 @@ def test_an_example_result_keeps_its_pairs_through_json():
     again = ExampleResult.from_json(result.to_json())
     assert again.results["y"].pairwise == result.results["y"].pairwise
     assert again.results["y"].groups == [["torch", "megengine"], ["jax"]]
+
+
+def test_a_three_way_result_stored_before_pairwise_comparisons_is_stale(tmp_path):
+    job = _job(FOUR[:3])
+    job.pair_id = "p"
+    old = compare_values(
+        _values(torch=BASE, megengine=BASE, paddle=BASE + 1), FOUR[:3], ["y"], 1e-6, 1e-5
+    )["y"].to_json()
+    del old["pairwise"], old["groups"]
+    side = {"ok": True, "stdout": "", "error": None, "frames": [], "elapsed": 0.0}
+    result = {"status": "differ", "results": {"y": old}, "sides": dict.fromkeys(FOUR[:3], side)}
+    for one in result["sides"].values():
+        one["crashed"] = False
+    entry = {"content": content_key(job), "result": result}
+    data = {"version": 2, "id": "p", "apis": {}, "signatures": {}, "examples": [entry]}
+    (tmp_path / "p.json").write_text(json.dumps(data, indent=1), encoding="utf-8")
+    store = Store(tmp_path)
+    assert store.problems == []  # read, not refused
+    found = StoreSource(store, lambda fw: None).example(job, None)
+    assert isinstance(found, ExampleResult) and found.status == Status.DIFFER
+    assert found.stale is not None and "before pairwise comparisons" in found.stale
