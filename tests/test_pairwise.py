@@ -7,6 +7,8 @@ import json
 
 import numpy as np
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from sphinx_apidiff.analysis.verdicts import judge_example
 from sphinx_apidiff.execution.agreement import disagreement, rounded
@@ -43,6 +45,30 @@ def test_groups_keep_the_declared_order_and_the_earlier_ones_win_where_agreement
     assert groups == [["a", "b"], ["c"]]  # never a group whose members disagree
     # the order decides, not the names
     assert group_frameworks(["c", "b", "a"], lambda x, y: (y, x) in agree) == [["c", "b"], ["a"]]
+
+
+@given(
+    st.integers(2, 6).flatmap(
+        lambda n: st.tuples(
+            st.just(n), st.sets(st.tuples(st.integers(0, n - 1), st.integers(0, n - 1)))
+        )
+    )
+)
+def test_groups_partition_in_order_and_every_two_members_agree(case):
+    n, pairs = case
+    names = [f"f{i}" for i in range(n)]
+    agreeing = {frozenset((names[a], names[b])) for a, b in pairs}
+
+    def agree(x: str, y: str) -> bool:
+        return frozenset((x, y)) in agreeing
+
+    groups = group_frameworks(names, agree)
+    assert sorted(fw for group in groups for fw in group) == sorted(names)  # a partition
+    assert [group[0] for group in groups] == sorted((g[0] for g in groups), key=names.index)
+    for group in groups:
+        assert group == sorted(group, key=names.index)  # declared order
+        assert all(agree(a, b) for i, a in enumerate(group) for b in group[i + 1 :])
+    assert group_frameworks(names, agree) == groups  # the same every time
 
 
 def test_one_framework_that_differs_is_a_group_of_its_own():
