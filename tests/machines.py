@@ -27,12 +27,29 @@ def _last_bits(value: float, steps: int) -> float:
     return value
 
 
+def _perturb(comp: dict[str, Any], verdict: str, seed: int) -> bool:
+    """Move a comparison's (or a pair's) deviations as another CPU might; whether they moved."""
+    before = {k: comp[k] for k in DEVIATIONS}
+    tiny = comp["max_abs"] is not None and comp["max_abs"] < SMALLEST_ATOL
+    if comp[verdict] and tiny:
+        if comp["max_abs"] == 0.0:
+            comp["max_abs"], comp["max_rel"] = 2.384185791015625e-07, 1.19e-07
+        else:
+            comp["max_abs"], comp["max_rel"] = 0.0, 0.0
+    else:
+        for key in DEVIATIONS:
+            if comp[key]:
+                comp[key] = _last_bits(comp[key], 1 + seed % 3)
+    return before != {k: comp[k] for k in DEVIATIONS}
+
+
 def perturb_store(store: Path) -> list[str]:
     """Rewrite every stored deviation as another CPU might have measured it; what changed.
 
     A passing comparison's deviation below the smallest atol moves within it (0.0
     becomes 2.38e-07, 2.38e-07 becomes 0.0); any other non-zero one changes in its
-    last bits. Exact zeros of a failing comparison (integers) stay.
+    last bits. Exact zeros of a failing comparison (integers) stay. Each pair of a
+    comparison's ``pairwise`` moves the same way.
     """
     changed = []
     for file in sorted(store.glob("*.json")):
@@ -42,19 +59,13 @@ def perturb_store(store: Path) -> list[str]:
             entries += [(f"{index}:{cell}", entry) for cell, entry in sorted(cells.items())]
         for index, entry in entries:
             for name, comp in (entry or {}).get("result", {}).get("results", {}).items():
-                before = {k: comp[k] for k in DEVIATIONS}
-                tiny = comp["max_abs"] is not None and comp["max_abs"] < SMALLEST_ATOL
-                if comp["passed"] and tiny:
-                    if comp["max_abs"] == 0.0:
-                        comp["max_abs"], comp["max_rel"] = 2.384185791015625e-07, 1.19e-07
-                    else:
-                        comp["max_abs"], comp["max_rel"] = 0.0, 0.0
-                else:
-                    for key in DEVIATIONS:
-                        if comp[key]:
-                            comp[key] = _last_bits(comp[key], 1 + len(changed) % 3)
-                if before != {k: comp[k] for k in DEVIATIONS}:
-                    changed.append(f"{file.stem}[{index}].{name}")
+                pairs = [(name, comp, "passed")] + [
+                    (f"{name}.pairwise.{key}", pair, "within")
+                    for key, pair in sorted(comp.get("pairwise", {}).items())
+                ]
+                for label, one, verdict in pairs:
+                    if _perturb(one, verdict, len(changed)):
+                        changed.append(f"{file.stem}[{index}].{label}")
         file.write_text(
             json.dumps(data, indent=1, sort_keys=True, ensure_ascii=False) + "\n", encoding="utf-8"
         )

@@ -327,7 +327,9 @@ def test_json_schema_is_the_validator():
     assert set(doc["properties"]) == set(schema.PAIR.keys)
     example = doc["properties"]["examples"]["items"]
     assert set(example["properties"]) == set(schema.EXAMPLE.keys)
-    assert example["properties"]["expect"]["enum"] == ["match", "differ", "error", "unstable"]
+    word, by_framework = example["properties"]["expect"]["oneOf"]
+    assert word["enum"] == ["match", "differ", "error", "unstable"]
+    assert set(by_framework["properties"]) == {"error", "differs", "groups"}
 
 
 def test_docstring_overloads_are_merged_and_loose_lines_parsed():

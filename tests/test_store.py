@@ -460,7 +460,7 @@ def test_unreadable_store_files_are_located_warnings(rootdir, tmp_path, live):
     ), proc.stderr
     assert (
         f"{store / 'instance-norm.json'}:1: WARNING: stored results in format 99, not one this "
-        "sphinx-apidiff reads (1, 2): ignored; refresh the results store [apidiff.store]"
+        "sphinx-apidiff reads (1, 2, 3): ignored; refresh the results store [apidiff.store]"
         in proc.stderr
     ), proc.stderr
     assert "inline.html" in {p.name for p in out.iterdir()}

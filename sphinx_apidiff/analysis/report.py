@@ -7,10 +7,13 @@ from typing import Any
 from sphinx_apidiff.analysis.pair import PairAnalysis
 from sphinx_apidiff.execution.results import ExampleResult, cell_outcome
 from sphinx_apidiff.model.example import SweepCell
+from sphinx_apidiff.model.expectation import Stated
 from sphinx_apidiff.model.spec import PairSpec, prose_text
 from sphinx_apidiff.model.vocabulary import Status
 
-REPORT_VERSION = 1
+#: 2: each compared value's ``pairwise`` and ``groups``; each run's ``frameworks`` (every
+#: framework's own status) and ``groups``; an example's per-framework statements
+REPORT_VERSION = 2
 
 
 def pair_report(
@@ -35,7 +38,14 @@ def pair_report(
             "dtype": example.dtype,
             "results": _results(result) if result else {},
             **stability(result),
+            **_run(result),
         }
+        for key, stated in (
+            ("expect_by_framework", example.stated),
+            ("dtype_by_framework", example.dtype_stated),
+        ):
+            if stated is not None:
+                entry[key] = _stated(stated)
         if example.recipe is not None and example.recipe.reason is not None:
             entry["recipe_reason"] = prose_text(example.recipe.reason, language)
         elif example.recipe is not None:
@@ -44,6 +54,7 @@ def pair_report(
                 "status": run.status if run else Status.NOT_RUN,
                 "results": _results(run) if run else {},
                 **stability(run),
+                **_run(run),
             }
         if example.sweep is not None:
             cells = analysis.sweeps.get(index, []) if analysis else []
@@ -89,6 +100,26 @@ def stability(result: ExampleResult | None) -> dict[str, Any]:
     return data
 
 
+def _run(result: ExampleResult | None) -> dict[str, Any]:
+    """Every framework's own status in a run, and the groups of those that ran (None
+    where fewer than two ran)."""
+    if result is None:
+        return {"frameworks": {}, "groups": None}
+    return {"frameworks": dict(result.frameworks), "groups": result.groups}
+
+
+def _stated(stated: Stated) -> dict[str, Any]:
+    """An author's per-framework statement, as the YAML gives it."""
+    data: dict[str, Any] = {}
+    if stated.error:
+        data["error"] = list(stated.error)
+    if stated.groups is not None:
+        data["groups"] = [list(group) for group in stated.groups]
+    elif stated.differs is not None:
+        data["differs"] = list(stated.differs)
+    return data
+
+
 def _cell(cell: SweepCell, result: ExampleResult) -> dict[str, Any]:
     """One cell of a sweep: its dtype and seed, what it gave, and who rejected it."""
     outcome = cell_outcome(result)
@@ -98,6 +129,8 @@ def _cell(cell: SweepCell, result: ExampleResult) -> dict[str, Any]:
         "status": outcome.status,
         "results": _results(result),
         **stability(result),
+        "frameworks": dict(outcome.frameworks),
+        "groups": result.groups,
     }
     if outcome.failed:
         entry["failed"] = outcome.failed

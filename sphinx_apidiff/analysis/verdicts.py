@@ -9,7 +9,14 @@ from enum import StrEnum
 from sphinx_apidiff.execution.results import CellStatus, ExampleResult, cell_outcome
 from sphinx_apidiff.execution.stability import describe
 from sphinx_apidiff.model.example import ExampleSpec
-from sphinx_apidiff.model.vocabulary import DtypeExpect, Status, Verdict, verdict
+from sphinx_apidiff.model.expectation import DTYPES, groups_text
+from sphinx_apidiff.model.vocabulary import (
+    DtypeExpect,
+    FrameworkStatus,
+    Status,
+    Verdict,
+    verdict,
+)
 
 
 class DtypeBadge(StrEnum):
@@ -63,13 +70,36 @@ def dtypes_differ(result: ExampleResult | None) -> bool:
 
 
 def example_verdict(example: ExampleSpec, result: ExampleResult) -> Verdict:
-    """An example's result judged against its ``expect`` and ``dtype``."""
-    return verdict(
+    """An example's result judged against its ``expect`` and ``dtype``, and against who
+    fails and who differs where its author says so per framework."""
+    judged = verdict(
         example.expect,
         result.status,
         dtype_expect=example.dtype,
         dtype_equal=dtype_equal(result),
     )
+    if judged in (Verdict.UNEXPECTED, Verdict.NOT_RUN) or unmet(example, result) is None:
+        return judged
+    return Verdict.UNEXPECTED
+
+
+def failed(result: ExampleResult) -> list[str]:
+    """The frameworks that failed in a run, in declared order."""
+    return [fw for fw, status in result.frameworks.items() if status is not FrameworkStatus.RAN]
+
+
+def unmet(example: ExampleSpec, result: ExampleResult) -> str | None:
+    """Why a run is not what its author states per framework (who fails, who differs, who
+    has other dtypes), naming who actually does; None when it is, or nothing is stated."""
+    if example.stated is not None:
+        found = example.stated.unmet(failed(result), result.groups)
+        if found:
+            return found
+    if example.dtype_stated is not None:
+        found = example.dtype_stated.unmet((), result.dtype_groups, DTYPES)
+        if found:
+            return f"dtypes: {found}"
+    return None
 
 
 def judge_example(example: ExampleSpec, result: ExampleResult | None) -> Judgement:
@@ -81,13 +111,20 @@ def judge_example(example: ExampleSpec, result: ExampleResult | None) -> Judgeme
     judged = example_verdict(example, result)
     unexpected = judged is Verdict.UNEXPECTED
     reason = ""
-    if unexpected and result.status == example.expect:  # as expected but for the dtypes
+    stated = unmet(example, result) if unexpected else None
+    if stated is not None:  # who fails or differs is not as stated: named
+        reason = stated
+    elif unexpected and result.status == example.expect:  # as expected but for the dtypes
         reason = explain_dtypes(example, result)
     elif unexpected:
         reason = f"expected {example.expect}, got {result.status}: {explain(example, result)}"
-    if dtypes_differ(result):
+    if dtypes_differ(result) and result.status == Status.ERROR:
+        # among the frameworks that ran beside one that failed: a finding, unless stated
+        stated_dtypes = example.dtype_stated is not None and not unexpected
+        dtypes = DtypeBadge.STATED if stated_dtypes else DtypeBadge.FINDING
+    elif dtypes_differ(result):
         dtypes = DtypeBadge.UNSTATED if unexpected else DtypeBadge.STATED
-    elif unexpected and result.status == example.expect:
+    elif unexpected and result.status == example.expect and stated is None:
         dtypes = DtypeBadge.NOT_DIFFERING
     else:
         dtypes = DtypeBadge.NONE
@@ -164,7 +201,11 @@ def explain(example: ExampleSpec, result: ExampleResult) -> str:
                 detail = comp.note or (
                     f"max abs {comp.max_abs:.3g}, max rel {comp.max_rel:.3g} "
                     f"(atol {example.atol:g}, rtol {example.rtol:g})"
+                    if comp.max_abs is not None and comp.max_rel is not None
+                    else "differs"
                 )
+                if len(comp.frameworks) > 2:  # who agrees with whom
+                    detail = f"{groups_text(comp.groups)}; {detail}"
                 parts.append(f"{name}: {detail}")
         return "; ".join(parts)
     if result.status == Status.MATCH:

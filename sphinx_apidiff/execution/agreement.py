@@ -40,23 +40,58 @@ def _same_digits(stored: float, live: float) -> bool:
     return abs(a - b) <= unit * (1 + 1e-9)
 
 
-def _within_tolerance(comparison: dict[str, Any], atol: float, rtol: float) -> bool:
-    """A passing comparison whose deviation is at or below the tolerance by one measure."""
+def _within_tolerance(
+    comparison: dict[str, Any], atol: float, rtol: float, verdict: str = "passed"
+) -> bool:
+    """A passing comparison (or pair, whose ``verdict`` is ``within``) whose deviation is at
+    or below the tolerance by one measure."""
     max_abs, max_rel = comparison.get("max_abs"), comparison.get("max_rel")
-    return bool(comparison.get("passed")) and (
+    return bool(comparison.get(verdict)) and (
         (max_abs is not None and max_abs <= atol) or (max_rel is not None and max_rel <= rtol)
     )
 
 
+def _pairwise_disagreement(
+    path: str, stored: Any, live: Any, atol: float, rtol: float
+) -> str | None:
+    """The pairs of a comparison: the same pairs, each the same finding (its deviations to
+    significant digits, as the comparison's own)."""
+    if not (isinstance(stored, dict) and isinstance(live, dict)):
+        return disagreement(stored, live, atol, rtol, path)
+    if sorted(stored) != sorted(live):
+        return f"{path}: {sorted(stored)} stored, {sorted(live)} live"
+    for pair in sorted(stored):
+        a, b = stored[pair], live[pair]
+        if not (isinstance(a, dict) and isinstance(b, dict)):
+            found = disagreement(a, b, atol, rtol, f"{path}.{pair}")
+        else:
+            found = _comparison_disagreement(f"{path}.{pair}", a, b, atol, rtol, "within")
+        if found:
+            return found
+    return None
+
+
 def _comparison_disagreement(
-    path: str, stored: dict[str, Any], live: dict[str, Any], atol: float, rtol: float
+    path: str,
+    stored: dict[str, Any],
+    live: dict[str, Any],
+    atol: float,
+    rtol: float,
+    verdict: str = "passed",
 ) -> str | None:
     for key in sorted(set(stored) | set(live)):
-        if key not in DEVIATIONS:
+        if key == "pairwise":
+            found = _pairwise_disagreement(
+                f"{path}.{key}", stored.get(key), live.get(key), atol, rtol
+            )
+            if found:
+                return found
+        elif key not in DEVIATIONS:
             found = disagreement(stored.get(key), live.get(key), atol, rtol, f"{path}.{key}")
             if found:
                 return found
-    if _within_tolerance(stored, atol, rtol) and _within_tolerance(live, atol, rtol):
+    within = _within_tolerance(stored, atol, rtol, verdict)
+    if within and _within_tolerance(live, atol, rtol, verdict):
         return None  # both within the tolerance: the same finding, whatever the last bits say
     for key in DEVIATIONS:
         a, b = stored.get(key), live.get(key)
@@ -86,14 +121,14 @@ def disagreement(stored: Any, live: Any, atol: float, rtol: float, path: str = "
     """Why a stored example result is not the same finding as a live one; None if it is.
 
     The rule for a store that travels across CPUs: statuses, verdicts, shapes,
-    dtypes, notes, errors and output must be equal; the deviations (``max_abs``,
-    ``max_rel``) must agree to :data:`SIGNIFICANT_DIGITS` significant digits,
-    unless both comparisons are within the example's tolerance (``max_abs <=
-    atol`` or ``max_rel <= rtol``). Timings are ignored. A result run several times
-    must have run as many times and be as stable (``runs``, ``stable``); two results
-    that are both unstable are the same finding. Works on a store entry,
-    an :class:`~sphinx_apidiff.execution.results.ExampleResult` as JSON, or an example of
-    the build report; ``path`` prefixes the key named in the answer.
+    dtypes, groups, notes, errors and output must be equal; the deviations (``max_abs``,
+    ``max_rel``, of the comparison and of each of its ``pairwise`` pairs) must agree to
+    :data:`SIGNIFICANT_DIGITS` significant digits, unless both are within the example's
+    tolerance (``max_abs <= atol`` or ``max_rel <= rtol``). Timings are ignored. A result
+    run several times must have run as many times and be as stable (``runs``, ``stable``);
+    two results that are both unstable are the same finding. Works on a store entry, an
+    :class:`~sphinx_apidiff.execution.results.ExampleResult` as JSON, or an example of the
+    build report; ``path`` prefixes the key named in the answer.
     """
     if isinstance(stored, dict) and isinstance(live, dict):
         if _same_instability(stored, live):
@@ -122,13 +157,23 @@ def disagreement(stored: Any, live: Any, atol: float, rtol: float, path: str = "
     return None
 
 
+def _rounded(comparison: dict[str, Any]) -> dict[str, Any]:
+    return {
+        **comparison,
+        **{k: round_deviation(comparison[k]) for k in DEVIATIONS if k in comparison},
+    }
+
+
 def rounded(entry: dict[str, Any]) -> dict[str, Any]:
     """A store entry with its deviations rounded (stable files, readable numbers)."""
     results = entry.get("result", {}).get("results", {})
-    comparisons = {
-        name: {**comp, **{k: round_deviation(comp.get(k)) for k in DEVIATIONS if k in comp}}
-        for name, comp in results.items()
-    }
+    comparisons = {}
+    for name, comp in results.items():
+        comparisons[name] = _rounded(comp)
+        if isinstance(comp.get("pairwise"), dict):
+            comparisons[name]["pairwise"] = {
+                key: _rounded(pair) for key, pair in comp["pairwise"].items()
+            }
     entry = {**entry, "result": {**entry["result"], "results": comparisons}} if results else entry
     spread = entry.get("result", {}).get("spread")
     if isinstance(spread, dict) and "max_abs" in spread:

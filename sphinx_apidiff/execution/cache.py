@@ -35,9 +35,10 @@ from sphinx_apidiff.execution.validate import (
 from sphinx_apidiff.files import atomic_write
 from sphinx_apidiff.model.vocabulary import Subtype
 
-# 2: errors without MegEngine's native backtrace; 3: module reprs without paths; 4: dtype
-# names, bfloat16 values and errors by the frameworks' adapters (Paddle's, JAX's)
-ENGINE_VERSION = 4
+#: 2: errors without MegEngine's native backtrace; 3: module reprs without paths;
+#: 4: dtype names, bfloat16 values and errors by the frameworks' adapters (Paddle's, JAX's);
+#: 5: pairwise comparisons, and the frameworks that ran compared where another failed
+ENGINE_VERSION = 5
 
 
 def digest(data: Any) -> str:

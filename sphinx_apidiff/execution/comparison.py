@@ -7,14 +7,23 @@ No Sphinx imports here.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
 
 from sphinx_apidiff.model.vocabulary import ResultKind
 
-__all__ = ["Comparison", "Opaque", "compare_arrays", "compare_values"]
+__all__ = [
+    "Comparison",
+    "Opaque",
+    "PairDeviation",
+    "compare_arrays",
+    "compare_values",
+    "group_frameworks",
+    "pair_key",
+]
 
 
 @dataclass(frozen=True)
@@ -24,9 +33,68 @@ class Opaque:
     repr: str
 
 
+def pair_key(first: str, second: str) -> str:
+    """The key of a pair of frameworks in ``pairwise``: ``"torch|paddle"``, in declared order."""
+    return f"{first}|{second}"
+
+
+def group_frameworks(
+    frameworks: Sequence[str], agree: Callable[[str, str], bool]
+) -> list[list[str]]:
+    """``frameworks`` partitioned into groups of frameworks that agree, deterministically.
+
+    The frameworks are taken in their declared order; each joins the first group all of
+    whose members it agrees with (``agree(earlier, later)``), or starts a new group. So
+    every two members of a group agree, and the groups and their members keep the
+    declared order. Agreement within a tolerance is not transitive: where A agrees with
+    B and B with C but A not with C, the earlier ones win (``[[A, B], [C]]``), never a
+    group whose members disagree.
+    """
+    groups: list[list[str]] = []
+    for fw in frameworks:
+        for group in groups:
+            if all(agree(member, fw) for member in group):
+                group.append(fw)
+                break
+        else:
+            groups.append([fw])
+    return groups
+
+
+@dataclass(frozen=True)
+class PairDeviation:
+    """One pair of frameworks compared on one value: the deviation of the second from the
+    first, whether their dtypes agree (None: a side is no array), and whether the two
+    agree within the example's tolerance."""
+
+    max_abs: float | None = 0.0
+    max_rel: float | None = 0.0
+    dtype_equal: bool | None = True
+    within: bool = True
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "max_abs": self.max_abs,
+            "max_rel": self.max_rel,
+            "dtype_equal": self.dtype_equal,
+            "within": self.within,
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> PairDeviation:
+        return cls(data["max_abs"], data["max_rel"], data["dtype_equal"], data["within"])
+
+
 @dataclass
 class Comparison:
-    """One compared value (a name, or ``name[i]`` inside a tuple)."""
+    """One compared value (a name, or ``name[i]`` inside a tuple), in every framework that
+    produced it.
+
+    ``pairwise`` holds each pair of those frameworks (:func:`pair_key`) and ``groups``
+    the frameworks partitioned into groups that agree (:func:`group_frameworks`).
+    ``max_abs``, ``max_rel`` and ``passed`` are the view against the reference (the
+    first framework): its worst deviation from any other, and whether every pair agrees.
+    """
 
     shapes: dict[str, list[int] | None] = field(default_factory=dict)
     dtypes: dict[str, str | None] = field(default_factory=dict)
@@ -35,6 +103,8 @@ class Comparison:
     passed: bool = True
     note: str | None = None
     kind: ResultKind = ResultKind.VALUE  # a value of the snippet, or a gradient
+    pairwise: dict[str, PairDeviation] = field(default_factory=dict)
+    groups: list[list[str]] = field(default_factory=list)
 
     @property
     def dtype_equal(self) -> bool | None:
@@ -44,6 +114,17 @@ class Comparison:
             return None
         return len(set(self.dtypes.values())) <= 1
 
+    @property
+    def frameworks(self) -> list[str]:
+        """The frameworks that produced this value, in declared order."""
+        return list(self.shapes)
+
+    def pair(self, first: str, second: str) -> PairDeviation | None:
+        """The comparison of two frameworks (in either order), None if one lacks the value."""
+        return self.pairwise.get(pair_key(first, second)) or self.pairwise.get(
+            pair_key(second, first)
+        )
+
     def to_json(self) -> dict[str, Any]:
         data: dict[str, Any] = {
             "shapes": self.shapes,
@@ -51,6 +132,8 @@ class Comparison:
             "max_abs": self.max_abs,
             "max_rel": self.max_rel,
             "passed": self.passed,
+            "pairwise": {key: pair.to_json() for key, pair in self.pairwise.items()},
+            "groups": self.groups,
         }
         if self.note:
             data["note"] = self.note
@@ -60,7 +143,9 @@ class Comparison:
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Comparison:
-        return cls(
+        """From :meth:`to_json`'s form; a file written before pairwise comparisons (no
+        ``pairwise``) gets them derived where that is exact: between two frameworks."""
+        comparison = cls(
             shapes=data["shapes"],
             dtypes=data["dtypes"],
             max_abs=data["max_abs"],
@@ -68,7 +153,28 @@ class Comparison:
             passed=data["passed"],
             note=data.get("note"),
             kind=ResultKind(data.get("kind", ResultKind.VALUE)),
+            pairwise={k: PairDeviation.from_json(v) for k, v in data.get("pairwise", {}).items()},
+            groups=[list(group) for group in data.get("groups", [])],
         )
+        if "pairwise" not in data:
+            comparison.pairwise, comparison.groups = _derived(comparison)
+        return comparison
+
+
+def _derived(comparison: Comparison) -> tuple[dict[str, PairDeviation], list[list[str]]]:
+    """The pairwise view of a comparison stored without one: exact for two frameworks
+    (their one pair is the reference's view); for more, only whether all agree is known
+    (every pair then agrees; otherwise nothing is said of a pair, each in its own group)."""
+    fws = comparison.frameworks
+    if len(fws) == 2:
+        pair = PairDeviation(
+            comparison.max_abs, comparison.max_rel, comparison.dtype_equal, comparison.passed
+        )
+        groups = [fws] if comparison.passed else [[fw] for fw in fws]
+        return {pair_key(*fws): pair}, groups
+    if comparison.passed:
+        return {}, [fws]
+    return {}, [[fw] for fw in fws]
 
 
 def _describe(value: Any) -> str:
@@ -126,7 +232,8 @@ def compare_values(
     rtol: float,
     kind: ResultKind = ResultKind.VALUE,
 ) -> dict[str, Comparison]:
-    """Compare decoded values, by name, of every framework against the first.
+    """Compare decoded values, by name, between every pair of ``frameworks`` (those that
+    ran, in declared order; the first is the reference of the derived view).
 
     Tuples and lists are flattened into ``name[0]``, ``name[1]``, ... A name a
     framework lacks is compared as None (a gradient of a parameter it does not have).
@@ -150,8 +257,7 @@ def _compare_tree(
     rtol: float,
     out: dict[str, Comparison],
 ) -> None:
-    ref_fw = frameworks[0]
-    ref = values[ref_fw]
+    ref = values[frameworks[0]]
     if isinstance(ref, list) and all(isinstance(values[fw], list) for fw in frameworks):
         lengths = {len(values[fw]) for fw in frameworks}
         if len(lengths) == 1:
@@ -174,31 +280,46 @@ def _compare_tree(
         else:
             result.shapes[fw] = None
             result.dtypes[fw] = None if value is None else type(value).__name__
+    notes: dict[str, str] = {}
+    for i, first in enumerate(frameworks):
+        for second in frameworks[i + 1 :]:
+            pair, note = _compare_pair(values[first], values[second], atol, rtol)
+            if pair.dtype_equal is not None:
+                pair = replace(pair, dtype_equal=result.dtypes[first] == result.dtypes[second])
+            result.pairwise[pair_key(first, second)] = pair
+            if note and i == 0:
+                notes[second] = note
+    result.groups = group_frameworks(
+        frameworks, lambda a, b: result.pairwise[pair_key(a, b)].within
+    )
+    result.passed = all(pair.within for pair in result.pairwise.values())
+    against_ref = [result.pairwise[pair_key(frameworks[0], fw)] for fw in frameworks[1:]]
     if all(isinstance(values[fw], np.ndarray) for fw in frameworks):
-        worst_abs: float | None = 0.0
-        worst_rel: float | None = 0.0
-        notes = []
-        for fw in frameworks[1:]:
-            one = compare_arrays(ref, values[fw], atol, rtol)
-            result.passed = result.passed and one.passed
-            if one.note:
-                notes.append(one.note if len(frameworks) == 2 else f"{fw}: {one.note}")
-            if one.max_abs is None or worst_abs is None:
-                worst_abs = worst_rel = None
-            else:
-                worst_abs = max(worst_abs, one.max_abs)
-                worst_rel = max(worst_rel or 0.0, one.max_rel or 0.0)
-        result.max_abs, result.max_rel = worst_abs, worst_rel
-        result.note = "; ".join(notes) or None
+        if any(pair.max_abs is None for pair in against_ref):
+            result.max_abs = result.max_rel = None
+        else:
+            result.max_abs = max((pair.max_abs or 0.0 for pair in against_ref), default=0.0)
+            result.max_rel = max((pair.max_rel or 0.0 for pair in against_ref), default=0.0)
+        shown = [note if len(frameworks) == 2 else f"{fw}: {note}" for fw, note in notes.items()]
+        result.note = "; ".join(shown) or None
     else:
-        # an array on one side and not on another (a gradient and None) is a difference;
-        # comparing them with == would compare elementwise
-        same = not any(isinstance(values[fw], np.ndarray | list) for fw in frameworks) and all(
-            values[fw] == ref for fw in frameworks[1:]
-        )
         result.max_abs = result.max_rel = None
-        result.passed = bool(same)
-        if not same:
+        if not result.passed:
             kinds = " vs ".join(_describe(values[fw]) for fw in frameworks)
             result.note = f"values differ: {kinds}"
     out[label] = result
+
+
+def _compare_pair(
+    first: Any, second: Any, atol: float, rtol: float
+) -> tuple[PairDeviation, str | None]:
+    """Two frameworks' values compared (the deviation of the second from the first), and a
+    note on how they differ beyond the numbers."""
+    if isinstance(first, np.ndarray) and isinstance(second, np.ndarray):
+        one = compare_arrays(first, second, atol, rtol)
+        return PairDeviation(one.max_abs, one.max_rel, True, one.passed), one.note
+    # an array on one side and not on another (a gradient and None) is a difference;
+    # comparing them with == would compare elementwise
+    arrays = (np.ndarray, list)
+    same = not isinstance(first, arrays) and not isinstance(second, arrays) and first == second
+    return PairDeviation(None, None, None, bool(same)), None

@@ -112,9 +112,11 @@ def decode_value(encoded: dict[str, Any]) -> Any:
     kind = encoded.get("t")
     if kind == "array":
         array = decode_array(encoded["npy"])
-        if encoded.get("dtype"):
+        # a dtype name in the framework's namespace (``paddle.float32``) is numpy's name
+        own = str(encoded.get("dtype") or "").rsplit(".", 1)[-1]
+        if own and own != str(array.dtype):
             array = array.view(FrameworkArray)
-            array.framework_dtype = encoded["dtype"]
+            array.framework_dtype = own
         return array
     if kind == "seq":
         return [decode_value(item) for item in encoded["items"]]

@@ -11,15 +11,16 @@ No Sphinx imports here.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
-from sphinx_apidiff.execution.comparison import Comparison
+from sphinx_apidiff.execution.comparison import Comparison, PairDeviation, group_frameworks
 from sphinx_apidiff.execution.stability import Spread
 from sphinx_apidiff.model.example import ExampleSpec, SweepCell
 from sphinx_apidiff.model.signature import Signature
-from sphinx_apidiff.model.vocabulary import ResultKind, Status
+from sphinx_apidiff.model.vocabulary import FrameworkStatus, ResultKind, Status
 
 
 @dataclass(frozen=True)
@@ -118,6 +119,13 @@ class SideResult:
     elapsed: float = 0.0
     crashed: bool = False
 
+    @property
+    def status(self) -> FrameworkStatus:
+        """What this framework did: ran, raised, or gave no answer."""
+        if self.ok:
+            return FrameworkStatus.RAN
+        return FrameworkStatus.CRASHED if self.crashed else FrameworkStatus.ERROR
+
     @classmethod
     def from_reply(cls, reply: Reply) -> SideResult:
         """The side of a live run, from its worker's reply."""
@@ -185,6 +193,44 @@ class ExampleResult:
         values = [r.max_abs for r in self.results.values() if r.max_abs is not None]
         return max(values) if values else None
 
+    @property
+    def frameworks(self) -> dict[str, FrameworkStatus]:
+        """Each framework's own status in this run, in declared order."""
+        return {fw: side.status for fw, side in self.sides.items()}
+
+    @property
+    def compared(self) -> list[str]:
+        """The frameworks whose values were compared (those that ran), in declared order."""
+        found = list(dict.fromkeys(fw for c in self.results.values() for fw in c.frameworks))
+        return [fw for fw in self.sides if fw in found] + [
+            fw for fw in found if fw not in self.sides
+        ]
+
+    @property
+    def groups(self) -> list[list[str]] | None:
+        """The frameworks that ran, grouped by agreement on every compared value (two agree
+        when each value both produced is within tolerance between them; grouped as
+        :func:`~sphinx_apidiff.execution.comparison.group_frameworks` does); None when
+        nothing was compared."""
+        return self._grouped(lambda pair: pair.within)
+
+    @property
+    def dtype_groups(self) -> list[list[str]] | None:
+        """The frameworks that ran, grouped by the dtypes of every compared value (the
+        dtype rule of :attr:`Comparison.dtype_equal`, pair by pair); None when nothing was
+        compared."""
+        return self._grouped(lambda pair: pair.dtype_equal is not False)
+
+    def _grouped(self, agree: Callable[[PairDeviation], bool]) -> list[list[str]] | None:
+        if not self.results:
+            return None
+
+        def agreeing(first: str, second: str) -> bool:
+            pairs = (c.pair(first, second) for c in self.results.values())
+            return all(agree(pair) for pair in pairs if pair is not None)
+
+        return group_frameworks(self.compared, agreeing)
+
     def to_json(self) -> dict[str, Any]:
         """As the cache and the store keep it (the store drops timings and the key).
 
@@ -249,6 +295,7 @@ class CellOutcome:
 
     status: CellStatus
     failed: dict[str, str] = field(default_factory=dict)
+    frameworks: dict[str, FrameworkStatus] = field(default_factory=dict)  # each one's status
 
 
 def cell_outcome(result: ExampleResult) -> CellOutcome:
@@ -256,16 +303,22 @@ def cell_outcome(result: ExampleResult) -> CellOutcome:
     there (a finding); where every framework fails, an error. An unstable cell keeps the
     frameworks that failed its first run (the others' values changed between runs)."""
     if result.status not in (Status.ERROR, Status.UNSTABLE):
-        return CellOutcome(CellStatus(result.status))
+        return CellOutcome(CellStatus(result.status), frameworks=result.frameworks)
     failed = {
         fw: (side.error or "").strip().splitlines()[0] if side.error else ""
         for fw, side in result.sides.items()
         if not side.ok
     }
     if result.status == Status.UNSTABLE:
-        return CellOutcome(CellStatus.UNSTABLE, failed)
+        return CellOutcome(CellStatus.UNSTABLE, failed, result.frameworks)
     every = len(failed) == len(result.sides)
-    return CellOutcome(CellStatus.ERROR if every else CellStatus.UNSUPPORTED, failed)
+    frameworks = result.frameworks
+    if not every:  # where others run the dtype, a failure is the framework's rejection of it
+        for fw in failed:
+            if frameworks[fw] is FrameworkStatus.ERROR:
+                frameworks[fw] = FrameworkStatus.REJECTED
+    status = CellStatus.ERROR if every else CellStatus.UNSUPPORTED
+    return CellOutcome(status, failed, frameworks)
 
 
 @dataclass

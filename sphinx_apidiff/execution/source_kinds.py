@@ -36,7 +36,14 @@ from sphinx_apidiff.execution.runtime.probe import Fingerprint
 from sphinx_apidiff.execution.runtime.process import Limits
 from sphinx_apidiff.execution.runtime.runtime import Runtime
 from sphinx_apidiff.execution.stability import RunOutcome, fresh_run, runs_wanted, spread
-from sphinx_apidiff.execution.store import EXAMPLES, RECIPES, SWEEPS, Store, StoreChanges
+from sphinx_apidiff.execution.store import (
+    EXAMPLES,
+    RECIPES,
+    SWEEPS,
+    Store,
+    StoreChanges,
+    before_pairwise,
+)
 from sphinx_apidiff.model.diagnostics import internal_message
 from sphinx_apidiff.model.example import ExampleSpec
 from sphinx_apidiff.model.vocabulary import ResultKind, Status
@@ -226,31 +233,33 @@ def repeated_result(
 
 
 def example_result(job: ExampleJob, replies: dict[str, Reply], key: str | None) -> ExampleResult:
-    """What the workers' replies to a job's run say: an error, or the compared values."""
+    """What the workers' replies to a job's run say: the values compared between the
+    frameworks that ran (at least two), and an error where any framework failed."""
     ex = job.example
     result = ExampleResult(key=key)
     for fw, reply in replies.items():
         result.versions[fw] = reply.version
         result.sides[fw] = SideResult.from_reply(reply)
-    if not all(side.ok for side in result.sides.values()):
-        result.status = Status.ERROR
-        return result
-    values = {
-        fw: {name: decode_value(v) for name, v in replies[fw].values.items()}
-        for fw in job.frameworks
-    }
-    result.results = compare_values(values, job.frameworks, ex.compare, ex.atol, ex.rtol)
-    if ex.grad is not None:  # by the reference's labels (its parameter names)
-        grads = {
-            fw: {name: decode_value(v) for name, v in replies[fw].grads.items()}
-            for fw in job.frameworks
+    ran = [fw for fw in job.frameworks if fw in replies and result.sides[fw].ok]
+    failed = len(ran) < len(result.sides)
+    if len(ran) >= 2:
+        values = {
+            fw: {name: decode_value(v) for name, v in replies[fw].values.items()} for fw in ran
         }
-        labels = list(replies[job.frameworks[0]].grads)
-        result.results |= compare_values(
-            grads, job.frameworks, labels, ex.atol, ex.rtol, kind=ResultKind.GRAD
-        )
-    passed = all(r.passed for r in result.results.values())
-    result.status = Status.MATCH if passed else Status.DIFFER
+        result.results = compare_values(values, ran, ex.compare, ex.atol, ex.rtol)
+        if ex.grad is not None:  # by the first one's labels (its parameter names)
+            grads = {
+                fw: {name: decode_value(v) for name, v in replies[fw].grads.items()} for fw in ran
+            }
+            labels = list(replies[ran[0]].grads)
+            result.results |= compare_values(
+                grads, ran, labels, ex.atol, ex.rtol, kind=ResultKind.GRAD
+            )
+    if failed:
+        result.status = Status.ERROR
+    else:
+        passed = all(r.passed for r in result.results.values())
+        result.status = Status.MATCH if passed else Status.DIFFER
     return result
 
 
@@ -342,6 +351,9 @@ class StoreSource(Source):
         result = in_job_order(ExampleResult.from_json(stored["result"]), job)
         result.from_store = True
         reasons = []
+        old = before_pairwise(stored)
+        if old is not None:
+            reasons.append(old)
         if stored.get("content") != content_key(job):
             reasons.append("the example changed since its result was stored")
         for fw, version in sorted(stored.get("versions", {}).items()):

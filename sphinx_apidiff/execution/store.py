@@ -49,8 +49,13 @@ from sphinx_apidiff.model.diagnostics import internal_message
 from sphinx_apidiff.model.spec import id_for_file
 from sphinx_apidiff.model.types import KeyPath, Type
 
-STORE_VERSION = 2  # 2: deviations rounded to agreement.SIGNIFICANT_DIGITS
-READABLE_VERSIONS = (1, 2)  # a version-1 file is read as is, and rewritten by a refresh
+#: 2: deviations rounded to agreement.SIGNIFICANT_DIGITS; 3: each compared value's
+#: ``pairwise`` comparisons and ``groups``, and the values of the frameworks that ran where
+#: another failed
+STORE_VERSION = 3
+#: An older file is read, its pairwise comparisons derived (exact between two frameworks;
+#: :func:`before_pairwise` says where they cannot be), and rewritten by a refresh.
+READABLE_VERSIONS = (1, 2, 3)
 
 #: The lists of a pair's file: the examples' results, and their recipes' (by example index).
 EXAMPLES = "examples"
@@ -59,6 +64,24 @@ RECIPES = "recipes"
 SWEEPS = "sweeps"
 #: The sections of a pair's file whose entries are stored examples, checked one by one.
 _LISTS = (EXAMPLES, RECIPES)
+
+
+def before_pairwise(entry: dict[str, Any]) -> str | None:
+    """Why a stored result cannot say who agrees with whom, or None: it was stored
+    before pairwise comparisons (format 2 or older) and compares more than two frameworks,
+    or has frameworks that failed beside others that ran (then not compared)."""
+    result = entry.get("result", {})
+    comparisons = result.get("results", {}).values()
+    if all("pairwise" in c for c in comparisons):
+        return None
+    sides = result.get("sides", {}).values()
+    partial = any(not s.get("ok") for s in sides) and sum(bool(s.get("ok")) for s in sides) >= 2
+    if partial or any(len(c.get("shapes", {})) > 2 for c in comparisons):
+        return (
+            "stored before pairwise comparisons (results store format 2 or older): who "
+            "agrees with whom is not known; refresh the results store"
+        )
+    return None
 
 
 def _entry(entries: list[Any], index: int, cell: str | None) -> dict[str, Any] | None:

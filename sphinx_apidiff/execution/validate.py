@@ -171,6 +171,16 @@ SIDE = Map(
     },
 )
 
+PAIR = Map(
+    doc="One value compared between two frameworks (the deviation of the second from the first).",
+    keys={
+        "max_abs": Key(Nullable(Deviation()), required=True),
+        "max_rel": Key(Nullable(Deviation()), required=True),
+        "dtype_equal": Key(Nullable(Bool()), required=True),
+        "within": Key(Bool(), required=True),
+    },
+)
+
 COMPARISON = Map(
     doc="One compared value.",
     keys={
@@ -181,6 +191,9 @@ COMPARISON = Map(
         "passed": Key(Bool(), required=True),
         "note": Key(Nullable(Text())),
         "kind": Key(Enum(tuple(k.value for k in ResultKind))),
+        # read from older files without them: derived (see Comparison.from_json)
+        "pairwise": Key(Names(PAIR, doc="By pair of frameworks, 'first|second'.")),
+        "groups": Key(List(List(Str(), min_items=1), doc="The frameworks, in groups that agree.")),
     },
 )
 

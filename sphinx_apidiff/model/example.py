@@ -16,6 +16,7 @@ from typing import Any
 from sphinx_apidiff import frameworks
 from sphinx_apidiff.frameworks import Framework
 from sphinx_apidiff.model.diagnostics import Diagnostic
+from sphinx_apidiff.model.expectation import Stated, read_stated
 from sphinx_apidiff.model.inputs import input_problem
 from sphinx_apidiff.model.loader import LocatedDocument, ValidParts
 from sphinx_apidiff.model.types import is_name, suggest
@@ -148,6 +149,10 @@ class ExampleSpec:
     repeat: int | None = None  # runs of it (None: apidiff_repeat's)
     line: int | None = None
     dtype: DtypeExpect = DtypeExpect.SAME  # do the compared values' dtypes differ?
+    # per framework (``expect: {differs: [jax]}``): who fails and who differs; ``expect``
+    # and ``dtype`` then hold the word these imply
+    stated: Stated | None = None
+    dtype_stated: Stated | None = None
     recipe: RecipeSpec | None = None
     modules: list[ModuleSpec] = field(default_factory=list)
     grad: GradSpec | None = None
@@ -216,13 +221,22 @@ def read_example(
         compare=list(get("compare", default=[])),
         atol=float(get("atol", default=DEFAULT_ATOL)),
         rtol=float(get("rtol", default=DEFAULT_RTOL)),
-        expect=Expect(get("expect", default=Expect.MATCH)),
+        expect=Expect(_word(get("expect"), Expect.MATCH)),
         seed=int(get("seed", default=DEFAULT_SEED)),
         timeout=None if timeout is None else float(timeout),
         repeat=get("repeat"),
         line=doc.line(base),
-        dtype=DtypeExpect(get("dtype", default=DtypeExpect.SAME)),
+        dtype=DtypeExpect(_word(get("dtype"), DtypeExpect.SAME)),
     )
+    for key in ("expect", "dtype"):
+        failing = example.stated.error if example.stated else ()
+        stated = read_stated(
+            get(key), (*base, key), doc, diags, check_framework, list(code), failing
+        )
+        if stated is not None and key == "expect":
+            example.stated, example.expect = stated, stated.expect
+        elif stated is not None:
+            example.dtype_stated, example.dtype = stated, stated.dtype
     ok = _recipe(example, get("recipe"), doc, diags, check_framework, (*base, "recipe"))
     reserved = {"np", "rng"} | {fw.split(".")[0] for fw in frameworks}
     for name, spec in get("inputs", default={}).items():
@@ -273,6 +287,12 @@ def read_example(
         )
         ok = False
     return example if ok and code else None
+
+
+def _word(given: Any, default: str) -> str:
+    """The word form of ``expect:`` or ``dtype:``; the default for the mapping form (its
+    word is the statement's) and for none."""
+    return given if isinstance(given, str) else default
 
 
 def _modules(

@@ -195,6 +195,38 @@ SWEEP = Map(
     },
 )
 
+FRAMEWORKS = List(Str(), doc="Framework names, as in 'apis'.", min_items=1)
+
+EXPECT_BY_FRAMEWORK = Map(
+    doc="Per framework: the frameworks that fail, and how those that run fall into groups "
+    "that agree; the frameworks not named agree with each other.",
+    keys={
+        "error": Key(FRAMEWORKS),
+        "differs": Key(
+            List(
+                Str(),
+                doc="The frameworks outside the one group of all the others (which agree).",
+                min_items=1,
+            )
+        ),
+        "groups": Key(
+            List(
+                List(Str(), min_items=1),
+                doc="The frameworks that run, in the groups that agree (declared order).",
+                min_items=1,
+            )
+        ),
+    },
+)
+
+DTYPE_BY_FRAMEWORK = Map(
+    doc="Per framework: who gives the compared values other dtypes.",
+    keys={
+        "differs": Key(EXPECT_BY_FRAMEWORK.keys["differs"].type),
+        "groups": Key(EXPECT_BY_FRAMEWORK.keys["groups"].type),
+    },
+)
+
 EXAMPLE = Map(
     doc="An example run in every framework on the same inputs.",
     keys={
@@ -211,7 +243,15 @@ EXAMPLE = Map(
         "rtol": Key(
             Number(minimum=0, doc=f"Relative tolerance (default {_number(DEFAULT_RTOL)}).")
         ),
-        "expect": Key(Enum(EXPECT, doc="What the author claims the status is (default match).")),
+        "expect": Key(
+            StrOrMap(
+                Enum(EXPECT),
+                EXPECT_BY_FRAMEWORK,
+                doc="What the author claims the status is (default match), or per framework "
+                "who fails and who differs ({differs: [jax]}, {error: [paddle]}, "
+                "{groups: [[torch, paddle], [megengine, jax]]}).",
+            )
+        ),
         "seed": Key(
             Number(
                 integer=True,
@@ -232,9 +272,11 @@ EXAMPLE = Map(
             )
         ),
         "dtype": Key(
-            Enum(
-                DTYPE_EXPECT,
-                doc="Whether the compared values' dtypes differ across frameworks (default same).",
+            StrOrMap(
+                Enum(DTYPE_EXPECT),
+                DTYPE_BY_FRAMEWORK,
+                doc="Whether the compared values' dtypes differ across frameworks (default "
+                "same), or per framework who differs ({differs: [jax]}, {groups: [...]}).",
             )
         ),
         "recipe": Key(RECIPE),

@@ -48,6 +48,15 @@ class Status(StrEnum):
     UNSTABLE = "unstable"  # repeated runs disagree (values, shapes, dtypes or status)
 
 
+class FrameworkStatus(StrEnum):
+    """What one framework did in a run (the others are compared all the same)."""
+
+    RAN = "ran"  # its snippet ran to the end: its values are compared
+    ERROR = "error"  # its snippet raised
+    CRASHED = "crashed"  # no answer: a timeout, a dead worker, a framework that cannot import
+    REJECTED = "rejected"  # a sweep cell's dtype it fails with while others run it
+
+
 class Expect(StrEnum):
     """What the author claims an example gives (``expect:``)."""
 
