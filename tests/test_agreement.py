@@ -7,6 +7,7 @@ import pytest
 from docutils import nodes
 
 from sphinx_apidiff.analysis.agreement import Shape, agreement, differs_in, main_group
+from sphinx_apidiff.execution.comparison import Comparison, PairDeviation
 from sphinx_apidiff.sphinx_ext.render.agreement import (
     agreement_parts,
     agreement_text,
@@ -92,11 +93,12 @@ def test_pairwise_table_has_a_cell_per_two_frameworks():
     assert rows[3][2] == rows[2][3] and rows[3][3] == "—"
 
 
-class Value:
-    """A compared value of the N-way report (only the fields the page reads)."""
-
-    def __init__(self, groups, pairwise):
-        self.groups, self.pairwise = groups, pairwise
+def Value(groups, pairwise):
+    """A compared value of the N-way report with these groups and pairwise deviations."""
+    return Comparison(
+        pairwise={key: PairDeviation.from_json(pair) for key, pair in pairwise.items()},
+        groups=groups,
+    )
 
 
 def test_parts_are_for_more_than_two_frameworks_with_groups():
@@ -107,7 +109,7 @@ def test_parts_are_for_more_than_two_frameworks_with_groups():
     [box] = agreement_parts(values, FWS, LABELS, document, where)
     assert box.astext() == "Who agrees, within the tolerance:\n\ny: only JAX differs"
     assert agreement_parts(values, ["torch", "megengine"], LABELS, document, where) == []
-    old = object()  # a value of a report without the N-way fields
+    old = Comparison()  # a value of a report without the N-way fields
     assert (
         agreement_parts(
             {"y": (value_groups(old), value_pairwise(old))}, FWS, LABELS, document, where

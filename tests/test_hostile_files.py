@@ -461,7 +461,7 @@ def _bogus_status(data: dict[str, Any]) -> None:
         (
             _bogus_status,
             '"status": "bogus"',
-            "examples[0].result.status: 'bogus' is not one of: match, differ, error, not-run",
+            "examples[0].result.status: 'bogus' is not one of: match, differ, error, not-run, unstable",
         ),
     ],
 )

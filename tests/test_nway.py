@@ -1,10 +1,6 @@
 """A page of four frameworks (torch, MegEngine, Paddle, JAX: ``tests/roots/test-nway``):
 the parameter table with a cell per framework, one badge per per-framework kind, each
-value's agreement, and the overview's "differs in".
-
-Each compared value's ``groups`` and ``pairwise`` (the N-way report's fields of
-``Comparison``) are set here, after the examples ran and before the pages are written,
-so that the page says what they say on any machine.
+value's agreement, and the overview's "differs in", from what the four frameworks give.
 """
 
 from __future__ import annotations
@@ -17,27 +13,6 @@ import pytest
 from .conftest import megengine_missing
 
 FWS = ["torch", "megengine", "paddle", "jax"]
-#: The uint8 cumsum of the issue: torch and Paddle promote, MegEngine and JAX wrap around.
-SPLIT = {"c": [["torch", "paddle"], ["megengine", "jax"]]}
-WITHIN = {"max_abs": 0.0, "max_rel": 0.0, "dtype_equal": True, "within": True}
-
-
-def with_groups(app, env) -> None:
-    """Give every compared value of the project its groups and pairwise deviations."""
-    from sphinx_apidiff.sphinx_ext.nodes import get_pairs
-
-    for entries in get_pairs(env).values():
-        for entry in entries:
-            for result in entry.analysis.examples if entry.analysis else []:
-                for name, value in result.results.items():
-                    value.groups = SPLIT.get(name, [FWS])
-                    value.pairwise = {
-                        f"{a}|{b}": dict(WITHIN, within=any({a, b} <= set(g) for g in value.groups))
-                        for i, a in enumerate(FWS)
-                        for b in FWS[i + 1 :]
-                    }
-
-
 @pytest.fixture(scope="module")
 def site(rootdir, tmp_path_factory):
     from sphinx.testing.util import SphinxTestApp
@@ -47,7 +22,6 @@ def site(rootdir, tmp_path_factory):
     src = tmp_path_factory.mktemp("nway") / "src"
     shutil.copytree(rootdir / "test-nway", src)
     app = SphinxTestApp("html", srcdir=src)
-    app.connect("env-updated", with_groups)
     app.build()
     yield app
     app.cleanup()

@@ -22,6 +22,7 @@ from typing import Any
 from docutils import nodes
 
 from sphinx_apidiff.analysis.agreement import Groups, Shape, agreement
+from sphinx_apidiff.execution.comparison import Comparison
 from sphinx_apidiff.model.vocabulary import TagKind
 from sphinx_apidiff.sphinx_ext.i18n import _
 from sphinx_apidiff.sphinx_ext.render.base import BadgeKind, badge, fmt_number, para, simple_table
@@ -30,15 +31,14 @@ from sphinx_apidiff.sphinx_ext.render.design import dropdown
 Pairwise = Mapping[str, Mapping[str, Any]]
 
 
-def value_groups(value: Any) -> Groups | None:
-    """A compared value's ``groups`` (``Comparison.groups``), None where it has none."""
-    groups = getattr(value, "groups", None)
-    return groups or None
+def value_groups(value: Comparison) -> Groups | None:
+    """A compared value's ``groups``, None where it has none (fewer than two ran)."""
+    return value.groups or None
 
 
-def value_pairwise(value: Any) -> Pairwise:
-    """A compared value's ``pairwise`` (``Comparison.pairwise``), empty where it has none."""
-    return getattr(value, "pairwise", None) or {}
+def value_pairwise(value: Comparison) -> Pairwise:
+    """A compared value's ``pairwise``, as ``apidiff.json`` gives it."""
+    return {key: pair.to_json() for key, pair in value.pairwise.items()}
 
 
 def _count(number: int) -> str:
