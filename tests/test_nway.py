@@ -75,7 +75,7 @@ def test_each_value_says_who_agrees_with_whom(site):
 @pytest.mark.megengine
 def test_overview_says_which_frameworks_differ(site):
     page = html(site, "index.html")
-    [table] = re.findall(r'<table class="[^"]*apidiff-overview.*?</table>', page)
+    [table, two_way] = re.findall(r'<table class="[^"]*apidiff-overview.*?</table>', page)
     header = [text_of(th) for th in re.findall(r"<th.*?</th>", table)]
     assert "Differs in" in header
     column = header.index("Differs in")
@@ -85,3 +85,18 @@ def test_overview_says_which_frameworks_differ(site):
     ]
     cells = {row[0].replace(" ", ""): row[column] for row in rows if row}
     assert cells == {"torch.cumsum": "MegEngine, JAX", "torch.nn.functional.softmax": "—"}
+
+
+@pytest.mark.megengine
+def test_a_table_keeps_the_pairs_of_exactly_its_frameworks(site):
+    """``:frameworks:`` splits a project's pairs by their frameworks (in any order): the
+    four-way table has no two-way pair, the two-way table no four-way pair."""
+    page = html(site, "index.html")
+    tables = re.findall(r'<table class="[^"]*apidiff-overview.*?</table>', page)
+    apis = [
+        sorted(text_of(td).replace(" ", "") for td in re.findall(r"<tr.*?</tr>", t)[1:])
+        for t in tables
+    ]
+    assert [len(rows) for rows in apis] == [2, 1]
+    assert "torch.abs" in apis[1][0] and "megengine.functional.abs" in apis[1][0]
+    assert not any("torch.abs" in row for row in apis[0])

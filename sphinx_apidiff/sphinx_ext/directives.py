@@ -296,11 +296,19 @@ def _categories(argument: str) -> list[str]:
     return values
 
 
+def _frameworks(argument: str) -> list[str]:
+    values = [v.strip() for v in argument.replace(",", " ").split() if v.strip()]
+    if not values:
+        raise ValueError("name the frameworks, e.g. torch megengine")
+    return values
+
+
 class ApiDiffTableDirective(SphinxDirective):
     """``.. apidiff-table::``: the overview of every pair in the project, filled late."""
 
     has_content = False
     option_spec = {
+        "frameworks": _frameworks,
         "category": _categories,
         "kind": _kinds,
         "sort": lambda arg: directives.choice(arg, SORT_KEYS),
@@ -309,6 +317,7 @@ class ApiDiffTableDirective(SphinxDirective):
 
     def run(self) -> list[nodes.Node]:
         node = apidiff_table(
+            frameworks=self.options.get("frameworks", []),
             categories=self.options.get("category", []),
             kinds=self.options.get("kind", []),
             sort=self.options.get("sort", "page"),

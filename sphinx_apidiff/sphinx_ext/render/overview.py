@@ -53,9 +53,13 @@ class OverviewTable:
         self.cfg = cfg
 
     def entries(self, node: apidiff_table) -> list[PairEntry]:
-        """The pairs the table shows, filtered by category and sorted as asked."""
+        """The pairs the table shows, filtered by frameworks, category and kind, and sorted
+        as asked."""
         pairs = get_pairs(self.transform.env)
         entries = [e for docname in sorted(pairs) for e in pairs[docname] if e.analysis is not None]
+        if node.get("frameworks"):  # the pairs of exactly these frameworks
+            wanted = set(node["frameworks"])
+            entries = [e for e in entries if set(e.spec.apis) == wanted]
         if node["categories"]:
             entries = [
                 e for e in entries if e.analysis and e.analysis.category in node["categories"]
