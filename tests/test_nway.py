@@ -75,7 +75,7 @@ def test_each_value_says_who_agrees_with_whom(site):
 @pytest.mark.megengine
 def test_overview_says_which_frameworks_differ(site):
     page = html(site, "index.html")
-    [table, two_way] = re.findall(r'<table class="[^"]*apidiff-overview.*?</table>', page)
+    [table, _two_way] = re.findall(r'<table class="[^"]*apidiff-overview.*?</table>', page)
     header = [text_of(th) for th in re.findall(r"<th.*?</th>", table)]
     assert "Differs in" in header
     column = header.index("Differs in")

@@ -58,8 +58,8 @@ class OverviewTable:
         pairs = get_pairs(self.transform.env)
         entries = [e for docname in sorted(pairs) for e in pairs[docname] if e.analysis is not None]
         if node.get("frameworks"):  # the pairs of exactly these frameworks
-            wanted = set(node["frameworks"])
-            entries = [e for e in entries if set(e.spec.apis) == wanted]
+            named = set(node["frameworks"])
+            entries = [e for e in entries if set(e.spec.apis) == named]
         if node["categories"]:
             entries = [
                 e for e in entries if e.analysis and e.analysis.category in node["categories"]
