@@ -362,3 +362,21 @@ def test_draft_pairs_renames_not_lookalikes():
         _sig(("num_channels", None), ("affine", "True")),
     )
     assert [(a, b) for a, b, _ in norm] == [("num_features", "num_channels")]
+
+
+def test_no_module_over_500_lines_and_no_class_over_250():
+    """The house's size rule: a module that grows past it has two
+    concerns, a class past it renders or decides too much."""
+    import ast
+    from pathlib import Path
+
+    package = Path(__file__).resolve().parent.parent / "sphinx_apidiff"
+    too_long = []
+    for path in sorted(package.rglob("*.py")):
+        text = path.read_text(encoding="utf-8")
+        if text.count("\n") > 500:
+            too_long.append(f"{path.relative_to(package)}: {text.count(chr(10))} lines")
+        for node in ast.walk(ast.parse(text)):
+            if isinstance(node, ast.ClassDef) and node.end_lineno - node.lineno + 1 > 250:
+                too_long.append(f"{path.relative_to(package)}: class {node.name}")
+    assert too_long == []
