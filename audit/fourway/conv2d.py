@@ -19,6 +19,7 @@ Claims of the page, each printed as [n] below:
     PyTorch on permuted data.
  9. Paddle 3.3: no float16/bfloat16 convolution on the CPU; MegEngine no bfloat16 or
     float64; JAX float64 -> float32 and refuses operands of different dtypes.
+10. JAX's rhs_dilation=None means no dilation; dilation 2 agrees as rhs_dilation=(2, 2).
 """
 import os
 import subprocess
@@ -79,6 +80,10 @@ with warnings.catch_warnings():
         print("[9]", dt, "torch", err(lambda: tF.conv2d(T(x).to(getattr(torch, dt)), T(w).to(getattr(torch, dt)))),
               "| paddle", err(lambda: pF.conv2d(P(x).astype(dt), P(w).astype(dt))),
               "| jax", err(lambda: lax.conv_general_dilated(J(x).astype(dt), J(w).astype(dt), (1, 1), "VALID")))
+xd = rng.standard_normal((1, 2, 9, 9)).astype(np.float32); wd = rng.standard_normal((3, 2, 3, 3)).astype(np.float32)
+print("[10] rhs_dilation None == (1, 1):", bool((np.asarray(lax.conv_general_dilated(J(x), J(w), (1, 1), "VALID")) == np.asarray(lax.conv_general_dilated(J(x), J(w), (1, 1), "VALID", rhs_dilation=(1, 1)))).all()),
+      "| dilation 2 torch-paddle", abs(tF.conv2d(T(xd), T(wd), padding=2, dilation=2).numpy() - pF.conv2d(P(xd), P(wd), padding=2, dilation=2).numpy()).max(),
+      "torch-jax", abs(tF.conv2d(T(xd), T(wd), padding=2, dilation=2).numpy() - np.asarray(lax.conv_general_dilated(J(xd), J(wd), (1, 1), ((2, 2), (2, 2)), rhs_dilation=(2, 2)))).max())
 print("[9] jax float16 x float32 weight:", err(lambda: lax.conv_general_dilated(J(x).astype("float16"), J(w), (1, 1), "VALID")))
 '''
 
