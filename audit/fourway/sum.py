@@ -18,6 +18,9 @@ Claims of the page, each printed as [n] below:
  6. float16: MegEngine's sum loses more precision; PyTorch, Paddle and JAX stay close
     to the exact sum rounded once to float16.
  7. PyTorch, Paddle and JAX take dtype; MegEngine has none. JAX has initial and where.
+ 8. With no axis, keepdims=True keeps every axis with size 1 in PyTorch, Paddle and JAX;
+    MegEngine refuses it ("can not set axis=None and keepdims=True"); listing all the
+    axes works.
 """
 import os
 import subprocess
@@ -69,6 +72,7 @@ for seed in range(20):
         errs[name] = max(errs[name], float(abs(r.astype(np.float64) - ex).max()))
 np.save("/tmp/_sum_h16.npy", np.stack(h16))
 print("[6] float16, 20 seeds of 2x30: largest |sum - exact|:", {k: round(v, 4) for k, v in errs.items()})
+print("[8] no axis, keepdims: torch", tuple(torch.sum(T(x23), dim=None, keepdim=True).shape), "| paddle", tuple(paddle.sum(P(x23), keepdim=True).shape), "| jax", tuple(jnp.sum(J(x23), keepdims=True).shape))
 print("[7] torch:", torch.sum.__doc__.strip().splitlines()[0], "| paddle", list(inspect.signature(paddle.sum).parameters), "| jax", list(inspect.signature(jnp.sum).parameters))
 '''
 
@@ -95,6 +99,12 @@ h16 = np.load("/tmp/_sum_h16.npy")
 e = max(float(abs(F.sum(M(h), 1).numpy().astype(np.float64) - h.astype(np.float64).sum(1)).max()) for h in h16)
 e32 = max(float(abs(F.sum(M(h).astype("float32"), 1).astype("float16").numpy().astype(np.float64) - h.astype(np.float64).sum(1)).max()) for h in h16)
 print("[6] float16, 20 seeds: largest |sum - exact| megengine %.4f, summed in float32 and cast back %.4f" % (e, e32))
+def err(f):
+    try:
+        return str(tuple(f().shape))
+    except Exception as e:
+        return "ERR " + type(e).__name__ + ": " + str(e).strip().splitlines()[0][:80]
+print("[8] no axis, keepdims: megengine", err(lambda: F.sum(M(x[0, :2, :3]), keepdims=True)), "| all axes listed", err(lambda: F.sum(M(x[0, :2, :3]), axis=(0, 1), keepdims=True)))
 print("[7] megengine params", list(inspect.signature(F.sum).parameters))
 '''
 
