@@ -20,6 +20,8 @@ Claims of the page, each printed as [n] below:
  9. Paddle 3.3: no float16/bfloat16 convolution on the CPU; MegEngine no bfloat16 or
     float64; JAX float64 -> float32 and refuses operands of different dtypes.
 10. JAX's rhs_dilation=None means no dilation; dilation 2 agrees as rhs_dilation=(2, 2).
+11. That SAME is reproduced by padding (0, 1) first in PyTorch and MegEngine, and by
+    Paddle's padding=[0, 1, 0, 1].
 """
 import os
 import subprocess
@@ -69,6 +71,9 @@ print("[7] torch stride 2 'same':", err(lambda: tF.conv2d(T(x), T(w), stride=2, 
 ps = pF.conv2d(P(x), P(w), stride=2, padding="SAME").numpy(); js = np.asarray(lax.conv_general_dilated(J(x), J(w), (2, 2), "SAME"))
 j01 = np.asarray(lax.conv_general_dilated(J(x), J(w), (2, 2), ((0, 1), (0, 1)))); t11 = tF.conv2d(T(x), T(w), stride=2, padding=1).numpy()
 print("[7] stride 2 SAME: paddle-jax", abs(ps - js).max(), "| jax SAME == pad (0, 1):", abs(js - j01).max(), "| torch padding=1 - jax SAME:", abs(t11 - js).max())
+np.save("/tmp/_conv_same.npy", js)
+print("[11] torch pad (0, 1, 0, 1) - jax SAME", abs(tF.conv2d(tF.pad(T(x), (0, 1, 0, 1)), T(w), stride=2).numpy() - js).max(),
+      "| paddle padding=[0, 1, 0, 1] - jax SAME", abs(pF.conv2d(P(x), P(w), stride=2, padding=[0, 1, 0, 1]).numpy() - js).max())
 xn = x.transpose(0, 2, 3, 1)
 tn = tF.conv2d(T(xn).permute(0, 3, 1, 2), T(w), padding=1).permute(0, 2, 3, 1).numpy()
 pn = pF.conv2d(P(xn), P(w), padding=1, data_format="NHWC").numpy()
@@ -114,6 +119,8 @@ gm = megengine.autodiff.GradManager(); x, w = M(g["x"]), M(g["w"]); gm.attach([x
 with gm:
     y = F.conv2d(x, w.reshape(2, 3, 2, 3, 3), groups=2); gm.backward(y, M(g["dy"]))
 print("[4][5] grouped 5-D weight megengine-torch y", abs(y.numpy() - g["y"]).max(), "x.grad", abs(x.grad.numpy() - g["gx"]).max(), "w.grad", abs(w.grad.numpy() - g["gw"]).max())
+ys = F.conv2d(F.nn.pad(M(d["x"]), ((0, 0), (0, 0), (0, 1), (0, 1))), M(d["w"]), stride=2).numpy()
+print("[11] megengine pad (0, 1) - jax SAME", abs(ys - np.load("/tmp/_conv_same.npy")).max())
 print("[9] float16 megengine", err(lambda: F.conv2d(M(d["x"].astype(np.float16)), M(d["w"].astype(np.float16)))), "| float64 tensor", M(d["x"].astype(np.float64)).dtype,
       "| bfloat16", err(lambda: M(d["x"], dtype="bfloat16")))
 '''
