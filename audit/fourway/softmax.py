@@ -13,6 +13,7 @@ Claims of the page, each printed as [n] below:
  6. JAX computes in float32 unless jax_enable_x64: float64 in, float32 out.
  7. Integer inputs fail in PyTorch, MegEngine and Paddle; JAX returns float32.
  8. PyTorch's and Paddle's dtype cast the input first; MegEngine and JAX have no dtype.
+    Casting to float64 yourself fails in MegEngine (astype) and gives float32 in JAX.
  9. JAX's axis takes a tuple (the others one integer); JAX's where masks elements out.
 """
 import os
@@ -68,6 +69,9 @@ with warnings.catch_warnings():
 xi = rng.integers(0, 10, (3, 5)).astype(np.int32)
 print("[7] int32: torch", err(lambda: torch.nn.functional.softmax(T(xi), -1)), "| paddle", err(lambda: paddle.nn.functional.softmax(P(xi), -1)), "| jax", err(lambda: jax.nn.softmax(J(xi), -1)))
 print("[8] dtype=float64: torch", err(lambda: torch.nn.functional.softmax(T(x), -1, dtype=torch.float64)), "| paddle", err(lambda: paddle.nn.functional.softmax(P(x), -1, dtype="float64")))
+with warnings.catch_warnings():
+    warnings.simplefilter("ignore")
+    print("[8] jax cast to float64 first:", err(lambda: jax.nn.softmax(J(x).astype("float64"), -1)))
 print("[8] params: jax", list(inspect.signature(jax.nn.softmax).parameters))
 print("[9] tuple axis: jax sums over (1, 2):", np.asarray(jax.nn.softmax(J(x), axis=(1, 2))).sum((1, 2)).round(5),
       "| torch", err(lambda: torch.nn.functional.softmax(T(x), dim=(1, 2))), "| paddle", err(lambda: paddle.nn.functional.softmax(P(x), axis=(1, 2))))
@@ -105,6 +109,7 @@ except ImportError:
     pass
 print("[5] bfloat16 megengine", err(lambda: M(x.astype(np.float32), dtype="bfloat16")))
 print("[7] int32 megengine", err(lambda: F.softmax(M(x.astype(np.int32)), -1)))
+print("[8] megengine astype float64", err(lambda: F.softmax(M(x).astype("float64"), -1)))
 print("[8] megengine params", list(inspect.signature(F.softmax).parameters))
 print("[9] tuple axis megengine", err(lambda: F.softmax(M(x), axis=(1, 2))))
 '''
