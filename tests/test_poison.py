@@ -258,6 +258,31 @@ def test_a_framework_thread_that_calls_back_into_python_is_no_snippet_thread():
     assert eng.worker_starts == 2
 
 
+@pytest.mark.megengine
+def test_megengine_converts_numbers_again_after_a_snippet_that_turned_it_off():
+    """A failed optimizer step() leaves MegEngine's conversion of Python numbers to tensors
+    off (seen in the guide: 22 later examples failed); the worker turns it back on."""
+    leaving = """\
+  - code:
+      torch: y = 2
+      megengine: |
+        from megengine.core.tensor.utils import set_convert_inputs
+        set_convert_inputs(False)
+        y = 2
+    compare: [y]
+  - inputs:
+      x: {shape: [3]}
+    code:
+      torch: y = x * 2.0
+      megengine: y = x * 2.0
+    compare: [y]
+"""
+    with Engine({"megengine": MEGENGINE_PYTHON}, mode="force", workers=1, timeout=60) as eng:
+        results = eng.run(jobs(HEAD + leaving))
+    assert statuses(results) == ["match", "match"], results[1].sides["megengine"].error
+    assert eng.worker_starts == 2  # restored, not replaced
+
+
 @pytest.fixture
 def pools(monkeypatch):
     """A private socket directory; its pools are stopped at the end."""

@@ -17,6 +17,15 @@ def seed():
 def settings():
     config = getattr(megengine, "config", None)
     found = []
+    # Whether operators convert Python numbers and numpy arrays to tensors: an optimizer's
+    # step() turns it off while it runs and leaves it off when it raises, after which even
+    # ``x * 2.0`` fails ("py_apply expects tensor as inputs") in every later snippet.
+    try:
+        from megengine.core.tensor import utils
+    except ImportError:
+        utils = None
+    if utils is not None and hasattr(utils, "get_convert_inputs"):
+        found.append((utils.get_convert_inputs, utils.set_convert_inputs))
     for name in ("benchmark_kernel", "deterministic_kernel", "disable_memory_forwarding"):
         if config is not None and hasattr(config, name):
             found.append(
