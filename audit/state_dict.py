@@ -17,8 +17,13 @@ Claims checked (page as found, before this audit):
 11. float16, int32 (and int8, uint8, bool) arrays load silently in MegEngine and the parameter
     takes their dtype; PyTorch casts every one to float32. int64 fails like float64.
 12. After a float16 load, MegEngine's forward runs but SGD's step fails (dtype assertion).
-13. After an int32 load, MegEngine's convolution fails; GradManager refuses to attach the int32
-    parameter.
+13. After an int32 load, MegEngine's convolution fails (the issue's wording; WRONG: in a fresh
+    process it runs; it failed only after a failed step() in the same process, see 21);
+    GradManager refuses to attach the int32 parameter.
+21. A failed step() leaves the process broken: afterwards x * 2.0 raises "py_apply expects tensor
+    as inputs" (step() turns input conversion off and does not restore it when it raises);
+    megengine.core.tensor.utils.set_convert_inputs(True) restores it. Each dtype of 11-13 runs in
+    its own process for that reason.
 14. Casting with .astype("float32") in the loading function fixes 9-13.
 15. strict=False: PyTorch returns missing/unexpected keys; MegEngine logs a warning, returns None.
 16. keep_vars/keep_var and destination/rst: the parameter names.
@@ -159,30 +164,10 @@ def megengine_side():
     conv.load_state_dict(lambda k, var: calls.append(k) or tsd[k].reshape(var.shape))
     print("8 the function is called for", calls)
     x = megengine.Tensor(X)
+    here = os.path.abspath(__file__)
     for dt in ["float64", "int64", "float16", "int32", "int8", "uint8", "bool"]:
-        net = M.Conv2d(3, 4, 3)
-        sd = {"weight": CW.astype(dt), "bias": CB.astype(dt)}
-        try:
-            net.load_state_dict(lambda k, var: sd[k].reshape(var.shape))
-        except Exception as e:
-            print(f"9/11 load {dt}:", err(e))
-            continue
-        line = f"11 load {dt}: ok, parameter {net.weight.dtype};"
-        try:
-            y = net(x)
-            line += f" forward ok ({y.dtype});"
-        except Exception as e:
-            line += f" forward {err(e)[:60]};"
-        try:
-            gm = GradManager().attach(net.parameters())
-            opt = megengine.optimizer.SGD(net.parameters(), lr=0.1)
-            with gm:
-                gm.backward(net(x).sum())
-            opt.step()
-            line += " SGD step ok"
-        except Exception as e:
-            line += f" training {err(e)[:70]}"
-        print("12/13 " + line)
+        out = subprocess.run([sys.executable, here, "megengine-dtype", dt], capture_output=True, text=True, check=False)
+        print(out.stdout.rstrip())
     for dt in ["float64", "int64", "float16", "int32"]:
         net = M.Conv2d(3, 4, 3)
         sd = {"weight": CW.astype(dt), "bias": CB.astype(dt)}
@@ -276,7 +261,52 @@ def megengine_side():
     print("20 MegEngine bias after one step", fmt(fc.bias.numpy()))
 
 
+def megengine_dtype(dt):
+    """One dtype in a fresh process: a failed step() breaks the rest of a process (21)."""
+    import megengine
+    import megengine.module as M
+    from megengine.autodiff import GradManager
+
+    x = megengine.Tensor(X)
+    net = M.Conv2d(3, 4, 3)
+    sd = {"weight": CW.astype(dt), "bias": CB.astype(dt)}
+    try:
+        net.load_state_dict(lambda k, var: sd[k].reshape(var.shape))
+    except Exception as e:
+        print(f"9/11 load {dt}:", err(e))
+        return
+    line = f"11 load {dt}: ok, parameter {net.weight.dtype};"
+    try:
+        y = net(x)
+        line += f" forward ok ({y.dtype});"
+    except Exception as e:
+        line += f" forward {err(e)[:60]};"
+    try:
+        gm = GradManager().attach(net.parameters())
+        opt = megengine.optimizer.SGD(net.parameters(), lr=0.1)
+        with gm:
+            gm.backward(net(x).sum())
+        opt.step()
+        line += " SGD step ok"
+    except Exception as e:
+        line += f" training {err(e)[:70]}"
+        try:
+            x * 2.0
+            line += " | afterwards x * 2.0 works"
+        except Exception as e2:
+            line += f" | afterwards x * 2.0: {err(e2)}"
+            from megengine.core.tensor.utils import set_convert_inputs
+
+            set_convert_inputs(True)
+            x * 2.0
+            line += "; fixed by set_convert_inputs(True)"
+    print("12/13/21 " + line)
+
+
 def main():
+    if len(sys.argv) > 2 and sys.argv[1] == "megengine-dtype":
+        megengine_dtype(sys.argv[2])
+        return
     if len(sys.argv) > 1:
         {"torch": torch_side, "megengine": megengine_side}[sys.argv[1]]()
         return
