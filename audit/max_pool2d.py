@@ -3,7 +3,9 @@
 Claims checked (page as found, before this audit):
  1. kernel_size, stride (default: the kernel size) and padding agree, at the border too, and
     padded positions never win even when every input is negative.
- 2. NaN: PyTorch propagates it, MegEngine skips it.
+ 2. NaN: PyTorch propagates it, MegEngine skips it. MISLEADING: MegEngine's result depends on where
+    the nan lies in the window (skipped in some positions, propagated in others); PyTorch
+    always gives nan.
  3. MegEngine rounds the output size down; ceil_mode=True is reproduced by padding the bottom and
     right with -inf (the page's example: 7 x 7, kernel 2, stride 2, one row and column).
  4. dilation and return_indices have no counterpart.
@@ -28,6 +30,7 @@ import numpy as np
 MGE_PYTHON = "/work/main/.venv-megengine/bin/python"
 rng = np.random.default_rng(0)
 X = rng.standard_normal((1, 2, 9, 9)).astype("float32")
+NAN_ROWS = [[float("nan"), 1.0, 0.5, 2.0], [1.0, float("nan"), 2.0, 0.5], [0.5, 2.0, 1.0, float("nan")]]
 GRID = [(n, k, s, p) for n in (5, 6, 7, 8, 9) for k in (2, 3) for s in (1, 2, 3) for p in range(0, k // 2 + 1)]
 
 
@@ -48,6 +51,9 @@ def torch_side(out):
     for n, k, s, p in GRID:
         r[f"6 ceil_mode n={n} k={k} s={s} p={p}"] = torch.nn.MaxPool2d(k, s, p, ceil_mode=True)(x[..., :n, :n]).numpy()
     print("4 signature", inspect.signature(torch.nn.MaxPool2d.__init__))
+    for k, row in enumerate(NAN_ROWS):
+        r[f"2 nan window {row}"] = torch.nn.MaxPool2d(2)(torch.tensor(row).reshape(1, 1, 2, 2)).numpy()
+        r[f"2 nan (1, 2) windows {row}"] = torch.nn.MaxPool2d((1, 2))(torch.tensor(row).reshape(1, 1, 1, 4)).numpy()
     np.savez(out, **r)
 
 
@@ -63,6 +69,10 @@ def megengine_side(out):
         xp = F.nn.pad(x[..., :n, :n], ((0, 0), (0, 0), (0, e), (0, e)), constant_value=float("-inf"))
         r[f"6 ceil_mode n={n} k={k} s={s} p={p}"] = megengine.module.MaxPool2d(k, s, p)(xp).numpy()
     print("4 signature", inspect.signature(megengine.module.MaxPool2d.__init__))
+    for k, row in enumerate(NAN_ROWS):
+        arr = np.array(row, "float32")
+        r[f"2 nan window {row}"] = megengine.module.MaxPool2d(2)(megengine.Tensor(arr.reshape(1, 1, 2, 2))).numpy()
+        r[f"2 nan (1, 2) windows {row}"] = megengine.module.MaxPool2d((1, 2))(megengine.Tensor(arr.reshape(1, 1, 1, 4))).numpy()
     np.savez(out, **r)
 
 
@@ -87,6 +97,8 @@ def main():
             if not (t[name].shape == m[name].shape and np.allclose(t[name], m[name])):
                 bad.append(name)
         print("1", "match" if "1 k3 s2 p1, all negative" not in bad else "DIFFER")
+        for name in sorted(n for n in m.files if n.startswith("2 ")):
+            print(name, "torch", np.round(t[name].ravel(), 3).tolist(), "megengine", np.round(m[name].ravel(), 3).tolist())
         print(f"6 ceil_mode helper: {len(GRID) - len([b for b in bad if b.startswith('6')])} of {len(GRID)} cases match;",
               "differ:", [b for b in bad if b.startswith("6")])
         naive = [g for g in GRID if ceil_extra(*g) != (-(-(g[0] + 2 * g[3] - g[1]) // g[2])) * g[2] + g[1] - (g[0] + 2 * g[3]) and
