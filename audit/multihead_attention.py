@@ -97,7 +97,6 @@ def torch_side(out):
 
 def megengine_side(out):
     import megengine
-    import megengine.functional as F
 
     def make(bias=True, **kw):
         m = megengine.module.MultiHeadAttention(E, H, bias=bias, **kw)

@@ -29,7 +29,7 @@ I8 = np.random.default_rng(0).integers(0, 10, 30).astype("int8")
 
 
 def f16_errors(sum16):
-    worst, worst32 = 0.0, 0.0
+    worst = 0.0
     for seed in range(20):
         v = np.random.default_rng(seed).standard_normal(30).astype("float16")
         exact = float(v.astype("float64").sum())
