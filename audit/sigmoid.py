@@ -1,0 +1,67 @@
+"""Audit of docs/pairs/sigmoid.yaml (torch.nn.Sigmoid vs megengine.module.Sigmoid).
+
+Claims checked (page as found, before this audit):
+ 1. The same values, large magnitudes included; torch.sigmoid / F.sigmoid.
+ 2. Gradients agree, about 1e-13 or exactly 0 at large magnitudes.
+Beyond the page:
+ 3. NaN input (MegEngine's ReLU turns nan into 0: does its sigmoid?).
+ 4. float16 values and dtype.
+
+Run: /work/main/.venv/bin/python audit/sigmoid.py (the MegEngine half runs in
+/work/main/.venv-megengine/bin/python).
+"""
+import os
+import subprocess
+import sys
+
+import numpy as np
+
+MGE_PYTHON = "/work/main/.venv-megengine/bin/python"
+X = np.array([-100.0, -30.0, 0.0, 30.0, 100.0, np.nan], "float32")
+
+
+def show(a):
+    return [f"{v:.3g}" for v in np.asarray(a, dtype="float64")]
+
+
+def torch_side():
+    import torch
+
+    x = torch.from_numpy(X).requires_grad_()
+    y = torch.nn.Sigmoid()(x)
+    y.sum().backward()
+    print("1/2/3 values", show(y.detach()), "grad", show(x.grad))
+    h = torch.sigmoid(torch.tensor([0.5, -2.0], dtype=torch.float16))
+    print("4 float16", h.dtype, show(h.float()))
+
+
+def megengine_side():
+    import megengine
+    import megengine.functional as F
+    from megengine.autodiff import GradManager
+
+    x = megengine.Tensor(X)
+    gm = GradManager().attach([x])
+    with gm:
+        y = megengine.module.Sigmoid()(x)
+        gm.backward(y.sum())
+    print("1/2/3 values", show(y.numpy()), "grad", show(x.grad.numpy()))
+    h = F.sigmoid(megengine.Tensor(np.array([0.5, -2.0], "float16")))
+    print("4 float16", h.dtype, show(h.numpy().astype("float32")))
+
+
+def main():
+    if len(sys.argv) > 1:
+        {"torch": torch_side, "megengine": megengine_side}[sys.argv[1]]()
+        return
+    here = os.path.abspath(__file__)
+    for side, python in (("torch", sys.executable), ("megengine", MGE_PYTHON)):
+        out = subprocess.run([python, here, side], capture_output=True, text=True, check=False)
+        print(f"== {side}")
+        print(out.stdout.rstrip())
+        if out.returncode:
+            print(out.stderr[-600:])
+
+
+if __name__ == "__main__":
+    main()

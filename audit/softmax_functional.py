@@ -1,0 +1,61 @@
+"""Audit of docs/pairs/softmax_functional.yaml (torch.nn.functional.softmax vs
+megengine.functional.nn.softmax).
+
+Claims checked (page as found, before this audit):
+ 1. dim is axis; megengine.functional.softmax is the same function as F.nn.softmax.
+ 2. Without an axis both pick 0 for 0-, 1- and 3-D input, 1 otherwise; PyTorch warns.
+ 3. PyTorch's dtype has no counterpart (cast with astype).
+ 4. Large logits: no overflow on either side.
+
+Run: /work/main/.venv/bin/python audit/softmax_functional.py (the MegEngine half runs in
+/work/main/.venv-megengine/bin/python).
+"""
+import inspect
+import os
+import subprocess
+import sys
+
+import numpy as np
+
+MGE_PYTHON = "/work/main/.venv-megengine/bin/python"
+BIG = np.array([[1000.0, 999.0, -1000.0]], "float32")
+
+
+def torch_side():
+    import torch
+
+    F = torch.nn.functional
+    print("3 signature", inspect.signature(F.softmax))
+    print("4 large logits", np.round(F.softmax(torch.from_numpy(BIG), dim=1).numpy(), 4).tolist())
+    for d in (0, 1, 3):
+        x = torch.zeros((2, 3, 4)[:d])
+        import warnings
+        with warnings.catch_warnings(record=True) as ws:
+            warnings.simplefilter("always")
+            y = F.softmax(x)
+        print(f"2 {d}-D without dim: shape {tuple(y.shape)}, warned {bool(ws)}")
+
+
+def megengine_side():
+    import megengine
+    import megengine.functional as F
+
+    print("1 same function:", F.softmax is F.nn.softmax, "| 3 signature", inspect.signature(F.nn.softmax))
+    print("4 large logits", np.round(F.nn.softmax(megengine.Tensor(BIG), axis=1).numpy(), 4).tolist())
+
+
+def main():
+    if len(sys.argv) > 1:
+        {"torch": torch_side, "megengine": megengine_side}[sys.argv[1]]()
+        return
+    here = os.path.abspath(__file__)
+    for side, python in (("torch", sys.executable), ("megengine", MGE_PYTHON)):
+        out = subprocess.run([python, here, side], capture_output=True, text=True, check=False)
+        print(f"== {side}")
+        print(out.stdout.rstrip())
+        if out.returncode:
+            print(out.stderr[-600:])
+
+
+if __name__ == "__main__":
+    main()
