@@ -10,6 +10,7 @@ MegEngine and JAX; Paddle has no float16 softmax on the CPU.
 from __future__ import annotations
 
 import json
+import re
 import os
 
 import pytest
@@ -127,3 +128,14 @@ def test_a_sweep_cell_one_framework_rejects_compares_the_others(report):
     y = cell["results"]["y"]
     assert y["groups"] == [["torch", "megengine", "jax"]]
     assert set(y["dtypes"].values()) == {"float16"}
+
+
+def test_a_sweep_cell_of_four_frameworks_says_who_differs(app, report):
+    """int8 cumsum: torch and Paddle sum in int64, MegEngine and JAX wrap around in int8;
+    the int32 cell, whose values all four agree on (in int64 or int32), says nothing more."""
+    cells = {c["dtype"]: c for c in report["cumsum"]["examples"][1]["sweep"]}
+    assert cells["int8"]["groups"] == [["torch", "paddle"], ["megengine", "jax"]]
+    assert cells["int32"]["groups"] == [["torch", "megengine", "paddle", "jax"]]
+    html = (app.outdir / "cumsum.html").read_text(encoding="utf-8")
+    said = re.findall(r'<span class="apidiff-sweep-agreement">\s*(.*?)</span>', html)
+    assert said == ["PyTorch = PaddlePaddle; MegEngine = JAX"]

@@ -9,6 +9,7 @@ from sphinx_apidiff.execution.results import CellStatus, ExampleResult, cell_out
 from sphinx_apidiff.model.example import ExampleSpec, SweepCell
 from sphinx_apidiff.model.vocabulary import Status, TagKind
 from sphinx_apidiff.sphinx_ext.i18n import _, status_label
+from sphinx_apidiff.sphinx_ext.render.agreement import agreement_text
 from sphinx_apidiff.sphinx_ext.render.base import (
     BadgeKind,
     PairPage,
@@ -86,6 +87,10 @@ class SweepMatrix(PairPage):
         if judged.dtypes is DtypeBadge.FINDING:
             cell += nodes.Text(" ")
             cell += badge(_("dtypes differ"), TagKind.DTYPE)
+        groups = run.groups
+        if len(fws) > 2 and groups and len(groups) > 1:  # who differs, as under an example
+            text = agreement_text(groups, fws, self.labels)
+            cell += nodes.inline(text, f" {text}", classes=["apidiff-sweep-agreement"])
         if run.stale:
             cell += nodes.Text(" ")
             cell += badge(_("stale result"), BadgeKind.STALE)
