@@ -10,8 +10,8 @@ MegEngine and JAX; Paddle has no float16 softmax on the CPU.
 from __future__ import annotations
 
 import json
-import re
 import os
+import re
 
 import pytest
 
