@@ -26,6 +26,8 @@ def _plain(value):
         return value
     if isinstance(value, (int, float)):
         return value
+    if isinstance(value, (list, tuple)) and np.asarray(value).dtype.kind not in "biuf":
+        return [_plain(item) for item in value]
     array = np.asarray(value)
     return {"array": array.astype(np.float64).tolist() if array.dtype != bool else array.tolist(),
             "dtype": str(array.dtype), "shape": list(array.shape)}
@@ -38,7 +40,7 @@ def _show(value):
         more = "..." if array.size > 6 else ""
         return "%s %s %s%s" % (value["dtype"], tuple(value["shape"]), flat, more)
     if isinstance(value, float):
-        return repr(round(value, 4))
+        return "%.4g" % value
     return repr(value)
 
 
