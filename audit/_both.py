@@ -26,8 +26,13 @@ def _plain(value):
         return value
     if isinstance(value, (int, float)):
         return value
-    if isinstance(value, (list, tuple)) and np.asarray(value).dtype.kind not in "biuf":
-        return [_plain(item) for item in value]
+    if isinstance(value, (list, tuple)):
+        try:
+            numeric = np.asarray(value).dtype.kind in "biuf"
+        except ValueError:  # ragged
+            numeric = False
+        if not numeric:
+            return [_plain(item) for item in value]
     array = np.asarray(value)
     return {"array": array.astype(np.float64).tolist() if array.dtype != bool else array.tolist(),
             "dtype": str(array.dtype), "shape": list(array.shape)}
