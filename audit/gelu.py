@@ -8,7 +8,8 @@
    Beyond: large |x| (large); float16 (half: largest deviation from float32, rounded); the constant
    from np.sqrt (np_scalar: MegEngine refuses a NumPy float64 scalar times a tensor).
 FOUND: every claim holds; writing the approximation with np.sqrt fails in MegEngine.
-FIXED: usage (math.sqrt, not np.sqrt), example 6; the gradient examples are the fourth and fifth.
+FIXED: usage (math.sqrt, not np.sqrt; no second derivative through F.gelu, see audit/autograd_grad.py),
+examples 6 and 7; the gradient examples are the fourth and fifth.
 """
 import sys
 
