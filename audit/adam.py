@@ -13,7 +13,6 @@ FOUND: every claim holds (the maximize port with weight decay too). Nothing to f
 """
 import sys
 
-import numpy as np
 
 
 def data(rng):

@@ -13,7 +13,6 @@ FOUND: every claim holds. Nothing to fix.
 """
 import sys
 
-import numpy as np
 
 
 def data(rng):

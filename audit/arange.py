@@ -12,7 +12,6 @@ FIXED: usage (Large ranges), example 4 (recipe: np.arange).
 """
 import sys
 
-import numpy as np
 
 
 def torch_side(rng):

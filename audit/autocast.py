@@ -14,7 +14,6 @@ FIXED: usage (Switching it off inside), example 4 (recipe: close the outer block
 """
 import sys
 
-import numpy as np
 
 BF16 = """
 import numpy as np, megengine

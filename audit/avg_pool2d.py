@@ -16,7 +16,6 @@ FIXED: usage (output size, extra padding, what the mask counts), ceil_mode row, 
 """
 import sys
 
-import numpy as np
 
 
 def data(rng):

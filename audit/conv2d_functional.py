@@ -11,7 +11,6 @@ FOUND: every claim holds; a 4-D grouped weight fails loudly (RuntimeError). Noth
 """
 import sys
 
-import numpy as np
 
 
 def data(rng):

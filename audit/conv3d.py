@@ -15,7 +15,6 @@ FIXED: usage (the pad mode, Gradients, Initialisation), examples 5 (gradients) a
 """
 import sys
 
-import numpy as np
 
 
 def data(rng):

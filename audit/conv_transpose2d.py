@@ -16,7 +16,6 @@ FIXED: the reference; usage (Initialisation), example 8.
 """
 import sys
 
-import numpy as np
 
 
 def data(rng):

@@ -14,7 +14,6 @@ FIXED: usage; examples 2 (the split port), 3 (gradients), 4 (initialisation, uni
 """
 import sys
 
-import numpy as np
 
 
 def data(rng):

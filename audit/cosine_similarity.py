@@ -10,7 +10,6 @@ FIXED: usage (new), example 2 (recipe: the maximum on the squared norm).
 """
 import sys
 
-import numpy as np
 
 
 def data(rng):

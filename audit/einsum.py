@@ -9,7 +9,6 @@ FOUND: every claim holds. Nothing to fix.
 """
 import sys
 
-import numpy as np
 
 
 def data(rng):

@@ -14,7 +14,6 @@ FIXED: usage; example 4 (two layers, h_n, the input gradient).
 """
 import sys
 
-import numpy as np
 
 
 def data(rng):

@@ -11,7 +11,6 @@ FOUND: every claim holds; a 1-D input works in both. Nothing to fix.
 """
 import sys
 
-import numpy as np
 
 
 def data(rng):
