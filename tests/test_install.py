@@ -181,7 +181,9 @@ def test_the_installed_wheel_builds_a_site_without_the_frameworks(installed, tmp
     assert [e["status"] for e in pair["examples"]] == [
         e["result"]["status"] for e in stored["examples"]
     ]
-    assert {e["status"] for e in pair["examples"]} == {"match", "differ"}
+    # every verdict as its example states it, none left unrun for want of a framework
+    assert [e["status"] for e in pair["examples"]] == [e["expect"] for e in pair["examples"]]
+    assert "differ" in {e["status"] for e in pair["examples"]}
 
     # the message catalogues ship: the same page in Chinese
     zh = project / "_build" / "zh"
