@@ -12,12 +12,15 @@ Claims checked (case names in the table):
     jax.image.scale_and_translate with scale (out-1)/(in-1), translation 0.5 - 0.5 * scale.
  5. nearest, 4 -> 6 and 6 -> 4 and 5 -> 3: which source pixel each framework takes (torch's
     floor vs JAX's half-pixel rounding; torch "nearest-exact").
- 6. bicubic 4 -> 7: JAX's cubic uses Keys a = -0.5, torch -0.75.
+ 6. bicubic 4 -> 7: JAX's cubic uses Keys a = -0.5, torch -0.75; JAX's "bicubic-pytorch" with
+    antialias=False is torch's kernel (case bicubic_pytorch_kernel).
  7. Paddle's align_mode=1 (asymmetric bilinear).
  8. Non-integer scale_factor 1.5 (5x5 bilinear): torch by the factor, MegEngine and Paddle?
  9. Gradients of bilinear 4 -> 7 (upstream dy) agree; of 8 -> 3 JAX's default differs.
 10. Result dtypes per input dtype (float16, bfloat16, int32, uint8).
 11. An integer size=6: torch (6, 6), MegEngine (6, 1), Paddle?
+13. area 8 -> 3 and 8 -> 4: torch and Paddle "area" agree, MegEngine's adaptive_avg_pool2d
+    too; JAX's "area" only at the integer factor; adaptive average pooling by hand in JAX.
 12. uint8 inputs (values 0..9, 4 -> 7 bilinear): each uint8 result against the float32 result
     rounded and truncated.
 """
@@ -69,6 +72,8 @@ def torch_side():
     keep("bicubic", lambda: F.interpolate(t(X4), size=(7, 7), mode="bicubic"))
     keep("scale_1.5", lambda: F.interpolate(t(X5), scale_factor=1.5, mode="bilinear"))
     keep("scale_1.5_recompute", lambda: F.interpolate(t(X5), scale_factor=1.5, mode="bilinear", recompute_scale_factor=True))
+    keep("area_8_3", lambda: F.interpolate(t(X8), size=(3, 3), mode="area"))
+    keep("area_8_4", lambda: F.interpolate(t(X8), size=(4, 4), mode="area"))
     for name, x, size, dy in (("grad_up", X4, 7, DY7), ("grad_down", X8, 3, DY3)):
         xx = torch.tensor(x, requires_grad=True)
         F.interpolate(xx, size=(size, size), mode="bilinear").backward(torch.tensor(dy))
@@ -96,6 +101,8 @@ def megengine_side():
         keep("nearest_%d_%d" % (a, b), lambda: f(t(x), size=(b, b), mode="nearest").numpy())
     keep("bicubic", lambda: f(t(X4), size=(7, 7), mode="bicubic").numpy())
     keep("scale_1.5", lambda: f(t(X5), scale_factor=1.5, mode="bilinear").numpy())
+    keep("area_8_3", lambda: F.adaptive_avg_pool2d(t(X8), (3, 3)).numpy())
+    keep("area_8_4", lambda: F.adaptive_avg_pool2d(t(X8), (4, 4)).numpy())
     for name, x, size, dy in (("grad_up", X4, 7, DY7), ("grad_down", X8, 3, DY3)):
         xx = t(x)
         gm = GradManager().attach([xx])
@@ -132,6 +139,8 @@ def paddle_side():
     keep("bicubic", lambda: F.interpolate(t(X4), size=(7, 7), mode="bicubic").numpy())
     keep("scale_1.5", lambda: F.interpolate(t(X5), scale_factor=1.5, mode="bilinear").numpy())
     keep("scale_1.5_recompute", lambda: F.interpolate(t(X5), scale_factor=1.5, mode="bilinear", recompute_scale_factor=True).numpy())
+    keep("area_8_3", lambda: F.interpolate(t(X8), size=(3, 3), mode="area").numpy())
+    keep("area_8_4", lambda: F.interpolate(t(X8), size=(4, 4), mode="area").numpy())
     for name, x, size, dy in (("grad_up", X4, 7, DY7), ("grad_down", X8, 3, DY3)):
         xx = paddle.to_tensor(x, stop_gradient=False)
         F.interpolate(xx, size=(size, size), mode="bilinear").backward(t(dy))
@@ -164,6 +173,15 @@ def jax_side():
     for a, b, x in ((4, 6, X4), (6, 4, X6), (5, 3, X5)):
         keep("nearest_%d_%d" % (a, b), lambda: jax.image.resize(j(x), (1, 1, b, b), "nearest"))
     keep("bicubic", lambda: jax.image.resize(j(X4), (1, 1, 7, 7), "bicubic"))
+    keep("bicubic_pytorch_kernel", lambda: jax.image.resize(j(X4), (1, 1, 7, 7), "bicubic-pytorch", antialias=False))
+    keep("area_8_3", lambda: jax.image.resize(j(X8), (1, 1, 3, 3), "area"))
+    keep("area_8_4", lambda: jax.image.resize(j(X8), (1, 1, 4, 4), "area"))
+
+    def adaptive(v, n):  # PyTorch's "area": adaptive average pooling, square inputs
+        m = v.shape[-1]
+        v = jnp.stack([v[..., (i * m) // n:-(-(i + 1) * m // n), :].mean(axis=-2) for i in range(n)], axis=-2)
+        return jnp.stack([v[..., (i * m) // n:-(-(i + 1) * m // n)].mean(axis=-1) for i in range(n)], axis=-1)
+    keep("area_8_3_by_hand", lambda: adaptive(j(X8), 3))
     for name, x, size, dy in (("grad_up", X4, 7, DY7), ("grad_down", X8, 3, DY3)):
         R[name] = jax.vjp(lambda v: jax.image.resize(v, (1, 1, size, size), "bilinear"), j(x))[1](j(dy))[0]
     R["grad_down_no_antialias"] = jax.vjp(lambda v: jax.image.resize(v, (1, 1, 3, 3), "bilinear", antialias=False), j(X8))[1](j(DY3))[0]
@@ -176,7 +194,8 @@ def jax_side():
     names = sorted(set().union(*[set(s) for s in sides.values()]))
     for name in names:
         row = []
-        base = ref.get(name, ref.get(name.replace("_no_antialias", "").replace("_align_mode_1", "")))
+        base = ref.get(name, ref.get(name.replace("_no_antialias", "").replace("_align_mode_1", "")
+                                     .replace("_pytorch_kernel", "").replace("_by_hand", "")))
         for fw, s in sides.items():
             if name in s:
                 v = s[name]

@@ -13,6 +13,8 @@ Claims checked:
  6. ceil_mode over a grid of sizes, kernels, strides and paddings: Paddle equals torch; the
     -inf padding helper (from audit/max_pool2d.py) reproduces it in JAX.
  7. Result dtypes per input dtype (float32, float16, bfloat16, int32).
+ 9. JAX: the initial value -inf on an int32 input becomes the int32 minimum: padded pooling of
+    negative integers equals torch's.
  8. MegEngine's float16 pooling returns wrong values (zeros or garbage) on the CPU; pooling in
     float32 and casting back is right.
 """
@@ -51,6 +53,8 @@ def torch_side():
 
     print("1 signature", F.max_pool2d.__doc__.strip().splitlines()[0] if F.max_pool2d.__doc__ else "", inspect.signature(F.max_pool2d))
     report("2 negative", lambda: F.max_pool2d(-torch.tensor(X).abs(), 3, 2, 1).numpy().ravel()[:6].round(4).tolist())
+    neg = -np.arange(1, 26, dtype="int32").reshape(1, 1, 5, 5)
+    report("9 int32, padding 1", lambda: F.max_pool2d(torch.tensor(neg), 3, 2, 1).numpy().ravel().tolist())
     x = torch.tensor(X, requires_grad=True)
     F.max_pool2d(x, 3, 2, 1).backward(torch.tensor(DY))
     np.save("/tmp/fourway_maxpool_grad_torch.npy", x.grad.numpy())
@@ -157,9 +161,9 @@ def jax_side():
     print("6 ceil_mode by -inf padding: %d of %d cases equal torch; differ: %s" % (len(GRID) - len(bad), len(GRID), bad))
     for d in DTYPES:
         report("7 " + d, lambda d=d: pool(jnp.asarray(X).astype(d), 2, 2).dtype)
-    report("7 int32 with the dtype's minimum as init",
-           lambda: lax.reduce_window(jnp.asarray(X).astype("int32"), jnp.iinfo("int32").min, lax.max,
-                                     (1, 1, 2, 2), (1, 1, 2, 2), "VALID").dtype)
+    neg = -np.arange(1, 26, dtype="int32").reshape(1, 1, 5, 5)
+    report("9 int32, -inf init, padding 1", lambda: np.asarray(pool(jnp.asarray(neg), 3, 2, 1)).ravel().tolist())
+    report("9 -inf as int32", lambda: int(jnp.array(-jnp.inf).astype("int32")))
 
 
 if __name__ == "__main__":

@@ -98,6 +98,8 @@ def paddle_side():
     report("2 default", lambda: estimator(paddle.var(paddle.to_tensor(X), 1).numpy()))
     report("3 keepdim", lambda: tuple(paddle.var(paddle.to_tensor(X), (0, 1), keepdim=True).shape))
     report("4 N=1", lambda: paddle.var(paddle.ones((2, 1)), 1).tolist())
+    report("1 correction=0 vs unbiased=False", lambda: dev(paddle.var(paddle.to_tensor(X), 1, correction=0).numpy(),
+                                                            paddle.var(paddle.to_tensor(X), 1, unbiased=False).numpy()))
     for d in DTYPES:
         report("5 " + d, lambda d=d: paddle.var(paddle.to_tensor(VALS).astype(d), 1).dtype)
     v = paddle.to_tensor(VALS).astype("int32")
@@ -118,6 +120,7 @@ def jax_side():
     report("2 default", lambda: estimator(jnp.var(jnp.asarray(X), 1)))
     report("3 keepdims", lambda: jnp.var(jnp.asarray(X), (0, 1), keepdims=True).shape)
     report("4 N=1 ddof=1", lambda: jnp.var(jnp.ones((2, 1)), 1, ddof=1).tolist())
+    report("4 N=1 default", lambda: jnp.var(jnp.ones((2, 1)), 1).tolist())
     for d in DTYPES:
         report("5 " + d, lambda d=d: jnp.var(jnp.asarray(VALS).astype(d), 1).dtype)
     report("6 float16 dev", lambda: dev(float(jnp.var(jnp.asarray(H))), EXACT16))
