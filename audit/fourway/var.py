@@ -11,6 +11,8 @@ Claims checked:
  6. float16 accuracy: 1000 values of mean 100, against float64.
  8. Paddle's integer var stays integer: it truncates the mean and the result ([1, 0, 1, 1, 3]:
     1 under both estimators, 0.96 exactly biased, 1.2 unbiased).
+ 9. Values around 1e4, 1e5, 1e6 with variance about 1 (4 rows of 1000): the largest deviation
+    from float64; shifting by the first element first (the recipe) brings it back.
  7. Gradients of sum(w * var(x, axis=1)) under each default: 2 (x - mean) / (N - ddof) * w.
 """
 import inspect
@@ -28,6 +30,15 @@ B0 = np.var(X.astype("float64"), axis=1)
 B1 = np.var(X.astype("float64"), axis=1, ddof=1)
 VALS = np.array([[1, 0, 1, 1, 3]])
 DTYPES = ["float32", "float16", "bfloat16", "int32", "bool"]
+
+
+BIG = [(rng.standard_normal((4, 1000)) + m).astype("float32") for m in (1e4, 1e5, 1e6)]
+
+
+def shifted(name, var, rows):
+    for m, x in zip((1e4, 1e5, 1e6), BIG):
+        ex = np.var(x.astype("float64"), axis=1)
+        print("9 %s mean %g: dev %s, shifted %s" % (name, m, dev(rows(var, x), ex), dev(rows(var, x - x[:, :1]), ex)))
 
 
 def grad(ddof):
@@ -65,6 +76,7 @@ def torch_side():
     x = torch.tensor(X, requires_grad=True)
     (torch.tensor(W) * torch.var(x, 1)).sum().backward()
     report("7 grad dev from ddof=1", lambda: dev(x.grad.numpy(), grad(1)))
+    shifted("torch", None, lambda _, v: torch.var(torch.tensor(v), 1, correction=0).numpy())
 
 
 def megengine_side():
@@ -89,6 +101,7 @@ def megengine_side():
     with gm:
         gm.backward((megengine.Tensor(W) * F.var(x, 1)).sum())
     report("7 grad dev from ddof=0", lambda: dev(x.grad.numpy(), grad(0)))
+    shifted("megengine", None, lambda _, v: F.var(megengine.Tensor(v), 1).numpy())
 
 
 def paddle_side():
@@ -110,6 +123,7 @@ def paddle_side():
     x = paddle.to_tensor(X, stop_gradient=False)
     (paddle.to_tensor(W) * paddle.var(x, 1)).sum().backward()
     report("7 grad dev from ddof=1", lambda: dev(x.grad.numpy(), grad(1)))
+    shifted("paddle", None, lambda _, v: paddle.var(paddle.to_tensor(v), 1, unbiased=False).numpy())
 
 
 def jax_side():
@@ -126,6 +140,7 @@ def jax_side():
     report("6 float16 dev", lambda: dev(float(jnp.var(jnp.asarray(H))), EXACT16))
     g = jax.grad(lambda x: (jnp.asarray(W) * jnp.var(x, 1)).sum())(jnp.asarray(X))
     report("7 grad dev from ddof=0", lambda: dev(np.asarray(g), grad(0)))
+    shifted("jax", None, lambda _, v: np.asarray(jnp.var(jnp.asarray(v), 1)))
 
 
 if __name__ == "__main__":
