@@ -20,6 +20,9 @@ Claims checked (case names in the table):
 10. Dtypes: float16, bfloat16 logits; int32 labels.
 11. weighted_ignore: class weights with an ignored label: Paddle divides by the kept weights.
 12. Paddle's mean with ignored labels is the sum over N, not over the kept labels.
+13. Large logits (standard normal times 10, 100, 1000): Paddle caps each label's loss at 64;
+    its gradient stays right. Paddle's log_softmax caps at -64 as well (float64 too); x minus
+    logsumexp is not capped.
 """
 import inspect
 
@@ -65,6 +68,12 @@ def torch_side():
     for d in ("float16", "bfloat16"):
         keep("dtype_" + d, lambda: F.cross_entropy(t(L).to(getattr(torch, d)), t(Y)).float())
     keep("labels_int32", lambda: F.cross_entropy(t(L), t(Y.astype("int32"))))
+    for scale in (10, 100, 1000):
+        xb = torch.tensor((L * scale).astype("float32"), requires_grad=True)
+        loss = F.cross_entropy(xb, t(Y), reduction="none")
+        loss.mean().backward()
+        print("13 logits x%d: per-label losses %s" % (scale, loss.detach().numpy().round(2).tolist()))
+        R["big_grad_%d" % scale] = xb.grad.numpy()
     np.savez("/tmp/fourway_ce_torch.npz", **R)
 
 
@@ -117,6 +126,21 @@ def paddle_side():
     for d in ("float16", "bfloat16"):
         keep("dtype_" + d, lambda: ce(t(L).astype(d), t(Y)).astype("float32").numpy())
     keep("labels_int32", lambda: ce(t(L), t(Y.astype("int32"))).numpy())
+    for scale in (10, 100, 1000):
+        big = (L * scale).astype("float32")
+        xb = paddle.to_tensor(big, stop_gradient=False)
+        loss = ce(xb, t(Y), reduction="none")
+        loss.mean().backward()
+        onehot = F.one_hot(t(Y), 5)
+        capped = -(F.log_softmax(t(big), axis=1) * onehot).sum(axis=1)
+        logp = t(big) - paddle.logsumexp(t(big), axis=1, keepdim=True)
+        byhand = -(logp * onehot).sum(axis=1)
+        print("13 logits x%d: per-label losses %s, log_softmax %s, x - logsumexp %s" % (
+            scale, loss.numpy().ravel().round(2).tolist(), capped.numpy().round(2).tolist(),
+            byhand.numpy().round(2).tolist()))
+        R["big_grad_%d" % scale] = xb.grad.numpy()
+    print("13 log_softmax of [0, 100, 1000] in float64:",
+          F.log_softmax(paddle.to_tensor(np.array([[0.0, 100.0, 1000.0]])), axis=1).numpy().tolist())
     print("5 shape of the default result", ce(t(L), t(Y)).shape, "with a (N, 1) label", ce(t(L), t(Y[:, None])).shape)
     np.savez("/tmp/fourway_ce_paddle.npz", **R)
 
