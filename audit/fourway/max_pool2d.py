@@ -15,6 +15,9 @@ Claims checked:
  7. Result dtypes per input dtype (float32, float16, bfloat16, int32).
  9. JAX: the initial value -inf on an int32 input becomes the int32 minimum: padded pooling of
     negative integers equals torch's.
+ 10. padding above half the kernel (k3 s1 p2, and p3): torch refuses; MegEngine and Paddle
+    pool (p3: windows wholly in the padding give -3.4e38, the lowest float32, not -inf); JAX
+    pads with its initial value.
  8. MegEngine's float16 pooling returns wrong values (zeros or garbage) on the CPU; pooling in
     float32 and casting back is right.
 """
@@ -55,6 +58,10 @@ def torch_side():
     report("2 negative", lambda: F.max_pool2d(-torch.tensor(X).abs(), 3, 2, 1).numpy().ravel()[:6].round(4).tolist())
     neg = -np.arange(1, 26, dtype="int32").reshape(1, 1, 5, 5)
     report("9 int32, padding 1", lambda: F.max_pool2d(torch.tensor(neg), 3, 2, 1).numpy().ravel().tolist())
+    x5 = torch.tensor(X[..., :5, :5])
+    report("10 k3 s1 p2", lambda: F.max_pool2d(x5, 3, 1, 2).shape)
+    report("10 -inf padding then pool: first row", lambda: F.max_pool2d(
+        F.pad(x5, (2, 2, 2, 2), value=float("-inf")), 3, 1).numpy()[0, 0, 0].round(4).tolist())
     x = torch.tensor(X, requires_grad=True)
     F.max_pool2d(x, 3, 2, 1).backward(torch.tensor(DY))
     np.save("/tmp/fourway_maxpool_grad_torch.npy", x.grad.numpy())
@@ -89,6 +96,9 @@ def megengine_side():
         else:
             print("4 ties grad", x.grad.numpy()[0, 0].tolist())
     report("5 nan", lambda: F.max_pool2d(megengine.Tensor(NANX), 2).numpy()[0, 0].tolist())
+    x5 = megengine.Tensor(X[..., :5, :5].copy())
+    report("10 k3 s1 p2: first row", lambda: F.max_pool2d(x5, 3, 1, 2).numpy()[0, 0, 0].round(4).tolist())
+    report("10 k3 s1 p3: first value", lambda: F.max_pool2d(x5, 3, 1, 3).numpy()[0, 0, 0, 0].tolist())
     for d in DTYPES:
         def one(d=d):
             if d == "bfloat16":
@@ -120,6 +130,9 @@ def paddle_side():
     F.max_pool2d(t, 2).sum().backward()
     print("4 ties grad", t.grad.numpy()[0, 0].tolist())
     report("5 nan", lambda: F.max_pool2d(paddle.to_tensor(NANX), 2).numpy()[0, 0].tolist())
+    x5 = paddle.to_tensor(X[..., :5, :5])
+    report("10 k3 s1 p2: first row", lambda: F.max_pool2d(x5, 3, 1, 2).numpy()[0, 0, 0].round(4).tolist())
+    report("10 k3 s1 p3: first value", lambda: F.max_pool2d(x5, 3, 1, 3).numpy()[0, 0, 0, 0].tolist())
     ref = np.load("/tmp/fourway_maxpool_ceil_torch.npz")
     bad = []
     for n, k, s, p in GRID:
@@ -151,6 +164,9 @@ def jax_side():
     g = jax.grad(lambda x: pool(x, 2, 2).sum())(jnp.asarray(TIES))
     print("4 ties grad", np.asarray(g)[0, 0].tolist())
     report("5 nan", lambda: np.asarray(pool(jnp.asarray(NANX), 2, 2))[0, 0].tolist())
+    x5 = jnp.asarray(X[..., :5, :5])
+    report("10 k3 s1 p2: first row", lambda: np.asarray(pool(x5, 3, 1, 2))[0, 0, 0].round(4).tolist())
+    report("10 k3 s1 p3: first value", lambda: np.asarray(pool(x5, 3, 1, 3))[0, 0, 0, 0].tolist())
     ref = np.load("/tmp/fourway_maxpool_ceil_torch.npz")
     bad = []
     for n, k, s, p in GRID:

@@ -20,6 +20,7 @@ Claims checked:
 10. Paddle's first parameter is the learning rate: SGD([p]) fails (the list is read as the rate,
     parameters stay None).
 11. Paddle's Momentum(momentum=0.0) is plain SGD.
+12. Nesterov without momentum: torch ValueError, MegEngine AssertionError, Paddle a plain step.
 """
 import inspect
 
@@ -66,6 +67,10 @@ def torch_side():
         opt.step()
         R[name + "_3"] = p.detach().numpy().copy()
         print("2-6 %s: 3 steps vs the documented rule %.3g" % (name, np.abs(R[name + "_3"] - by_hand(3, **kw)).max()))
+    try:
+        torch.optim.SGD([torch.nn.Parameter(torch.tensor(W))], lr=0.1, nesterov=True)
+    except ValueError as e:
+        print("12 nesterov without momentum:", type(e).__name__, e)
     np.savez("/tmp/fourway_sgd_torch.npz", **R)
 
 
@@ -78,10 +83,13 @@ def megengine_side():
         O.SGD([megengine.Parameter(W)])
     except TypeError as e:
         print("1 no lr:", e)
+    try:
+        O.SGD([megengine.Parameter(W)], lr=0.1, nesterov=True)
+    except AssertionError as e:
+        print("12 nesterov without momentum:", type(e).__name__, e)
     for name, kw in CASES.items():
         if "dampening" in kw:
             continue
-        kw = {k.replace("nesterov", "nesterov"): v for k, v in kw.items()}
         p = megengine.Parameter(W)
         p.grad = megengine.Tensor(G)
         opt = O.SGD([p], **kw)
@@ -130,6 +138,10 @@ def paddle_side():
     (p * paddle.to_tensor(G)).sum().backward()
     paddle.optimizer.Momentum(learning_rate=0.1, momentum=0.0, parameters=[p]).step()
     print("11 Momentum(momentum=0.0) one step vs plain: %.3g" % np.abs(p.numpy() - R["plain_1"]).max())
+    p = paddle.create_parameter(W.shape, "float32", default_initializer=paddle.nn.initializer.Assign(W))
+    (p * paddle.to_tensor(G)).sum().backward()
+    paddle.optimizer.Momentum(learning_rate=0.1, momentum=0.0, use_nesterov=True, parameters=[p]).step()
+    print("12 Momentum(momentum=0.0, use_nesterov=True) one step vs plain: %.3g" % np.abs(p.numpy() - R["plain_1"]).max())
     np.savez("/tmp/fourway_sgd_paddle.npz", **R)
 
 
