@@ -21,6 +21,7 @@ Claims checked (case names in the table):
 11. An integer size=6: torch (6, 6), MegEngine (6, 1), Paddle?
 13. area 8 -> 3 and 8 -> 4: torch and Paddle "area" agree, MegEngine's adaptive_avg_pool2d
     too; JAX's "area" only at the integer factor; adaptive average pooling by hand in JAX.
+14. align_corners=True with bicubic: torch and Paddle agree, MegEngine raises.
 12. uint8 inputs (values 0..9, 4 -> 7 bilinear): each uint8 result against the float32 result
     rounded and truncated.
 """
@@ -74,6 +75,7 @@ def torch_side():
     keep("scale_1.5_recompute", lambda: F.interpolate(t(X5), scale_factor=1.5, mode="bilinear", recompute_scale_factor=True))
     keep("area_8_3", lambda: F.interpolate(t(X8), size=(3, 3), mode="area"))
     keep("area_8_4", lambda: F.interpolate(t(X8), size=(4, 4), mode="area"))
+    keep("bicubic_corners", lambda: F.interpolate(t(X4), size=(7, 7), mode="bicubic", align_corners=True))
     for name, x, size, dy in (("grad_up", X4, 7, DY7), ("grad_down", X8, 3, DY3)):
         xx = torch.tensor(x, requires_grad=True)
         F.interpolate(xx, size=(size, size), mode="bilinear").backward(torch.tensor(dy))
@@ -102,6 +104,7 @@ def megengine_side():
     keep("bicubic", lambda: f(t(X4), size=(7, 7), mode="bicubic").numpy())
     keep("scale_1.5", lambda: f(t(X5), scale_factor=1.5, mode="bilinear").numpy())
     keep("area_8_3", lambda: F.adaptive_avg_pool2d(t(X8), (3, 3)).numpy())
+    keep("bicubic_corners", lambda: f(t(X4), size=(7, 7), mode="bicubic", align_corners=True).numpy())
     keep("area_8_4", lambda: F.adaptive_avg_pool2d(t(X8), (4, 4)).numpy())
     for name, x, size, dy in (("grad_up", X4, 7, DY7), ("grad_down", X8, 3, DY3)):
         xx = t(x)
@@ -140,6 +143,7 @@ def paddle_side():
     keep("scale_1.5", lambda: F.interpolate(t(X5), scale_factor=1.5, mode="bilinear").numpy())
     keep("scale_1.5_recompute", lambda: F.interpolate(t(X5), scale_factor=1.5, mode="bilinear", recompute_scale_factor=True).numpy())
     keep("area_8_3", lambda: F.interpolate(t(X8), size=(3, 3), mode="area").numpy())
+    keep("bicubic_corners", lambda: F.interpolate(t(X4), size=(7, 7), mode="bicubic", align_corners=True).numpy())
     keep("area_8_4", lambda: F.interpolate(t(X8), size=(4, 4), mode="area").numpy())
     for name, x, size, dy in (("grad_up", X4, 7, DY7), ("grad_down", X8, 3, DY3)):
         xx = paddle.to_tensor(x, stop_gradient=False)
