@@ -11,7 +11,8 @@ Claims checked (case names in the table):
  4. smooth: label smoothing 0.1.
  5. ignore: labels [1, -100, 3, -100] with the defaults: torch skips -100 and averages over the
     kept labels; Paddle zeroes them but divides by N (claim 12); MegEngine fails with an
-    assertion in a fresh process (here, after other calls, it returned a value instead);
+    assertion in a fresh process (here, after other calls, it returns a wrong value instead,
+    another one in each run: 0.16 off, 6e11 off);
     JAX's take_along_axis fills nan.
  6. weighted: class weights [0.2, 1, 3], mean: divided by the sum of the targets' weights?
  7. soft: probabilities as targets (torch float target, Paddle soft_label=True).
