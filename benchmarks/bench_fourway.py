@@ -7,10 +7,12 @@ per-framework ``expect``/``dtype`` and ``recipe``; a pair without both a torch a
 MegEngine API is skipped and counted) and times cold Sphinx builds (new output,
 doctrees and result cache, ``-E``) of the two projects, interleaved:
 
-* ``two-way`` and ``four-way``, the workers started by each build;
+* ``two-way`` and ``four-way``, the workers started by each build; JAX's persistent
+  compilation cache, which lives in the result cache, starts empty;
 * ``four-way, JAX cache``: the four-way project with JAX's persistent compilation
-  cache (``JAX_COMPILATION_CACHE_DIR`` in the run's directory,
-  ``JAX_PERSISTENT_CACHE_MIN_COMPILE_TIME_SECS=0``) that a first, uncounted build fills;
+  cache in the run's directory (``JAX_COMPILATION_CACHE_DIR``, with
+  ``JAX_PERSISTENT_CACHE_MIN_COMPILE_TIME_SECS=0``), which a first, uncounted build fills:
+  the next build in the same build folder (a ``-E`` rebuild, an edited guide);
 * ``two-way, warm`` and ``four-way, warm``: workers leased from pools
   (``APIDIFF_WARM_WORKERS=1``, private ``APIDIFF_WORKERS_DIR``) that a first,
   uncounted build started; a reused JAX worker has compiled every operation before.
@@ -419,6 +421,9 @@ def main(argv: list[str] | None = None) -> int:
             for variant in variants:
                 cold(variant, work, env)
         report = summarize(variants, imports, probe, pairs)
+        entries = list((work / "jax-cache").glob("*"))
+        report["jax_cache"] = {"entries": len(entries),
+                               "bytes": sum(e.stat().st_size for e in entries if e.is_file())}
         report.update(revision=revision, load_average={"start": load_start,
                                                        "end": load_average()},
                       pair_dirs=[str(d) for d in dirs], repeat=args.repeat)
@@ -511,6 +516,10 @@ def print_report(r: dict[str, Any]) -> None:
                        ("four-warm", "with warm workers")):
         if f"jax_snippets_{key}" in jax:
             print(f"  {label}: JAX snippets {jax[f'jax_snippets_{key}']:.2f} s")
+    cache = r.get("jax_cache")
+    if cache and cache["entries"]:
+        print(f"  the persistent cache after the run: {cache['entries']} entries (compiled "
+              f"operations), {cache['bytes'] / 1e6:.1f} MB")
     print("\n== ratios (medians of the same run) ==")
     labels = {"four": "four-way", "two": "two-way", "four-jaxcache": "four-way, JAX cache",
               "four-warm": "four-way, warm", "two-warm": "two-way, warm"}
