@@ -7,7 +7,7 @@ SPHINXOPTS ?= -W --keep-going -j 2
 # are made once); `make test XDIST=` runs it in this process alone.
 XDIST ?= -n auto --dist loadfile
 
-.PHONY: docs docs-zh test test-newest bootstrap lock lint bench bench-scale store clean
+.PHONY: docs docs-zh test test-newest bootstrap lock lint bench bench-scale bench-fourway store clean
 
 bootstrap:
 	@scripts/bootstrap.sh
@@ -43,6 +43,9 @@ bench: bootstrap  ## the speed benchmark against jupyter-sphinx (see benchmarks/
 
 bench-scale: bootstrap  ## build times at guide scale: 200 and 1600 generated pairs (PAIRS=200 for a short run)
 	.venv/bin/python benchmarks/bench_scale.py --pairs $(or $(PAIRS),200 1600) $(BENCH_ARGS)
+
+bench-fourway: bootstrap  ## the four-way pairs built two-way and four-way, JAX's compile cost (PAIRS_DIR=folder)
+	.venv/bin/python benchmarks/bench_fourway.py $(if $(PAIRS_DIR),--pairs $(PAIRS_DIR)) $(BENCH_ARGS)
 
 clean:
 	rm -rf docs/_build

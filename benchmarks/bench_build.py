@@ -275,8 +275,9 @@ def phases(lines: list[tuple[float, str]], total: float) -> dict[str, float]:
     return {name: max(0.0, marks[i + 1] - marks[i]) for i, name in enumerate(PHASES)}
 
 
-def sphinx_build(src: Path, out: Path, env: dict[str, str], log: Path, jobs: int | None) -> Build:
-    cmd = [str(SPHINX_BUILD), "-b", "html", str(src), str(out)]
+def sphinx_build(src: Path, out: Path, env: dict[str, str], log: Path, jobs: int | None,
+                 extra: tuple[str, ...] = ()) -> Build:
+    cmd = [str(SPHINX_BUILD), "-b", "html", *extra, str(src), str(out)]
     if jobs:
         cmd[1:1] = ["-j", str(jobs)]
     usage = resource.getrusage(resource.RUSAGE_CHILDREN)

@@ -4,6 +4,7 @@ gradients in the four frameworks, and an adapter a third party installs (an entr
 from __future__ import annotations
 
 import json
+import os
 import sys
 import textwrap
 
@@ -14,6 +15,8 @@ from sphinx_apidiff import frameworks
 from sphinx_apidiff.execution.autodiff import finish_code
 from sphinx_apidiff.execution.engine import Engine
 from sphinx_apidiff.execution.results import ExampleJob
+from sphinx_apidiff.execution.runtime.pool.key import pool_key
+from sphinx_apidiff.execution.runtime.probe import probe
 from sphinx_apidiff.execution.runtime.runtime import Runtime
 from sphinx_apidiff.model.spec import parse_pair
 
@@ -201,6 +204,46 @@ def test_jax_gradients_are_readable_code():
         grads = dict(zip(["x.grad", "w.grad"], jax.grad(snippet, argnums=(0, 1))(x, w)))"""
     )
     assert "pullback = jax.vjp(snippet, x)" in finish_code(pair.examples[0], "jax")
+
+
+def test_the_jax_worker_keeps_compiled_code_in_the_builds_result_cache(tmp_path, monkeypatch):
+    """JAX's persistent compilation cache lies in the build's result cache and keeps every
+    operation (eager ones compile in milliseconds): the variables reach the worker."""
+    for name in ("JAX_COMPILATION_CACHE_DIR", "JAX_PERSISTENT_CACHE_MIN_COMPILE_TIME_SECS"):
+        monkeypatch.delenv(name, raising=False)
+    cache = tmp_path / "apidiff-cache"
+    engine = Engine(cache_path=cache)
+    code = (
+        "import os\n"
+        "y = jax.numpy.cumsum(x * 3)\n"
+        "print(os.environ.get('JAX_COMPILATION_CACHE_DIR'))\n"
+        "print(jax.config.jax_persistent_cache_min_compile_time_secs)\n"
+    )
+    inputs = {"x": {"npy": _npy(np.arange(4, dtype=np.float32)), "as": "tensor"}}
+    request = {"op": "run", "framework": "jax", "code": code, "inputs": inputs, "compare": ["y"]}
+    try:
+        reply = engine.submit("jax", lambda runtime: runtime.call(request, timeout=120)).result()
+    finally:
+        engine.close()
+    assert reply.ok, reply.error
+    assert reply.stdout.split() == [str(cache / "jax"), "0.0"]
+    assert any((cache / "jax").iterdir())  # the compiled operations, for the next build
+
+
+def test_the_builds_own_jax_cache_settings_win():
+    adapter = frameworks.get("jax")
+    assert adapter is not None
+    mine = {"JAX_COMPILATION_CACHE_DIR": "/mine", "JAX_PERSISTENT_CACHE_MIN_COMPILE_TIME_SECS": "1"}
+    assert "JAX_COMPILATION_CACHE_DIR" not in adapter.worker_env(mine, "/cache")
+    assert "JAX_PERSISTENT_CACHE_MIN_COMPILE_TIME_SECS" not in adapter.worker_env(mine, "/cache")
+    assert "JAX_COMPILATION_CACHE_DIR" not in adapter.worker_env({}, None)  # no result cache
+
+
+def test_a_warm_jax_worker_keeps_compiled_code_in_the_builds_result_cache(monkeypatch):
+    """A pool's workers start with the key's environment: the build's cache folder is in it."""
+    monkeypatch.delenv("JAX_COMPILATION_CACHE_DIR", raising=False)
+    key = pool_key("jax", sys.executable, probe("jax", sys.executable), None, "/build/cache")
+    assert key.env["JAX_COMPILATION_CACHE_DIR"] == os.path.join("/build/cache", "jax")
 
 
 def test_jax_takes_no_gradients_of_a_module():

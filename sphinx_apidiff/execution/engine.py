@@ -211,9 +211,9 @@ class Engine:
         if self.pool_idle is not None and not fresh:
             fp = self.fingerprint(framework)
             if fp is not None and fp.found:
-                key = pool_key(framework, python, fp, self.limits.memory)
+                key = pool_key(framework, python, fp, self.limits.memory, self.cache.path)
                 pool = PoolSettings(key, self.pool_idle)
-        return Runtime(framework, python, pool, self.limits)
+        return Runtime(framework, python, pool, self.limits, self.cache.path)
 
     def submit(
         self, framework: str, task: Callable[[Runtime], T], fresh: bool = False

@@ -6,6 +6,7 @@ No Sphinx, numpy or framework imports here.
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 
 
@@ -30,6 +31,10 @@ class Framework:
     worker: str | None = None
     #: Environment variables the workers start with, unless the build's environment sets them.
     environ: dict[str, str] = field(default_factory=dict)
+    #: Environment variables naming a folder in the build's result cache (the value is the
+    #: folder's name there), unless the build's environment sets them: the framework's own
+    #: cache of compiled code, kept and cleared with the results.
+    cache_env: dict[str, str] = field(default_factory=dict)
     #: Prefixes of environment variables that change what the framework computes: a warm
     #: worker serves only builds that agree on them.
     env_prefixes: tuple[str, ...] = ()
@@ -78,6 +83,16 @@ class Framework:
         """Can gradients be taken with respect to a declared module's parameters?"""
         return bool(self.backward)
 
-    def worker_env(self, environ: dict[str, str]) -> dict[str, str]:
-        """The adapter's variables that ``environ`` (the build's environment) leaves unset."""
-        return {key: value for key, value in self.environ.items() if key not in environ}
+    def worker_env(
+        self, environ: dict[str, str], cache: str | os.PathLike[str] | None = None
+    ) -> dict[str, str]:
+        """The adapter's variables that ``environ`` (the build's environment) leaves unset;
+        those of :attr:`cache_env` only for a build with a result cache (folder ``cache``)."""
+        env = {key: value for key, value in self.environ.items() if key not in environ}
+        if cache is not None:
+            env.update(
+                (key, os.path.join(os.path.abspath(cache), folder))
+                for key, folder in self.cache_env.items()
+                if key not in environ
+            )
+        return env

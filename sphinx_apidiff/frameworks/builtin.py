@@ -70,8 +70,12 @@ JAX = Framework(
     name="jax",
     factory="numpy.asarray",
     worker=_worker("jax"),
-    # the CPU, as every other framework here: no search for accelerators, no notice
-    environ={"JAX_PLATFORMS": "cpu"},
+    # the CPU, as every other framework here: no search for accelerators, no notice;
+    # every compiled operation kept in the persistent compilation cache, not only those
+    # that took a second to compile (eager operations take milliseconds each, and there
+    # are hundreds): the next build's worker reads them instead of compiling again
+    environ={"JAX_PLATFORMS": "cpu", "JAX_PERSISTENT_CACHE_MIN_COMPILE_TIME_SECS": "0"},
+    cache_env={"JAX_COMPILATION_CACHE_DIR": "jax"},
     env_prefixes=("JAX_", "XLA_"),
     grad="jax.grad({function}, argnums={argnums})({args})",
     vjp="jax.vjp({function}, {args})",

@@ -58,6 +58,7 @@ class Runtime:
         python: str | None = None,
         pool: PoolSettings | None = None,
         limits: Limits | None = None,
+        cache: str | os.PathLike[str] | None = None,
     ) -> None:
         self.framework = framework
         self.python = python or sys.executable
@@ -74,8 +75,9 @@ class Runtime:
         adapter = frameworks.get(framework)
         #: The worker's half of the framework's adapter (sent with every request), or None.
         self.adapter = adapter.worker if adapter is not None else None
-        #: The adapter's environment variables the build's environment leaves unset.
-        self.env = adapter.worker_env(dict(os.environ)) if adapter is not None else {}
+        #: The adapter's environment variables the build's environment leaves unset (its
+        #: folders in the build's result cache ``cache`` among them).
+        self.env = adapter.worker_env(dict(os.environ), cache) if adapter is not None else {}
 
     def _spawn(self, pooled: bool) -> Channel:
         if pooled and self.pool is not None and self.pool_problem is None:

@@ -62,17 +62,22 @@ def _code_hash() -> str:
 
 
 def pool_key(
-    framework: str, python: str, fingerprint: Fingerprint, memory: int | None = None
+    framework: str,
+    python: str,
+    fingerprint: Fingerprint,
+    memory: int | None = None,
+    cache: str | os.PathLike[str] | None = None,
 ) -> PoolKey:
     """The key of ``framework``'s runtime in ``python`` whose workers' memory is limited to
-    ``memory`` bytes (see the module's docstring). The code is this package's runtime and
-    the worker's half of the framework's adapter, which may live elsewhere."""
+    ``memory`` bytes (see the module's docstring), for a build whose result cache is the
+    folder ``cache`` (the adapter may keep a folder there). The code is this package's
+    runtime and the worker's half of the framework's adapter, which may live elsewhere."""
     adapter = frameworks.get(framework)
     prefixes = ENV_PREFIXES + (adapter.env_prefixes if adapter is not None else ())
     env = {k: v for k, v in os.environ.items() if k.startswith(prefixes)}
     code = _code_hash()
     if adapter is not None:
-        env.update(adapter.worker_env(dict(os.environ)))
+        env.update(adapter.worker_env(dict(os.environ), cache))
         if adapter.worker is not None:
             code += ":" + _file_hash(Path(adapter.worker))
     return PoolKey(framework, python, fingerprint.key(), env, code, memory)
