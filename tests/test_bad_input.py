@@ -187,3 +187,23 @@ def test_an_interpreter_that_is_not_python_is_one_located_warning(
     assert len(unused) == 1, found
     assert f"{conf}:3: WARNING: apidiff_runtimes names tensorflow, but no pair uses it" in unused[0]
     assert "megengine" not in unused[0].split("the pairs use")[0]
+
+
+def test_an_overview_option_given_empty_is_a_located_error(tmp_path):
+    """``:frameworks:``, ``:kind:`` and ``:category:`` with no value: docutils passes None;
+    each is an error at its directive's line, never a traceback."""
+    (tmp_path / "conf.py").write_text('extensions = ["sphinx_apidiff"]\n', encoding="utf-8")
+    options = ("frameworks", "kind", "category")
+    (tmp_path / "index.rst").write_text(
+        "Overview\n========\n\n"
+        + "".join(f".. apidiff-table::\n   :{name}:\n\n" for name in options),
+        encoding="utf-8",
+    )
+    app = SphinxTestApp("html", srcdir=tmp_path)
+    app.build()
+    app.cleanup()
+    text = app.warning.getvalue()
+    for line, name in zip((4, 7, 10), options, strict=True):
+        assert f'index.rst:{line}: ERROR: Error in "apidiff-table"' in text, text
+        assert f'(option: "{name}"; value: None)' in text, text
+    assert "Traceback" not in text

@@ -276,9 +276,18 @@ class ApiDiffDirective(SphinxDirective):
 SORT_KEYS = ("page", "id", "reference", "category", "deviation")
 
 
-def _kinds(argument: str) -> list[str]:
+def _words(argument: str | None, example: str) -> list[str]:
+    """An option's values, space or comma separated; an option given empty is an error
+    (Sphinx passes None), reported at the directive like any bad option value."""
+    values = [v.strip() for v in (argument or "").replace(",", " ").split() if v.strip()]
+    if not values:
+        raise ValueError(f"give at least one value, e.g. {example}")
+    return values
+
+
+def _kinds(argument: str | None) -> list[str]:
     """``:kind:`` values: kinds of difference, e.g. ``values dtype missing:megengine``."""
-    values = [v.strip() for v in argument.replace(",", " ").split() if v.strip()]
+    values = _words(argument, "values dtype")
     for value in values:
         try:
             Tag.parse(value)
@@ -288,19 +297,16 @@ def _kinds(argument: str) -> list[str]:
     return values
 
 
-def _categories(argument: str) -> list[str]:
-    values = [v.strip() for v in argument.replace(",", " ").split() if v.strip()]
+def _categories(argument: str | None) -> list[str]:
+    values = _words(argument, "renamed defaults")
     unknown = [v for v in values if v not in AUTHOR_CATEGORIES]
     if unknown:
         raise ValueError(f"unknown categories {unknown}; use {', '.join(AUTHOR_CATEGORIES)}")
     return values
 
 
-def _frameworks(argument: str) -> list[str]:
-    values = [v.strip() for v in argument.replace(",", " ").split() if v.strip()]
-    if not values:
-        raise ValueError("name the frameworks, e.g. torch megengine")
-    return values
+def _frameworks(argument: str | None) -> list[str]:
+    return _words(argument, "torch megengine")
 
 
 class ApiDiffTableDirective(SphinxDirective):
