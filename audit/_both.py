@@ -6,7 +6,7 @@ from ``np.random.RandomState(0)`` (a stream that numpy 1.x and 2.x draw alike).
 ``python audit/x.py torch`` prints one side as JSON; ``python audit/x.py`` runs both
 sides and prints, per name, the rounded values and whether they agree (``allclose``
 with ``atol=1e-5, rtol=1e-4``). Set ``AUDIT_TORCH_PYTHON`` or ``AUDIT_MEGENGINE_PYTHON``
-to use other interpreters than /work/main's.
+to use other interpreters than the repository's.
 """
 import json
 import os
@@ -14,10 +14,11 @@ import subprocess
 import sys
 
 import numpy as np
+_REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))  # the repository: its .venv and .venv-megengine
 
 PYTHONS = {
-    "torch": os.environ.get("AUDIT_TORCH_PYTHON", "/work/main/.venv/bin/python"),
-    "megengine": os.environ.get("AUDIT_MEGENGINE_PYTHON", "/work/main/.venv-megengine/bin/python"),
+    "torch": os.environ.get("AUDIT_TORCH_PYTHON", os.path.join(_REPO, ".venv", "bin", "python")),
+    "megengine": os.environ.get("AUDIT_MEGENGINE_PYTHON", os.path.join(_REPO, ".venv-megengine", "bin", "python")),
 }
 
 

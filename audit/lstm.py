@@ -22,7 +22,9 @@ FIXED: usage and dropout row; example 6 (dropout=0.5 in training mode: PyTorch's
 MegEngine's agree; its recipe stacks one-layer LSTMs with F.nn.dropout); the unbatched sentence
 says what is seen; the proj_size port is the fourth example, not the last (a wrong reference).
 """
+import os
 import sys
+_REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))  # the repository: its .venv and .venv-megengine
 
 import numpy as np
 
@@ -182,7 +184,7 @@ with torch.no_grad():
 w = torch.cat([p.grad.reshape(-1) for p in lstm.parameters()])
 print(json.dumps({"x": x.grad.reshape(-1).tolist(), "w": w.tolist()}))
 """
-    python = os.environ.get("AUDIT_TORCH_PYTHON", "/work/main/.venv/bin/python")
+    python = os.environ.get("AUDIT_TORCH_PYTHON", os.path.join(_REPO, ".venv", "bin", "python"))
     done = subprocess.run([python, "-c", code, json.dumps(x.numpy().tolist()), json.dumps(flat.numpy().tolist())],
                           capture_output=True, text=True, check=True)
     return {k: np.array(v, dtype="float32") for k, v in json.loads(done.stdout).items()}

@@ -13,16 +13,19 @@ Beyond the page:
  8. 1-D @ 1-D (a dot product) and (3,) @ (2, 3, 4).
  9. Two 4-D operands whose batch axes are (2, 1) and (1, 3).
 
-Run: /work/main/.venv/bin/python audit/matmul.py (the MegEngine half runs in
-/work/main/.venv-megengine/bin/python).
+Run: .venv/bin/python audit/matmul.py (the MegEngine half runs in
+.venv-megengine/bin/python).
 """
 import os
 import subprocess
 import sys
 
 import numpy as np
+_REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))  # the repository: its .venv and .venv-megengine
 
-MGE_PYTHON = "/work/main/.venv-megengine/bin/python"
+MGE_PYTHON = os.environ.get("APIDIFF_PYTHON_MEGENGINE") or os.path.join(
+    _REPO, ".venv-megengine", "bin", "python"
+)
 rng = np.random.default_rng(0)
 CASES = {
     "1 (4,) @ (4,)": ((4,), (4,)), "1 (3, 4) @ (4,)": ((3, 4), (4,)), "8 (3,) @ (2, 3, 4)": ((3,), (2, 3, 4)),

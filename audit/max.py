@@ -11,16 +11,19 @@ Beyond the page:
  5. argmax with ties: the first maximum in both?
  6. NaN: max, max along an axis, argmax and maximum propagate NaN in PyTorch; in MegEngine?
 
-Run: /work/main/.venv/bin/python audit/max.py (the MegEngine half runs in
-/work/main/.venv-megengine/bin/python).
+Run: .venv/bin/python audit/max.py (the MegEngine half runs in
+.venv-megengine/bin/python).
 """
 import os
 import subprocess
 import sys
 
 import numpy as np
+_REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))  # the repository: its .venv and .venv-megengine
 
-MGE_PYTHON = "/work/main/.venv-megengine/bin/python"
+MGE_PYTHON = os.environ.get("APIDIFF_PYTHON_MEGENGINE") or os.path.join(
+    _REPO, ".venv-megengine", "bin", "python"
+)
 T = np.array([[1.0, 3.0, 3.0], [2.0, 0.0, 2.0]], "float32")
 N = np.array([[1.0, np.nan, 3.0], [2.0, 0.0, 5.0]], "float32")
 

@@ -11,16 +11,19 @@ Beyond the page (what the workaround inherits from MegEngine's 2-D pooling, max_
     element of its window (max_pool2d.py measures the positions).
  5. ceil_mode / dilation / return_indices: not available in the workaround.
 
-Run: /work/main/.venv/bin/python audit/max_pool1d.py (the MegEngine half runs in
-/work/main/.venv-megengine/bin/python).
+Run: .venv/bin/python audit/max_pool1d.py (the MegEngine half runs in
+.venv-megengine/bin/python).
 """
 import os
 import subprocess
 import sys
 
 import numpy as np
+_REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))  # the repository: its .venv and .venv-megengine
 
-MGE_PYTHON = "/work/main/.venv-megengine/bin/python"
+MGE_PYTHON = os.environ.get("APIDIFF_PYTHON_MEGENGINE") or os.path.join(
+    _REPO, ".venv-megengine", "bin", "python"
+)
 X = np.random.default_rng(0).standard_normal((1, 1, 8)).astype("float32")
 TIES = np.array([[[1.0, 3.0, 3.0, 0.0, 2.0, 2.0]]], "float32")
 NAN = np.array([[[1.0, np.nan, 0.5, 2.0, -1.0, 0.0]]], "float32")

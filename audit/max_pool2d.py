@@ -16,8 +16,8 @@ Beyond the page:
     that drops a last window starting in the right padding. A helper computing the amount
     reproduces PyTorch on a grid of cases.
 
-Run: /work/main/.venv/bin/python audit/max_pool2d.py (the MegEngine half runs in
-/work/main/.venv-megengine/bin/python); each half writes an .npz, the driver compares.
+Run: .venv/bin/python audit/max_pool2d.py (the MegEngine half runs in
+.venv-megengine/bin/python); each half writes an .npz, the driver compares.
 """
 import inspect
 import os
@@ -26,8 +26,11 @@ import sys
 import tempfile
 
 import numpy as np
+_REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))  # the repository: its .venv and .venv-megengine
 
-MGE_PYTHON = "/work/main/.venv-megengine/bin/python"
+MGE_PYTHON = os.environ.get("APIDIFF_PYTHON_MEGENGINE") or os.path.join(
+    _REPO, ".venv-megengine", "bin", "python"
+)
 rng = np.random.default_rng(0)
 X = rng.standard_normal((1, 2, 9, 9)).astype("float32")
 NAN_ROWS = [[float("nan"), 1.0, 0.5, 2.0], [1.0, float("nan"), 2.0, 0.5], [0.5, 2.0, 1.0, float("nan")]]

@@ -10,16 +10,19 @@ Beyond the page:
     float16 in PyTorch (MISSING on the page).
  5. The mean of an empty axis.
 
-Run: /work/main/.venv/bin/python audit/mean.py (the MegEngine half runs in
-/work/main/.venv-megengine/bin/python).
+Run: .venv/bin/python audit/mean.py (the MegEngine half runs in
+.venv-megengine/bin/python).
 """
 import os
 import subprocess
 import sys
 
 import numpy as np
+_REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))  # the repository: its .venv and .venv-megengine
 
-MGE_PYTHON = "/work/main/.venv-megengine/bin/python"
+MGE_PYTHON = os.environ.get("APIDIFF_PYTHON_MEGENGINE") or os.path.join(
+    _REPO, ".venv-megengine", "bin", "python"
+)
 X = np.random.default_rng(0).standard_normal((3, 4, 5)).astype("float32")
 H = [np.random.default_rng(s).standard_normal(1000).astype("float16") + np.float16(3) for s in range(10)]
 

@@ -8,8 +8,8 @@ Claims checked (page as found, before this audit):
 Beyond the page:
  5. "xy" with three inputs (NumPy swaps only the first two axes).
 
-Run: /work/main/.venv/bin/python audit/meshgrid.py (the MegEngine half runs in
-/work/main/.venv-megengine/bin/python).
+Run: .venv/bin/python audit/meshgrid.py (the MegEngine half runs in
+.venv-megengine/bin/python).
 """
 import os
 import subprocess
@@ -17,8 +17,11 @@ import sys
 import warnings
 
 import numpy as np
+_REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))  # the repository: its .venv and .venv-megengine
 
-MGE_PYTHON = "/work/main/.venv-megengine/bin/python"
+MGE_PYTHON = os.environ.get("APIDIFF_PYTHON_MEGENGINE") or os.path.join(
+    _REPO, ".venv-megengine", "bin", "python"
+)
 A, B, C = (np.arange(n, dtype="float32") for n in (2, 3, 4))
 
 

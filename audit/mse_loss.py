@@ -15,8 +15,8 @@ Beyond the page:
  8. weight must have the input's shape in PyTorch (no broadcasting).
  9. Integer inputs: PyTorch NotImplementedError, MegEngine computes.
 
-Run: /work/main/.venv/bin/python audit/mse_loss.py (the MegEngine half runs in
-/work/main/.venv-megengine/bin/python); `... mse_loss.py torch|megengine` runs one half.
+Run: .venv/bin/python audit/mse_loss.py (the MegEngine half runs in
+.venv-megengine/bin/python); `... mse_loss.py torch|megengine` runs one half.
 """
 import inspect
 import os
@@ -25,8 +25,11 @@ import sys
 import warnings
 
 import numpy as np
+_REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))  # the repository: its .venv and .venv-megengine
 
-MGE_PYTHON = "/work/main/.venv-megengine/bin/python"
+MGE_PYTHON = os.environ.get("APIDIFF_PYTHON_MEGENGINE") or os.path.join(
+    _REPO, ".venv-megengine", "bin", "python"
+)
 rng = np.random.default_rng(0)
 X = rng.standard_normal((4, 5)).astype("float32")
 Y = rng.standard_normal((4, 5)).astype("float32")

@@ -24,8 +24,8 @@ Beyond the page:
     PyTorch's result in every call of every process. (The counts printed vary from run to run:
     that is the finding.)
 
-Run: /work/main/.venv/bin/python audit/multihead_attention.py (the MegEngine half runs in
-/work/main/.venv-megengine/bin/python); each half writes its outputs to a temporary .npz and
+Run: .venv/bin/python audit/multihead_attention.py (the MegEngine half runs in
+.venv-megengine/bin/python); each half writes its outputs to a temporary .npz and
 the driver compares them.
 """
 import os
@@ -34,8 +34,11 @@ import sys
 import tempfile
 
 import numpy as np
+_REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))  # the repository: its .venv and .venv-megengine
 
-MGE_PYTHON = "/work/main/.venv-megengine/bin/python"
+MGE_PYTHON = os.environ.get("APIDIFF_PYTHON_MEGENGINE") or os.path.join(
+    _REPO, ".venv-megengine", "bin", "python"
+)
 rng = np.random.default_rng(0)
 E, H, N, L, S = 4, 2, 2, 3, 5
 Q = rng.standard_normal((N, L, E)).astype("float32")

@@ -24,16 +24,19 @@ Scheduler state (issue 21):
     with the optimizer's lr restored, resumes with PyTorch's rates.
 14. step(epoch): MegEngine sets the epoch and the rate; PyTorch warns it is deprecated.
 
-Run: /work/main/.venv/bin/python audit/multistep_lr.py (the MegEngine half runs in
-/work/main/.venv-megengine/bin/python); `... multistep_lr.py torch|megengine` runs one half.
+Run: .venv/bin/python audit/multistep_lr.py (the MegEngine half runs in
+.venv-megengine/bin/python); `... multistep_lr.py torch|megengine` runs one half.
 """
 import inspect
 import os
 import subprocess
 import sys
 import warnings
+_REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))  # the repository: its .venv and .venv-megengine
 
-MGE_PYTHON = "/work/main/.venv-megengine/bin/python"
+MGE_PYTHON = os.environ.get("APIDIFF_PYTHON_MEGENGINE") or os.path.join(
+    _REPO, ".venv-megengine", "bin", "python"
+)
 
 
 def rates(opt, sched, epochs):

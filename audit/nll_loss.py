@@ -16,16 +16,19 @@ Beyond the page (what the workaround silently drops):
  8. reduction="sum" is each.sum().
  9. (N, C, d1, d2) inputs: the workaround with axis=1 works.
 
-Run: /work/main/.venv/bin/python audit/nll_loss.py (the MegEngine half runs in
-/work/main/.venv-megengine/bin/python); `... nll_loss.py torch|megengine` runs one half.
+Run: .venv/bin/python audit/nll_loss.py (the MegEngine half runs in
+.venv-megengine/bin/python); `... nll_loss.py torch|megengine` runs one half.
 """
 import os
 import subprocess
 import sys
 
 import numpy as np
+_REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))  # the repository: its .venv and .venv-megengine
 
-MGE_PYTHON = "/work/main/.venv-megengine/bin/python"
+MGE_PYTHON = os.environ.get("APIDIFF_PYTHON_MEGENGINE") or os.path.join(
+    _REPO, ".venv-megengine", "bin", "python"
+)
 rng = np.random.default_rng(0)
 Z = rng.standard_normal((6, 4)).astype("float32")
 T = np.array([0, 1, 2, 3, 0, 1])

@@ -12,16 +12,19 @@ Claims checked (page as found, before this audit):
 Beyond the page:
  6. The same in-place update inside "with gm:" (before backward): what gradient results?
 
-Run: /work/main/.venv/bin/python audit/no_grad.py (the MegEngine half runs in
-/work/main/.venv-megengine/bin/python).
+Run: .venv/bin/python audit/no_grad.py (the MegEngine half runs in
+.venv-megengine/bin/python).
 """
 import os
 import subprocess
 import sys
 
 import numpy as np
+_REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))  # the repository: its .venv and .venv-megengine
 
-MGE_PYTHON = "/work/main/.venv-megengine/bin/python"
+MGE_PYTHON = os.environ.get("APIDIFF_PYTHON_MEGENGINE") or os.path.join(
+    _REPO, ".venv-megengine", "bin", "python"
+)
 X = np.array([1.0, 2.0, 3.0], "float32")
 
 

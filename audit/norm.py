@@ -19,8 +19,8 @@ Beyond the page:
 12. ord="fro" / "nuc" in MegEngine.
 13. float16 input.
 
-Run: /work/main/.venv/bin/python audit/norm.py (the MegEngine half runs in
-/work/main/.venv-megengine/bin/python); each half writes an .npz, the driver compares.
+Run: .venv/bin/python audit/norm.py (the MegEngine half runs in
+.venv-megengine/bin/python); each half writes an .npz, the driver compares.
 """
 import math
 import os
@@ -29,8 +29,11 @@ import sys
 import tempfile
 
 import numpy as np
+_REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))  # the repository: its .venv and .venv-megengine
 
-MGE_PYTHON = "/work/main/.venv-megengine/bin/python"
+MGE_PYTHON = os.environ.get("APIDIFF_PYTHON_MEGENGINE") or os.path.join(
+    _REPO, ".venv-megengine", "bin", "python"
+)
 rng = np.random.default_rng(0)
 X = rng.standard_normal((3, 4)).astype("float32")
 X3 = rng.standard_normal((2, 3, 4)).astype("float32")

@@ -9,8 +9,8 @@ Claims checked (page as found, before this audit):
 Beyond the page:
  6. Reproducibility: megengine.random.seed makes two fills equal.
 
-Run: /work/main/.venv/bin/python audit/normal_init.py (the MegEngine half runs in
-/work/main/.venv-megengine/bin/python).
+Run: .venv/bin/python audit/normal_init.py (the MegEngine half runs in
+.venv-megengine/bin/python).
 """
 import inspect
 import os
@@ -18,8 +18,11 @@ import subprocess
 import sys
 
 import numpy as np
+_REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))  # the repository: its .venv and .venv-megengine
 
-MGE_PYTHON = "/work/main/.venv-megengine/bin/python"
+MGE_PYTHON = os.environ.get("APIDIFF_PYTHON_MEGENGINE") or os.path.join(
+    _REPO, ".venv-megengine", "bin", "python"
+)
 
 
 def torch_side():

@@ -9,16 +9,19 @@ Beyond the page:
  3. Gradients, with a zero row (MegEngine's norm has a nan gradient at a zero vector: norm.yaml).
  4. ord=1 gradients with a zero element.
 
-Run: /work/main/.venv/bin/python audit/normalize.py (the MegEngine half runs in
-/work/main/.venv-megengine/bin/python).
+Run: .venv/bin/python audit/normalize.py (the MegEngine half runs in
+.venv-megengine/bin/python).
 """
 import os
 import subprocess
 import sys
 
 import numpy as np
+_REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))  # the repository: its .venv and .venv-megengine
 
-MGE_PYTHON = "/work/main/.venv-megengine/bin/python"
+MGE_PYTHON = os.environ.get("APIDIFF_PYTHON_MEGENGINE") or os.path.join(
+    _REPO, ".venv-megengine", "bin", "python"
+)
 X = np.array([[3.0, 4.0, 0.0], [0.0, 0.0, 0.0], [1.0, -2.0, 2.0]], "float32")
 DY = np.array([[1.0, 2.0, 3.0], [1.0, 1.0, 1.0], [0.5, 0.0, -1.0]], "float32")
 

@@ -11,16 +11,19 @@ Beyond the page:
     abort): MISSING on the page. The printed outcomes vary from run to run: that is the finding.
  5. float labels.
 
-Run: /work/main/.venv/bin/python audit/one_hot.py (the MegEngine half runs in
-/work/main/.venv-megengine/bin/python).
+Run: .venv/bin/python audit/one_hot.py (the MegEngine half runs in
+.venv-megengine/bin/python).
 """
 import os
 import subprocess
 import sys
 
 import numpy as np
+_REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))  # the repository: its .venv and .venv-megengine
 
-MGE_PYTHON = "/work/main/.venv-megengine/bin/python"
+MGE_PYTHON = os.environ.get("APIDIFF_PYTHON_MEGENGINE") or os.path.join(
+    _REPO, ".venv-megengine", "bin", "python"
+)
 L = np.array([[0, 2, 4], [1, 1, 3]])
 
 

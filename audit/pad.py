@@ -12,8 +12,8 @@ Beyond the page:
  6. Gradients of reflect and replicate padding.
  7. Negative widths given to MegEngine: error or silent?
 
-Run: /work/main/.venv/bin/python audit/pad.py (the MegEngine half runs in
-/work/main/.venv-megengine/bin/python); each half writes an .npz, the driver compares.
+Run: .venv/bin/python audit/pad.py (the MegEngine half runs in
+.venv-megengine/bin/python); each half writes an .npz, the driver compares.
 """
 import os
 import subprocess
@@ -21,8 +21,11 @@ import sys
 import tempfile
 
 import numpy as np
+_REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))  # the repository: its .venv and .venv-megengine
 
-MGE_PYTHON = "/work/main/.venv-megengine/bin/python"
+MGE_PYTHON = os.environ.get("APIDIFF_PYTHON_MEGENGINE") or os.path.join(
+    _REPO, ".venv-megengine", "bin", "python"
+)
 rng = np.random.default_rng(0)
 X = rng.standard_normal((2, 3, 4, 5)).astype("float32")
 CASES = [((1, 2), "constant"), ((1, 2, 0, 1), "constant"), ((2, 1, 1, 2), "reflect"), ((2, 1, 1, 2), "replicate"),

@@ -10,8 +10,8 @@ Beyond the page:
  5. x.T on a 3-D tensor (PyTorch deprecates it and reverses the axes).
  6. Gradients.
 
-Run: /work/main/.venv/bin/python audit/permute.py (the MegEngine half runs in
-/work/main/.venv-megengine/bin/python).
+Run: .venv/bin/python audit/permute.py (the MegEngine half runs in
+.venv-megengine/bin/python).
 """
 import os
 import subprocess
@@ -19,8 +19,11 @@ import sys
 import warnings
 
 import numpy as np
+_REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))  # the repository: its .venv and .venv-megengine
 
-MGE_PYTHON = "/work/main/.venv-megengine/bin/python"
+MGE_PYTHON = os.environ.get("APIDIFF_PYTHON_MEGENGINE") or os.path.join(
+    _REPO, ".venv-megengine", "bin", "python"
+)
 X = np.arange(24, dtype="float32").reshape(2, 3, 4)
 
 

@@ -7,16 +7,19 @@ Beyond the page:
  3. Gradients.
  4. A reshape/transpose PixelUnshuffle reproduces PyTorch's.
 
-Run: /work/main/.venv/bin/python audit/pixel_shuffle.py (the MegEngine half runs in
-/work/main/.venv-megengine/bin/python).
+Run: .venv/bin/python audit/pixel_shuffle.py (the MegEngine half runs in
+.venv-megengine/bin/python).
 """
 import os
 import subprocess
 import sys
 
 import numpy as np
+_REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))  # the repository: its .venv and .venv-megengine
 
-MGE_PYTHON = "/work/main/.venv-megengine/bin/python"
+MGE_PYTHON = os.environ.get("APIDIFF_PYTHON_MEGENGINE") or os.path.join(
+    _REPO, ".venv-megengine", "bin", "python"
+)
 X = np.arange(2 * 8 * 2 * 3, dtype="float32").reshape(2, 8, 2, 3)
 X5 = np.arange(3 * 2 * 4 * 2 * 2, dtype="float32").reshape(3, 2, 4, 2, 2)
 U = np.arange(1 * 2 * 4 * 6, dtype="float32").reshape(1, 2, 4, 6)

@@ -8,16 +8,19 @@ Beyond the page:
  4. NaN input: PyTorch's ReLU propagates nan (gradient 1); MegEngine's gives 0 (gradient 0): MISSING on the page.
  5. -0.0 input.
 
-Run: /work/main/.venv/bin/python audit/relu.py (the MegEngine half runs in
-/work/main/.venv-megengine/bin/python).
+Run: .venv/bin/python audit/relu.py (the MegEngine half runs in
+.venv-megengine/bin/python).
 """
 import os
 import subprocess
 import sys
 
 import numpy as np
+_REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))  # the repository: its .venv and .venv-megengine
 
-MGE_PYTHON = "/work/main/.venv-megengine/bin/python"
+MGE_PYTHON = os.environ.get("APIDIFF_PYTHON_MEGENGINE") or os.path.join(
+    _REPO, ".venv-megengine", "bin", "python"
+)
 X = np.array([-1.0, 0.0, 2.0, np.nan, -0.0], "float32")
 
 

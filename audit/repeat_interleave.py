@@ -11,16 +11,19 @@ Beyond the page:
     the page does not give), values and gradients.
  6. Gradients of F.repeat.
 
-Run: /work/main/.venv/bin/python audit/repeat_interleave.py (the MegEngine half runs in
-/work/main/.venv-megengine/bin/python).
+Run: .venv/bin/python audit/repeat_interleave.py (the MegEngine half runs in
+.venv-megengine/bin/python).
 """
 import os
 import subprocess
 import sys
 
 import numpy as np
+_REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))  # the repository: its .venv and .venv-megengine
 
-MGE_PYTHON = "/work/main/.venv-megengine/bin/python"
+MGE_PYTHON = os.environ.get("APIDIFF_PYTHON_MEGENGINE") or os.path.join(
+    _REPO, ".venv-megengine", "bin", "python"
+)
 X = np.arange(6, dtype="float32").reshape(2, 3)
 COUNTS = np.array([1, 0, 3])
 DY = np.arange(8, dtype="float32").reshape(2, 4)

@@ -21,8 +21,8 @@ Beyond the page:
     the page: they differ from PyTorch and from each other; the page's example 4 counts the
     passes that agree with finite differences).
 
-Run: /work/main/.venv/bin/python audit/rnn.py (the MegEngine half runs in
-/work/main/.venv-megengine/bin/python); each half writes an .npz, the driver compares.
+Run: .venv/bin/python audit/rnn.py (the MegEngine half runs in
+.venv-megengine/bin/python); each half writes an .npz, the driver compares.
 """
 import os
 import subprocess
@@ -30,8 +30,11 @@ import sys
 import tempfile
 
 import numpy as np
+_REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))  # the repository: its .venv and .venv-megengine
 
-MGE_PYTHON = "/work/main/.venv-megengine/bin/python"
+MGE_PYTHON = os.environ.get("APIDIFF_PYTHON_MEGENGINE") or os.path.join(
+    _REPO, ".venv-megengine", "bin", "python"
+)
 rng = np.random.default_rng(0)
 X = rng.standard_normal((6, 2, 3)).astype("float32")
 H0 = rng.standard_normal((4, 2, 4)).astype("float32") * 0.5  # 2 layers x 2 directions

@@ -14,8 +14,8 @@ Beyond the page:
     gradients are the same in every pass.
  7. N = 1: the bias gradient shape (1, hidden), and the step.
 
-Run: /work/main/.venv/bin/python audit/rnn_cell.py (the MegEngine half runs in
-/work/main/.venv-megengine/bin/python); each half writes an .npz, the driver compares.
+Run: .venv/bin/python audit/rnn_cell.py (the MegEngine half runs in
+.venv-megengine/bin/python); each half writes an .npz, the driver compares.
 """
 import os
 import subprocess
@@ -23,8 +23,11 @@ import sys
 import tempfile
 
 import numpy as np
+_REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))  # the repository: its .venv and .venv-megengine
 
-MGE_PYTHON = "/work/main/.venv-megengine/bin/python"
+MGE_PYTHON = os.environ.get("APIDIFF_PYTHON_MEGENGINE") or os.path.join(
+    _REPO, ".venv-megengine", "bin", "python"
+)
 rng = np.random.default_rng(0)
 X = rng.standard_normal((3, 5)).astype("float32")
 H0 = rng.standard_normal((3, 4)).astype("float32")

@@ -22,8 +22,8 @@ Beyond the page:
 11. A PyTorch state dict saved as NumPy arrays (v.numpy()) with pickle reads in MegEngine's
     interpreter with megengine.load (the portable route between the two).
 
-Run: /work/main/.venv/bin/python audit/save_load.py (the MegEngine half runs in
-/work/main/.venv-megengine/bin/python); `... save_load.py torch|megengine` runs one half.
+Run: .venv/bin/python audit/save_load.py (the MegEngine half runs in
+.venv-megengine/bin/python); `... save_load.py torch|megengine` runs one half.
 Files are exchanged through a temporary folder.
 """
 import inspect
@@ -35,8 +35,11 @@ import sys
 import tempfile
 
 import numpy as np
+_REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))  # the repository: its .venv and .venv-megengine
 
-MGE_PYTHON = "/work/main/.venv-megengine/bin/python"
+MGE_PYTHON = os.environ.get("APIDIFF_PYTHON_MEGENGINE") or os.path.join(
+    _REPO, ".venv-megengine", "bin", "python"
+)
 
 
 def err(e):

@@ -15,8 +15,8 @@ Beyond the page:
  7. Gradients with respect to x and to the source.
  8. PyTorch's reduce="add" / scatter_add: MegEngine has no reduce argument.
 
-Run: /work/main/.venv/bin/python audit/scatter.py (the MegEngine half runs in
-/work/main/.venv-megengine/bin/python).
+Run: .venv/bin/python audit/scatter.py (the MegEngine half runs in
+.venv-megengine/bin/python).
 """
 import inspect
 import os
@@ -24,8 +24,11 @@ import subprocess
 import sys
 
 import numpy as np
+_REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))  # the repository: its .venv and .venv-megengine
 
-MGE_PYTHON = "/work/main/.venv-megengine/bin/python"
+MGE_PYTHON = os.environ.get("APIDIFF_PYTHON_MEGENGINE") or os.path.join(
+    _REPO, ".venv-megengine", "bin", "python"
+)
 rng = np.random.default_rng(0)
 X = rng.standard_normal((3, 5)).astype("float32")
 SRC = rng.standard_normal((2, 5)).astype("float32")

@@ -23,8 +23,8 @@ Beyond the page:
     for Adam in audit/state_dict.py); the state key momentum_buffer is the same name.
 13. Gradients are not cleared by step() in either (three steps with one gradient).
 
-Run: /work/main/.venv/bin/python audit/sgd.py (the MegEngine half runs in
-/work/main/.venv-megengine/bin/python); `... sgd.py torch|megengine` runs one half.
+Run: .venv/bin/python audit/sgd.py (the MegEngine half runs in
+.venv-megengine/bin/python); `... sgd.py torch|megengine` runs one half.
 """
 import inspect
 import os
@@ -32,8 +32,11 @@ import subprocess
 import sys
 
 import numpy as np
+_REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))  # the repository: its .venv and .venv-megengine
 
-MGE_PYTHON = "/work/main/.venv-megengine/bin/python"
+MGE_PYTHON = os.environ.get("APIDIFF_PYTHON_MEGENGINE") or os.path.join(
+    _REPO, ".venv-megengine", "bin", "python"
+)
 rng = np.random.default_rng(0)
 W = rng.standard_normal((2, 3)).astype("float32")
 G = rng.standard_normal((2, 3)).astype("float32")

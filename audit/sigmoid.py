@@ -7,16 +7,19 @@ Beyond the page:
  3. NaN input (MegEngine's ReLU turns nan into 0: does its sigmoid?).
  4. float16 values and dtype.
 
-Run: /work/main/.venv/bin/python audit/sigmoid.py (the MegEngine half runs in
-/work/main/.venv-megengine/bin/python).
+Run: .venv/bin/python audit/sigmoid.py (the MegEngine half runs in
+.venv-megengine/bin/python).
 """
 import os
 import subprocess
 import sys
 
 import numpy as np
+_REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))  # the repository: its .venv and .venv-megengine
 
-MGE_PYTHON = "/work/main/.venv-megengine/bin/python"
+MGE_PYTHON = os.environ.get("APIDIFF_PYTHON_MEGENGINE") or os.path.join(
+    _REPO, ".venv-megengine", "bin", "python"
+)
 X = np.array([-100.0, -30.0, 0.0, 30.0, 100.0, np.nan], "float32")
 
 

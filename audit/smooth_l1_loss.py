@@ -13,16 +13,19 @@ Beyond the page:
  5. Guarding the division (beta=0: the L1 loss, abs(x - y)) gives PyTorch's value and gradient.
  6. Negative beta: PyTorch raises; the formula computes something.
 
-Run: /work/main/.venv/bin/python audit/smooth_l1_loss.py (the MegEngine half runs in
-/work/main/.venv-megengine/bin/python); `... smooth_l1_loss.py torch|megengine` runs one half.
+Run: .venv/bin/python audit/smooth_l1_loss.py (the MegEngine half runs in
+.venv-megengine/bin/python); `... smooth_l1_loss.py torch|megengine` runs one half.
 """
 import os
 import subprocess
 import sys
 
 import numpy as np
+_REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))  # the repository: its .venv and .venv-megengine
 
-MGE_PYTHON = "/work/main/.venv-megengine/bin/python"
+MGE_PYTHON = os.environ.get("APIDIFF_PYTHON_MEGENGINE") or os.path.join(
+    _REPO, ".venv-megengine", "bin", "python"
+)
 rng = np.random.default_rng(0)
 X = rng.standard_normal((4, 5)).astype("float32")
 Y = rng.standard_normal((4, 5)).astype("float32")

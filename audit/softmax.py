@@ -9,8 +9,8 @@ Beyond the page:
  5. A row of -inf (fully masked): nan in both?
  6. Large logits (1000): no overflow in either.
 
-Run: /work/main/.venv/bin/python audit/softmax.py (the MegEngine half runs in
-/work/main/.venv-megengine/bin/python).
+Run: .venv/bin/python audit/softmax.py (the MegEngine half runs in
+.venv-megengine/bin/python).
 """
 import os
 import subprocess
@@ -18,8 +18,11 @@ import sys
 import warnings
 
 import numpy as np
+_REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))  # the repository: its .venv and .venv-megengine
 
-MGE_PYTHON = "/work/main/.venv-megengine/bin/python"
+MGE_PYTHON = os.environ.get("APIDIFF_PYTHON_MEGENGINE") or os.path.join(
+    _REPO, ".venv-megengine", "bin", "python"
+)
 X = {d: np.random.default_rng(d).standard_normal((2, 3, 4, 5)[:d] or ()).astype("float32") for d in (1, 2, 3, 4)}
 MASKED = np.array([[1.0, 2.0, 3.0], [-np.inf, -np.inf, -np.inf]], "float32")
 BIG = np.array([1000.0, 999.0, -1000.0], "float32")

@@ -7,8 +7,8 @@ Claims checked (page as found, before this audit):
  3. PyTorch's dtype has no counterpart (cast with astype).
  4. Large logits: no overflow on either side.
 
-Run: /work/main/.venv/bin/python audit/softmax_functional.py (the MegEngine half runs in
-/work/main/.venv-megengine/bin/python).
+Run: .venv/bin/python audit/softmax_functional.py (the MegEngine half runs in
+.venv-megengine/bin/python).
 """
 import inspect
 import os
@@ -16,8 +16,11 @@ import subprocess
 import sys
 
 import numpy as np
+_REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))  # the repository: its .venv and .venv-megengine
 
-MGE_PYTHON = "/work/main/.venv-megengine/bin/python"
+MGE_PYTHON = os.environ.get("APIDIFF_PYTHON_MEGENGINE") or os.path.join(
+    _REPO, ".venv-megengine", "bin", "python"
+)
 BIG = np.array([[1000.0, 999.0, -1000.0]], "float32")
 
 

@@ -11,16 +11,19 @@ Beyond the page:
  7. NaN: where each framework puts NaN, ascending and descending; and the negation recipe.
  8. The negation recipe on int32 with -2**31 (its negation overflows).
 
-Run: /work/main/.venv/bin/python audit/sort.py (the MegEngine half runs in
-/work/main/.venv-megengine/bin/python).
+Run: .venv/bin/python audit/sort.py (the MegEngine half runs in
+.venv-megengine/bin/python).
 """
 import os
 import subprocess
 import sys
 
 import numpy as np
+_REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))  # the repository: its .venv and .venv-megengine
 
-MGE_PYTHON = "/work/main/.venv-megengine/bin/python"
+MGE_PYTHON = os.environ.get("APIDIFF_PYTHON_MEGENGINE") or os.path.join(
+    _REPO, ".venv-megengine", "bin", "python"
+)
 TIES = np.random.default_rng(0).integers(0, 5, 2000).astype("float32")
 NAN = np.array([3.0, np.nan, 1.0, 2.0], "float32")
 IMIN = np.array([5, -2**31, 0, 7], "int32")

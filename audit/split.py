@@ -14,8 +14,8 @@ Beyond the page:
  8. An integer larger than the axis.
  9. Gradients through the pieces.
 
-Run: /work/main/.venv/bin/python audit/split.py (the MegEngine half runs in
-/work/main/.venv-megengine/bin/python).
+Run: .venv/bin/python audit/split.py (the MegEngine half runs in
+.venv-megengine/bin/python).
 """
 import itertools
 import os
@@ -23,8 +23,11 @@ import subprocess
 import sys
 
 import numpy as np
+_REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))  # the repository: its .venv and .venv-megengine
 
-MGE_PYTHON = "/work/main/.venv-megengine/bin/python"
+MGE_PYTHON = os.environ.get("APIDIFF_PYTHON_MEGENGINE") or os.path.join(
+    _REPO, ".venv-megengine", "bin", "python"
+)
 X = np.arange(14, dtype="float32").reshape(7, 2)
 
 

@@ -8,16 +8,19 @@ Claims checked (page as found, before this audit):
 Beyond the page:
  4. The gradient at a negative input (nan in both?).
 
-Run: /work/main/.venv/bin/python audit/sqrt.py (the MegEngine half runs in
-/work/main/.venv-megengine/bin/python).
+Run: .venv/bin/python audit/sqrt.py (the MegEngine half runs in
+.venv-megengine/bin/python).
 """
 import os
 import subprocess
 import sys
 
 import numpy as np
+_REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))  # the repository: its .venv and .venv-megengine
 
-MGE_PYTHON = "/work/main/.venv-megengine/bin/python"
+MGE_PYTHON = os.environ.get("APIDIFF_PYTHON_MEGENGINE") or os.path.join(
+    _REPO, ".venv-megengine", "bin", "python"
+)
 X = np.array([4.0, 0.0, -0.0, -1.0, 2.0], "float32")
 
 

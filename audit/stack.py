@@ -7,8 +7,8 @@ Beyond the page:
  3. Inputs of different dtypes (float32 with int32), and a negative axis.
  4. Gradients.
 
-Run: /work/main/.venv/bin/python audit/stack.py (the MegEngine half runs in
-/work/main/.venv-megengine/bin/python).
+Run: .venv/bin/python audit/stack.py (the MegEngine half runs in
+.venv-megengine/bin/python).
 """
 import inspect
 import os
@@ -16,8 +16,11 @@ import subprocess
 import sys
 
 import numpy as np
+_REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))  # the repository: its .venv and .venv-megengine
 
-MGE_PYTHON = "/work/main/.venv-megengine/bin/python"
+MGE_PYTHON = os.environ.get("APIDIFF_PYTHON_MEGENGINE") or os.path.join(
+    _REPO, ".venv-megengine", "bin", "python"
+)
 A = np.arange(6, dtype="float32").reshape(2, 3)
 B = -A
 

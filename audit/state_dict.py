@@ -37,16 +37,19 @@ Optimizer state (issue 21):
 20. A conversion by parameter name (MegEngine's group keys taken from the PyTorch group,
     state reshaped to the parameter) continues training as PyTorch does.
 
-Run: /work/main/.venv/bin/python audit/state_dict.py  (runs the MegEngine half in
-/work/main/.venv-megengine/bin/python); `... state_dict.py torch|megengine` runs one half.
+Run: .venv/bin/python audit/state_dict.py  (runs the MegEngine half in
+.venv-megengine/bin/python); `... state_dict.py torch|megengine` runs one half.
 """
 import os
 import subprocess
 import sys
 
 import numpy as np
+_REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))  # the repository: its .venv and .venv-megengine
 
-MGE_PYTHON = "/work/main/.venv-megengine/bin/python"
+MGE_PYTHON = os.environ.get("APIDIFF_PYTHON_MEGENGINE") or os.path.join(
+    _REPO, ".venv-megengine", "bin", "python"
+)
 rng = np.random.default_rng(0)
 CW = rng.standard_normal((4, 3, 3, 3)).astype("float32")
 CB = rng.standard_normal(4).astype("float32")

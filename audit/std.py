@@ -1,5 +1,5 @@
 """Audit of docs/pairs/std.yaml (torch.std vs megengine.functional.std): the claims of audit/var.py,
-with the recipe factor sqrt(N / (N - 1)). Run: /work/main/.venv/bin/python audit/std.py."""
+with the recipe factor sqrt(N / (N - 1)). Run: .venv/bin/python audit/std.py."""
 import os
 import runpy
 import sys

@@ -12,8 +12,8 @@ Claims checked (page as found, before this audit):
 Beyond the page:
  8. uint8 and int16 sums in MegEngine.
 
-Run: /work/main/.venv/bin/python audit/sum.py (the MegEngine half runs in
-/work/main/.venv-megengine/bin/python).
+Run: .venv/bin/python audit/sum.py (the MegEngine half runs in
+.venv-megengine/bin/python).
 """
 import inspect
 import os
@@ -21,8 +21,11 @@ import subprocess
 import sys
 
 import numpy as np
+_REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))  # the repository: its .venv and .venv-megengine
 
-MGE_PYTHON = "/work/main/.venv-megengine/bin/python"
+MGE_PYTHON = os.environ.get("APIDIFF_PYTHON_MEGENGINE") or os.path.join(
+    _REPO, ".venv-megengine", "bin", "python"
+)
 X = np.random.default_rng(0).standard_normal((3, 4, 5)).astype("float32")
 BIG = np.full(4, 2**30, "int32")
 I8 = np.random.default_rng(0).integers(0, 10, 30).astype("int8")

@@ -11,8 +11,8 @@ Beyond the page:
  7. Ties: which index each returns for equal values.
  8. NaN: PyTorch treats NaN as the largest value; MegEngine?
 
-Run: /work/main/.venv/bin/python audit/topk.py (the MegEngine half runs in
-/work/main/.venv-megengine/bin/python).
+Run: .venv/bin/python audit/topk.py (the MegEngine half runs in
+.venv-megengine/bin/python).
 """
 import inspect
 import os
@@ -20,8 +20,11 @@ import subprocess
 import sys
 
 import numpy as np
+_REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))  # the repository: its .venv and .venv-megengine
 
-MGE_PYTHON = "/work/main/.venv-megengine/bin/python"
+MGE_PYTHON = os.environ.get("APIDIFF_PYTHON_MEGENGINE") or os.path.join(
+    _REPO, ".venv-megengine", "bin", "python"
+)
 X = np.array([[3.0, 1.0, 4.0, 1.5, 9.0, 2.0], [5.0, -1.0, 0.0, 7.0, 2.0, 6.0]], "float32")
 TIES = np.array([[2.0, 5.0, 2.0, 5.0, 1.0, 5.0]], "float32")
 NAN = np.array([[3.0, np.nan, 1.0, 2.0, 0.5]], "float32")

@@ -26,8 +26,8 @@ Beyond the page:
 12. Sequential with more than 10 layers: MegEngine sorts names as text ("10.weight" before
     "2.weight"): positional copies between the two break, copies by name do not.
 
-Run: /work/main/.venv/bin/python audit/training_step.py (the MegEngine half runs in
-/work/main/.venv-megengine/bin/python); `... training_step.py torch|megengine` runs one half.
+Run: .venv/bin/python audit/training_step.py (the MegEngine half runs in
+.venv-megengine/bin/python); `... training_step.py torch|megengine` runs one half.
 """
 import inspect
 import os
@@ -35,8 +35,11 @@ import subprocess
 import sys
 
 import numpy as np
+_REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))  # the repository: its .venv and .venv-megengine
 
-MGE_PYTHON = "/work/main/.venv-megengine/bin/python"
+MGE_PYTHON = os.environ.get("APIDIFF_PYTHON_MEGENGINE") or os.path.join(
+    _REPO, ".venv-megengine", "bin", "python"
+)
 
 
 def err(e):

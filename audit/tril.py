@@ -1,5 +1,5 @@
 """Audit of docs/pairs/tril.yaml (torch.tril): the claims of audit/triu.py with the mask
-j - i <= k. Run: /work/main/.venv/bin/python audit/tril.py."""
+j - i <= k. Run: .venv/bin/python audit/tril.py."""
 import os
 import runpy
 import sys

@@ -12,16 +12,19 @@ Beyond the page:
     single-run match is luck. A mask built with NumPy (the shape is known on the host) was
     right in every run. (The counts printed vary from run to run: that is the finding.)
 
-Run: /work/main/.venv/bin/python audit/triu.py (the MegEngine half runs in
-/work/main/.venv-megengine/bin/python).
+Run: .venv/bin/python audit/triu.py (the MegEngine half runs in
+.venv-megengine/bin/python).
 """
 import os
 import subprocess
 import sys
 
 import numpy as np
+_REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))  # the repository: its .venv and .venv-megengine
 
-MGE_PYTHON = "/work/main/.venv-megengine/bin/python"
+MGE_PYTHON = os.environ.get("APIDIFF_PYTHON_MEGENGINE") or os.path.join(
+    _REPO, ".venv-megengine", "bin", "python"
+)
 FUNC = os.environ.get("AUDIT_FUNC", "triu")
 X = np.random.default_rng(0).standard_normal((2, 3, 4)).astype("float32")
 X[0, 2, 0] = np.inf

@@ -9,8 +9,8 @@ Beyond the page:
  4. bilinear with align_corners=False (PyTorch's default) and a non-integer scale (1.5).
  5. Gradients of the bilinear case.
 
-Run: /work/main/.venv/bin/python audit/upsample.py (the MegEngine half runs in
-/work/main/.venv-megengine/bin/python).
+Run: .venv/bin/python audit/upsample.py (the MegEngine half runs in
+.venv-megengine/bin/python).
 """
 import inspect
 import os
@@ -18,8 +18,11 @@ import subprocess
 import sys
 
 import numpy as np
+_REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))  # the repository: its .venv and .venv-megengine
 
-MGE_PYTHON = "/work/main/.venv-megengine/bin/python"
+MGE_PYTHON = os.environ.get("APIDIFF_PYTHON_MEGENGINE") or os.path.join(
+    _REPO, ".venv-megengine", "bin", "python"
+)
 X = np.random.default_rng(0).standard_normal((1, 2, 3, 4)).astype("float32")
 
 

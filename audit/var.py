@@ -13,8 +13,8 @@ Beyond the page:
  7. Other corrections (correction=2): N / (N - correction).
  8. Gradients of the recipe against PyTorch's default.
 
-Run: /work/main/.venv/bin/python audit/var.py (the MegEngine half runs in
-/work/main/.venv-megengine/bin/python).
+Run: .venv/bin/python audit/var.py (the MegEngine half runs in
+.venv-megengine/bin/python).
 """
 import os
 import subprocess
@@ -22,8 +22,11 @@ import sys
 import warnings
 
 import numpy as np
+_REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))  # the repository: its .venv and .venv-megengine
 
-MGE_PYTHON = "/work/main/.venv-megengine/bin/python"
+MGE_PYTHON = os.environ.get("APIDIFF_PYTHON_MEGENGINE") or os.path.join(
+    _REPO, ".venv-megengine", "bin", "python"
+)
 FUNC = os.environ.get("AUDIT_FUNC", "var")
 X = np.random.default_rng(0).standard_normal((3, 4, 5)).astype("float32")
 

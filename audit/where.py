@@ -10,16 +10,19 @@ Beyond the page:
     derivative, sqrt of a negative): the same in both?
  5. A non-boolean mask (float or int).
 
-Run: /work/main/.venv/bin/python audit/where.py (the MegEngine half runs in
-/work/main/.venv-megengine/bin/python).
+Run: .venv/bin/python audit/where.py (the MegEngine half runs in
+.venv-megengine/bin/python).
 """
 import os
 import subprocess
 import sys
 
 import numpy as np
+_REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))  # the repository: its .venv and .venv-megengine
 
-MGE_PYTHON = "/work/main/.venv-megengine/bin/python"
+MGE_PYTHON = os.environ.get("APIDIFF_PYTHON_MEGENGINE") or os.path.join(
+    _REPO, ".venv-megengine", "bin", "python"
+)
 X = np.array([[-1.0, 0.0, 4.0], [9.0, -4.0, 1.0]], "float32")
 
 

@@ -10,16 +10,19 @@ Claims checked (page as found, before this audit):
 Beyond the page:
  6. A 3-D (Conv1d) weight and a 1-D tensor.
 
-Run: /work/main/.venv/bin/python audit/xavier_uniform.py (the MegEngine half runs in
-/work/main/.venv-megengine/bin/python).
+Run: .venv/bin/python audit/xavier_uniform.py (the MegEngine half runs in
+.venv-megengine/bin/python).
 """
 import inspect
 import math
 import os
 import subprocess
 import sys
+_REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))  # the repository: its .venv and .venv-megengine
 
-MGE_PYTHON = "/work/main/.venv-megengine/bin/python"
+MGE_PYTHON = os.environ.get("APIDIFF_PYTHON_MEGENGINE") or os.path.join(
+    _REPO, ".venv-megengine", "bin", "python"
+)
 SHAPES = [(256, 256), (4, 3, 3, 3), (16, 8, 3, 3, 3), (4, 3, 5), (7,)]
 
 

@@ -13,8 +13,8 @@ Beyond the page:
     PyTorch's SGD with momentum still moves it. The recipe (zeros_like) does the same in MegEngine.
  7. Module.zero_grad: PyTorch's nn.Module has one; MegEngine's Module?
 
-Run: /work/main/.venv/bin/python audit/zero_grad.py (the MegEngine half runs in
-/work/main/.venv-megengine/bin/python); `... zero_grad.py torch|megengine` runs one half.
+Run: .venv/bin/python audit/zero_grad.py (the MegEngine half runs in
+.venv-megengine/bin/python); `... zero_grad.py torch|megengine` runs one half.
 """
 import inspect
 import os
@@ -23,8 +23,11 @@ import sys
 import warnings
 
 import numpy as np
+_REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))  # the repository: its .venv and .venv-megengine
 
-MGE_PYTHON = "/work/main/.venv-megengine/bin/python"
+MGE_PYTHON = os.environ.get("APIDIFF_PYTHON_MEGENGINE") or os.path.join(
+    _REPO, ".venv-megengine", "bin", "python"
+)
 W = np.array([1.0, 2.0, 3.0], "float32")
 G = np.array([0.5, -1.0, 2.0], "float32")
 

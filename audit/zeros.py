@@ -6,14 +6,17 @@ Claims checked (page as found, before this audit):
 Beyond the page:
  3. An int64 dtype request (MegEngine has no int64).
 
-Run: /work/main/.venv/bin/python audit/zeros.py (the MegEngine half runs in
-/work/main/.venv-megengine/bin/python).
+Run: .venv/bin/python audit/zeros.py (the MegEngine half runs in
+.venv-megengine/bin/python).
 """
 import os
 import subprocess
 import sys
+_REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))  # the repository: its .venv and .venv-megengine
 
-MGE_PYTHON = "/work/main/.venv-megengine/bin/python"
+MGE_PYTHON = os.environ.get("APIDIFF_PYTHON_MEGENGINE") or os.path.join(
+    _REPO, ".venv-megengine", "bin", "python"
+)
 
 
 def torch_side():

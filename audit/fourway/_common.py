@@ -1,7 +1,7 @@
 """Runs one audit script's halves, one framework per process.
 
 ``python audit/fourway/<pair>.py`` runs the script again once per framework (torch, Paddle and
-JAX in /work/main/.venv/bin/python, MegEngine in /work/main/.venv-megengine/bin/python) and
+JAX in .venv/bin/python, MegEngine in .venv-megengine/bin/python) and
 prints each one's output under ``== <framework>``; ``python audit/fourway/<pair>.py jax`` runs one.
 A script defines ``def torch_side()``, ``def megengine_side()``, ``def paddle_side()`` and
 ``def jax_side()``; each prints lines that start with the number of the claim they check.
@@ -9,12 +9,13 @@ A script defines ``def torch_side()``, ``def megengine_side()``, ``def paddle_si
 import os
 import subprocess
 import sys
+_REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))  # the repository: its .venv and .venv-megengine
 
 PYTHONS = {
-    "torch": "/work/main/.venv/bin/python",
-    "megengine": "/work/main/.venv-megengine/bin/python",
-    "paddle": "/work/main/.venv/bin/python",
-    "jax": "/work/main/.venv/bin/python",
+    "torch": os.path.join(_REPO, ".venv", "bin", "python"),
+    "megengine": os.path.join(_REPO, ".venv-megengine", "bin", "python"),
+    "paddle": os.path.join(_REPO, ".venv", "bin", "python"),
+    "jax": os.path.join(_REPO, ".venv", "bin", "python"),
 }
 
 

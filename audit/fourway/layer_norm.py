@@ -1,7 +1,7 @@
 """Evidence for docs/fourway/pairs/layer_norm.yaml (torch, MegEngine, Paddle, JAX).
 
-Run: /work/main/.venv/bin/python audit/fourway/layer_norm.py > audit/fourway/layer_norm.out
-(torch, Paddle and JAX run in /work/main/.venv, MegEngine in /work/main/.venv-megengine.)
+Run: .venv/bin/python audit/fourway/layer_norm.py > audit/fourway/layer_norm.out
+(torch, Paddle and JAX run in .venv, MegEngine in .venv-megengine.)
 
 Claims of the page, each printed as [n] below:
  1. PyTorch, MegEngine and Paddle normalise over the trailing normalized_shape axes with
@@ -23,9 +23,10 @@ Claims of the page, each printed as [n] below:
 import os
 import subprocess
 import sys
+_REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))  # the repository: its .venv and .venv-megengine
 
-VENV = os.environ.get("APIDIFF_VENV", "/work/main/.venv/bin/python")
-MGE = os.environ.get("APIDIFF_PYTHON_MEGENGINE", "/work/main/.venv-megengine/bin/python")
+VENV = os.environ.get("APIDIFF_VENV", os.path.join(_REPO, ".venv", "bin", "python"))
+MGE = os.environ.get("APIDIFF_PYTHON_MEGENGINE", os.path.join(_REPO, ".venv-megengine", "bin", "python"))
 
 MAIN = r'''
 import inspect, warnings
