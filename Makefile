@@ -21,7 +21,7 @@ docs-zh: bootstrap  ## the same guide in Chinese
 test: bootstrap  ## the test suite, on the real torch and MegEngine, with the pinned tools
 	.venv/bin/python -m pytest $(XDIST) $(PYTEST_ARGS)
 
-test-newest:  ## the same suite against the newest Sphinx, Babel, pytest, ... (torch stays 2.13.0)
+test-newest:  ## the same suite against the newest Sphinx, Babel, pytest, ... (the frameworks stay pinned)
 	@APIDIFF_VENV=.venv-newest APIDIFF_CONSTRAINTS=none scripts/bootstrap.sh
 	.venv-newest/bin/python -m pytest $(XDIST) $(PYTEST_ARGS)
 

@@ -29,7 +29,7 @@ venv=${APIDIFF_VENV:-.venv}
 py311=$(find_python 3.11) || { echo "bootstrap: Python 3.11 not found" >&2; exit 1; }
 if [ "${APIDIFF_CONSTRAINTS:-}" = none ]; then
   # Unpinned on purpose: install (again) and upgrade everything but torch to the newest.
-  echo "bootstrap: $venv with the newest releases (no constraints; torch==2.13.0)"
+  echo "bootstrap: $venv with the newest releases (no constraints; the frameworks stay pinned)"
   [ -x "$venv/bin/python" ] || "$py311" -m venv "$venv"
   pip_install "$venv" --upgrade --upgrade-strategy eager "${PY311_REQUIREMENTS[@]}"
   check_venv

@@ -19,8 +19,10 @@ pip_install() {  # pip_install VENV ARGS...: quiet, without the local index's no
 }
 
 # What each environment installs, in one place (scripts/lock.sh freezes exactly these).
-# torch is pinned here, always: an unpinned torch would pull a multi-GB CUDA build.
-# PaddlePaddle and JAX (extra "frameworks") come as CPU wheels from PyPI.
-PY311_REQUIREMENTS=("torch==2.13.0" -e ".[test,myst,docs,lint,frameworks]" hypothesis)
+# The frameworks are pinned here, always, also for `make test-newest`: the guide and the
+# tests document what these releases do (an unpinned torch would also pull a multi-GB CUDA
+# build). PaddlePaddle and JAX (extra "frameworks") come as CPU wheels from PyPI.
+PY311_REQUIREMENTS=("torch==2.13.0" "paddlepaddle==3.3.1" "jax==0.10.2" "jaxlib==0.10.2"
+                    -e ".[test,myst,docs,lint,frameworks]" hypothesis)
 # MegEngine 1.13 has no wheels for Python 3.11, and breaks with numpy 2.
 MEGENGINE_REQUIREMENTS=("megengine==1.13.0" "numpy<2")
