@@ -191,7 +191,8 @@ def test_gradients_agree_in_the_four_frameworks(tmp_path):
 
 
 def test_jax_gradients_are_readable_code():
-    """What the page shows as JAX's runnable code: the snippet as a function, then jax.grad."""
+    """What the page shows as JAX's runnable code: the snippet as a function, then jax.grad
+    under jax.jit (one compiled program, not one per operation)."""
     pair, _ = parse_pair(GRADS, "p.yaml")
     assert pair is not None
     assert finish_code(pair.examples[1], "jax") == textwrap.dedent(
@@ -201,9 +202,9 @@ def test_jax_gradients_are_readable_code():
             return y
 
 
-        grads = dict(zip(["x.grad", "w.grad"], jax.grad(snippet, argnums=(0, 1))(x, w)))"""
+        grads = dict(zip(["x.grad", "w.grad"], jax.jit(jax.grad(snippet, argnums=(0, 1)))(x, w)))"""
     )
-    assert "pullback = jax.vjp(snippet, x)" in finish_code(pair.examples[0], "jax")
+    assert "pullback = jax.vjp(jax.jit(snippet), x)" in finish_code(pair.examples[0], "jax")
 
 
 def test_the_jax_worker_keeps_compiled_code_in_the_builds_result_cache(tmp_path, monkeypatch):
@@ -397,3 +398,40 @@ def test_a_broken_entry_point_is_reported_not_raised(tmp_path, monkeypatch):
     finally:
         monkeypatch.undo()
         frameworks.refresh()
+
+
+def test_a_jax_gradient_is_taken_under_jit_and_value_dependent_python_is_its_error(tmp_path):
+    """JAX's gradient runs under ``jax.jit``: a snippet that branches in Python on a
+    differentiated value cannot be traced, the error of that example (as the docs say),
+    while the same branch written with ``jax.numpy.where`` differentiates."""
+    branch = _job(
+        _example(
+            {"torch": "torch.abs", "jax": "jax.numpy.abs"},
+            "{x: {shape: [3]}}",
+            {
+                "torch": "y = (x * 2).sum() if x.sum() > 0 else (x * 3).sum()",
+                "jax": "y = (x * 2).sum() if x.sum() > 0 else (x * 3).sum()",
+            },
+            "    grad: {of: y, wrt: [x]}",
+        ),
+        ["torch", "jax"],
+    )
+    where = _job(
+        _example(
+            {"torch": "torch.abs", "jax": "jax.numpy.abs"},
+            "{x: {shape: [3]}}",
+            {
+                "torch": "y = torch.where(x.sum() > 0, (x * 2).sum(), (x * 3).sum())",
+                "jax": "y = jax.numpy.where(x.sum() > 0, (x * 2).sum(), (x * 3).sum())",
+            },
+            "    grad: {of: y, wrt: [x]}",
+        ),
+        ["torch", "jax"],
+    )
+    assert "jax.jit(jax.grad(snippet" in finish_code(branch.example, "jax")
+    with Engine(cache_path=tmp_path / "cache", mode="force") as engine:
+        failed, passed = engine.run([branch, where])
+    assert failed.sides["torch"].ok and not failed.sides["jax"].ok
+    assert "TracerBoolConversionError" in (failed.sides["jax"].error or "")
+    assert all(side.ok for side in passed.sides.values()), passed.sides
+    assert passed.results["x.grad"].passed and passed.results["x.grad"].shapes["jax"] == [3]

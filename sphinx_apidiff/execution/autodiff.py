@@ -5,7 +5,8 @@ Each framework computes gradients its own way: PyTorch marks the inputs
 ``stop_gradient`` and does the same; MegEngine attaches the inputs and the modules'
 parameters to a ``GradManager`` that records the snippet; JAX has no recorded
 tensors, so the snippet becomes a function of the inputs in ``wrt`` and ``jax.grad``
-(or ``jax.vjp``, against an upstream gradient) differentiates it. The framework's
+under ``jax.jit`` (or ``jax.vjp`` of the jitted function, against an upstream gradient)
+differentiates it. The framework's
 adapter (:mod:`sphinx_apidiff.frameworks`) holds those calls as templates; this
 module writes the code from them, as text: the worker runs exactly this text around
 the snippet, and the page shows it in the runnable code, so what a reader pastes is
