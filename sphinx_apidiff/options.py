@@ -266,8 +266,8 @@ class ApidiffConfig:
         metadata={
             "check": _workers,
             "help": 'Workers per framework runtime at most: "auto" (half the usable cores, '
-            "at least one) or a number; a runtime gets more than one only when many "
-            "examples wait.",
+            "at least one, and every core while some core has nothing to run) or a "
+            "number; a runtime gets more than one only when many examples wait.",
             "types": (int, str),
         },
     )

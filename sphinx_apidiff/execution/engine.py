@@ -4,11 +4,14 @@ One :class:`Engine` serves one build (or one ``sphinx-apidiff check`` run). It
 probes each runtime's versions (a bare interpreter start), starts workers
 lazily, and drives each from its own thread (a *lane*) so that frameworks run
 concurrently. A runtime starts with one lane and gets another while more than
-:data:`JOBS_PER_LANE` tasks per lane wait, up to the ``workers`` cap; every
-result is still collected in job order, so the output does not depend on which
-lane ran what. Where a result comes from (a live run, the cache, the results
-store) is the sources' business, chosen once from the execution mode
-(:mod:`sphinx_apidiff.execution.sources`).
+:data:`JOBS_PER_LANE` tasks per lane wait, up to its share of the cores (with
+``workers="auto"``: half of them, two frameworks sharing the machine) and beyond it,
+up to every core, while some core has no lane to run (a framework that finished its
+work leaves its core to the one still working: on a four-way page, JAX compiling long
+after the others are done). Every result is still collected in job order, so the
+output does not depend on which lane ran what. Where a result comes from (a live run,
+the cache, the results store) is the sources' business, chosen once from the execution
+mode (:mod:`sphinx_apidiff.execution.sources`).
 
 No Sphinx imports here.
 """
@@ -66,31 +69,69 @@ def workers_cap(workers: int | str) -> int:
     return max(1, int(workers))
 
 
-class Lanes:
-    """A framework's workers: up to ``cap`` runtimes, each driven by its own thread, taking
-    tasks from one queue in the order they were submitted."""
+def spare_cap(workers: int | str) -> int:
+    """Workers per runtime while cores are spare: with ``"auto"`` every usable core; a
+    number is a hard cap."""
+    if workers == "auto":
+        return max(workers_cap(workers), usable_cores())
+    return workers_cap(workers)
 
-    def __init__(self, make_runtime: Callable[[], Runtime], cap: int, name: str) -> None:
+
+class Lanes:
+    """A framework's workers: up to ``cap`` runtimes (``spare`` while a core has no lane to
+    run), each driven by its own thread, taking tasks from one queue in the order they were
+    submitted. ``done`` is called after each task (the engine looks for spare cores)."""
+
+    def __init__(
+        self,
+        make_runtime: Callable[[], Runtime],
+        cap: int,
+        name: str,
+        spare: int | None = None,
+        done: Callable[[], None] | None = None,
+    ) -> None:
         self._make_runtime = make_runtime
         self.cap = cap
+        self.spare = max(cap, spare or cap)
         self.name = name
         self.runtimes: list[Runtime] = []
         self._threads: list[threading.Thread] = []
         self._queue: queue.SimpleQueue[tuple[Future[Any], Callable[[Runtime], Any]] | None]
         self._queue = queue.SimpleQueue()
         self._lock = threading.Lock()
-        self._pending = 0
+        self._pending = 0  # queued or running
+        self._stopped = False
+        self._done = done
 
-    def submit(self, task: Callable[[Runtime], T]) -> Future[T]:
+    @property
+    def active(self) -> int:
+        """Lanes that have a task to run (the others wait for one)."""
+        return min(len(self._threads), self._pending)
+
+    def submit(self, task: Callable[[Runtime], T], spare_cores: bool = False) -> Future[T]:
         """Queue ``task``; a lane runs it with its own runtime."""
         future: Future[T] = Future()
         with self._lock:
             self._pending += 1
             self._queue.put((future, task))
-            lanes = len(self._threads)
-            if lanes == 0 or (lanes < self.cap and self._pending > lanes * JOBS_PER_LANE):
+            if not self._threads:
                 self._add_lane()
+            else:
+                self._grow(spare_cores)
         return future
+
+    def grow(self, spare_cores: bool) -> None:
+        """Start another lane if enough tasks wait and the cap (``spare`` when some core has
+        no lane to run) allows one."""
+        with self._lock:
+            self._grow(spare_cores)
+
+    def _grow(self, spare_cores: bool) -> None:
+        lanes = len(self._threads)
+        if self._stopped or not lanes or self._pending <= lanes * JOBS_PER_LANE:
+            return
+        if lanes < self.cap or (spare_cores and lanes < self.spare):
+            self._add_lane()
 
     def _add_lane(self) -> None:
         runtime = self._make_runtime()
@@ -118,11 +159,14 @@ class Lanes:
             finally:
                 with self._lock:
                     self._pending -= 1
+                if self._done is not None:
+                    self._done()
         runtime.close()
 
     def stop(self) -> None:
         """Tell every lane to finish its queue, stop its worker and end."""
         with self._lock:
+            self._stopped = True
             for _ in self._threads:
                 self._queue.put(None)
 
@@ -164,6 +208,8 @@ class Engine:
         self.stats = Stats()
         self.store = store
         self.workers = workers_cap(workers)
+        self.spare_workers = spare_cap(workers)  # while a core has no lane to run
+        self.cores = usable_cores()
         self.pool_idle = pool_idle  # seconds an unused pool waits; None: no pools, fresh workers
         self.repeat = max(1, int(repeat))  # runs of each job (execution.stability)
         self.pool_problems: dict[str, PoolUnavailable] = {}  # framework -> why not warm
@@ -229,8 +275,21 @@ class Engine:
                 lambda: self._make_runtime(framework, fresh=fresh),
                 1 if fresh else self.workers,
                 name,
+                spare=1 if fresh else self.spare_workers,
+                done=self._rebalance,
             )
-        return self._lanes[name].submit(task)
+        return self._lanes[name].submit(task, self._spare_cores())
+
+    def _spare_cores(self) -> bool:
+        """Whether some core has no lane to run (a lane waiting for work uses none)."""
+        return sum(lanes.active for lanes in list(self._lanes.values())) < self.cores
+
+    def _rebalance(self) -> None:
+        """After a task: a framework whose tasks still wait gets a lane on a spare core."""
+        if not self._spare_cores():
+            return
+        for lanes in list(self._lanes.values()):
+            lanes.grow(self._spare_cores())
 
     def unimportable(self, runtime: Runtime) -> str | None:
         """Why the runtime's framework cannot be imported (remembered), or None."""
