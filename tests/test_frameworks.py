@@ -207,44 +207,69 @@ def test_jax_gradients_are_readable_code():
     assert "pullback = jax.vjp(jax.jit(snippet), x)" in finish_code(pair.examples[0], "jax")
 
 
-def test_the_jax_worker_keeps_compiled_code_in_the_builds_result_cache(tmp_path, monkeypatch):
-    """JAX's persistent compilation cache lies in the build's result cache and keeps every
-    operation (eager ones compile in milliseconds): the variables reach the worker."""
+def test_the_jax_worker_keeps_compiled_code_in_the_users_cache(tmp_path, monkeypatch):
+    """JAX's persistent compilation cache lies in the user's cache, not in the build's, and
+    keeps every operation (eager ones compile in milliseconds): the variables reach the
+    worker, and a build in another folder finds what the first one compiled."""
     for name in ("JAX_COMPILATION_CACHE_DIR", "JAX_PERSISTENT_CACHE_MIN_COMPILE_TIME_SECS"):
         monkeypatch.delenv(name, raising=False)
-    cache = tmp_path / "apidiff-cache"
-    engine = Engine(cache_path=cache)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "user"))
+    shared = tmp_path / "user" / "sphinx-apidiff" / "jax"
     code = (
         "import os\n"
+        "hits = []\n"
+        "jax.monitoring.register_event_listener(lambda event, **_: hits.append(event))\n"
         "y = jax.numpy.cumsum(x * 3)\n"
         "print(os.environ.get('JAX_COMPILATION_CACHE_DIR'))\n"
         "print(jax.config.jax_persistent_cache_min_compile_time_secs)\n"
+        "print(hits.count('/jax/compilation_cache/cache_hits'))\n"
     )
     inputs = {"x": {"npy": _npy(np.arange(4, dtype=np.float32)), "as": "tensor"}}
     request = {"op": "run", "framework": "jax", "code": code, "inputs": inputs, "compare": ["y"]}
-    try:
-        reply = engine.submit("jax", lambda runtime: runtime.call(request, timeout=120)).result()
-    finally:
-        engine.close()
-    assert reply.ok, reply.error
-    assert reply.stdout.split() == [str(cache / "jax"), "0.0"]
-    assert any((cache / "jax").iterdir())  # the compiled operations, for the next build
+    entries, hits = [], []
+    for build in ("one", "two"):
+        engine = Engine(cache_path=tmp_path / build / "apidiff-cache")
+        try:
+            reply = engine.submit("jax", lambda rt: rt.call(request, timeout=120)).result()
+        finally:
+            engine.close()
+        assert reply.ok, reply.error
+        folder, min_time, read = reply.stdout.split()
+        assert (folder, min_time) == (str(shared), "0.0")
+        assert not (tmp_path / build / "apidiff-cache" / "jax").exists()
+        entries.append(sorted(path.name for path in shared.iterdir()))
+        hits.append(int(read))
+    # the second build, in another folder, read what the first compiled, and added nothing
+    assert entries[0] and entries[1] == entries[0]
+    assert hits[0] == 0 and hits[1] >= 2, hits
 
 
-def test_the_builds_own_jax_cache_settings_win():
+def test_the_builds_own_jax_cache_settings_win(tmp_path):
     adapter = frameworks.get("jax")
     assert adapter is not None
     mine = {"JAX_COMPILATION_CACHE_DIR": "/mine", "JAX_PERSISTENT_CACHE_MIN_COMPILE_TIME_SECS": "1"}
     assert "JAX_COMPILATION_CACHE_DIR" not in adapter.worker_env(mine, "/cache")
     assert "JAX_PERSISTENT_CACHE_MIN_COMPILE_TIME_SECS" not in adapter.worker_env(mine, "/cache")
-    assert "JAX_COMPILATION_CACHE_DIR" not in adapter.worker_env({}, None)  # no result cache
+    user = {"XDG_CACHE_HOME": str(tmp_path)}
+    assert adapter.worker_env(user, None)["JAX_COMPILATION_CACHE_DIR"] == os.path.join(
+        str(tmp_path), "sphinx-apidiff", "jax"
+    )  # a build without a result cache too
+    home = adapter.worker_env({}, None)["JAX_COMPILATION_CACHE_DIR"]
+    assert home == os.path.join(os.path.expanduser("~"), ".cache", "sphinx-apidiff", "jax")
 
 
-def test_a_warm_jax_worker_keeps_compiled_code_in_the_builds_result_cache(monkeypatch):
-    """A pool's workers start with the key's environment: the build's cache folder is in it."""
+def test_warm_jax_workers_of_builds_in_other_folders_share_a_key(monkeypatch, tmp_path):
+    """A pool's workers start with the key's environment: the user's cache folder is in it,
+    the build's folder is not (a warm JAX worker serves builds of any project)."""
     monkeypatch.delenv("JAX_COMPILATION_CACHE_DIR", raising=False)
-    key = pool_key("jax", sys.executable, probe("jax", sys.executable), None, "/build/cache")
-    assert key.env["JAX_COMPILATION_CACHE_DIR"] == os.path.join("/build/cache", "jax")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    fingerprint = probe("jax", sys.executable)
+    one = pool_key("jax", sys.executable, fingerprint, None, "/build/one")
+    two = pool_key("jax", sys.executable, fingerprint, None, "/build/two")
+    assert one == two
+    assert one.env["JAX_COMPILATION_CACHE_DIR"] == os.path.join(
+        str(tmp_path), "sphinx-apidiff", "jax"
+    )
 
 
 def test_jax_takes_no_gradients_of_a_module():

@@ -9,6 +9,16 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 
+#: sphinx-apidiff's folder in the user's cache folder.
+USER_CACHE = "sphinx-apidiff"
+
+
+def user_cache_folder(environ: dict[str, str]) -> str:
+    """sphinx-apidiff's folder in the user's cache folder: ``$XDG_CACHE_HOME/sphinx-apidiff``,
+    else ``~/.cache/sphinx-apidiff`` (``environ`` is the build's environment)."""
+    base = environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return os.path.join(os.path.abspath(base), USER_CACHE)
+
 
 @dataclass(frozen=True, eq=False)
 class Framework:
@@ -35,6 +45,11 @@ class Framework:
     #: folder's name there), unless the build's environment sets them: the framework's own
     #: cache of compiled code, kept and cleared with the results.
     cache_env: dict[str, str] = field(default_factory=dict)
+    #: Environment variables naming a folder in sphinx-apidiff's folder of the user's cache
+    #: (:func:`user_cache_folder`; the value is the folder's name there), unless the build's
+    #: environment sets them: a cache of compiled code whose entries depend only on what
+    #: they compile, shared by every build on the machine (a clean build, another clone).
+    user_cache_env: dict[str, str] = field(default_factory=dict)
     #: Prefixes of environment variables that change what the framework computes: a warm
     #: worker serves only builds that agree on them.
     env_prefixes: tuple[str, ...] = ()
@@ -89,6 +104,13 @@ class Framework:
         """The adapter's variables that ``environ`` (the build's environment) leaves unset;
         those of :attr:`cache_env` only for a build with a result cache (folder ``cache``)."""
         env = {key: value for key, value in self.environ.items() if key not in environ}
+        if self.user_cache_env:
+            user = user_cache_folder(environ)
+            env.update(
+                (key, os.path.join(user, folder))
+                for key, folder in self.user_cache_env.items()
+                if key not in environ
+            )
         if cache is not None:
             env.update(
                 (key, os.path.join(os.path.abspath(cache), folder))

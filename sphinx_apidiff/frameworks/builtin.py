@@ -73,9 +73,10 @@ JAX = Framework(
     # the CPU, as every other framework here: no search for accelerators, no notice;
     # every compiled operation kept in the persistent compilation cache, not only those
     # that took a second to compile (eager operations take milliseconds each, and there
-    # are hundreds): the next build's worker reads them instead of compiling again
+    # are hundreds), in the user's cache: a later worker, of this build or of any build
+    # on the machine (a clean one, another clone), reads them instead of compiling again
     environ={"JAX_PLATFORMS": "cpu", "JAX_PERSISTENT_CACHE_MIN_COMPILE_TIME_SECS": "0"},
-    cache_env={"JAX_COMPILATION_CACHE_DIR": "jax"},
+    user_cache_env={"JAX_COMPILATION_CACHE_DIR": "jax"},
     env_prefixes=("JAX_", "XLA_"),
     # under jax.jit: the snippet and its gradient become one compiled program, where eager
     # differentiation compiles each operation of the forward and backward passes on its
