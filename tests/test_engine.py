@@ -343,11 +343,12 @@ def test_an_interpreter_that_is_not_python_is_unavailable_and_says_so(tmp_path, 
     assert printed in reason
 
 
-def _lanes_used(engine, counts, gate):
-    """Submit ``counts[framework]`` tasks per framework; each records its runtime and
-    waits for ``gate`` (torch's return at once). The futures in the order submitted, and
-    the runtimes each framework's tasks ran on."""
+def _lanes_used(engine, counts, seconds):
+    """Submit ``counts[framework]`` tasks per framework, each taking ``seconds[framework]``
+    and recording its runtime. The futures in the order submitted, and the runtimes each
+    framework's tasks ran on."""
     import threading
+    import time
 
     seen: dict[str, set[int]] = {fw: set() for fw in counts}
     lock = threading.Lock()
@@ -356,8 +357,7 @@ def _lanes_used(engine, counts, gate):
         def run(runtime):
             with lock:
                 seen[framework].add(id(runtime))
-            if framework != "torch":
-                gate.wait(5)
+            time.sleep(seconds[framework])
             return framework
 
         return run
@@ -367,41 +367,41 @@ def _lanes_used(engine, counts, gate):
     return [engine.submit(fw, task(fw)) for fw in order], seen
 
 
-def test_a_framework_still_working_takes_the_core_another_left(tmp_path):
-    """On 2 cores with ``workers="auto"`` (one lane each while both work), JAX's queue gets a
-    second lane once torch's is done: the core torch used is spare. Results keep their order."""
-    import threading
+def test_a_framework_still_working_takes_the_core_another_left(tmp_path, monkeypatch):
+    """On 2 cores with ``workers="auto"`` (one lane each while both work), JAX's slow queue
+    gets a second lane once torch's is done: the core torch used is spare, and what waits
+    outlasts a worker's start. Results keep their order."""
+    from sphinx_apidiff.execution import engine as module
 
-    gate = threading.Event()
+    monkeypatch.setattr(module, "WORTH_A_WORKER", 0.5)  # 2 s of JAX work waits
     with Engine(cache_path=tmp_path / "c", mode="force") as engine:
         engine.cores, engine.workers, engine.spare_workers = 2, 1, 2
-        futures, seen = _lanes_used(engine, {"torch": 2, "jax": 40}, gate)
-        for future in futures[:4:2]:
-            assert future.result(5) == "torch"
-        for _ in range(100):  # torch's last task ends, then its lane looks for spare cores
-            if len(engine._lanes["jax"].runtimes) == 2:
-                break
-            threading.Event().wait(0.05)
-        gate.set()
-        assert [f.result(5) for f in futures] == ["torch", "jax"] * 2 + ["jax"] * 38
+        futures, seen = _lanes_used(engine, {"torch": 2, "jax": 40}, {"torch": 0, "jax": 0.05})
+        assert [f.result(30) for f in futures] == ["torch", "jax"] * 2 + ["jax"] * 38
     assert len(seen["torch"]) == 1
     assert len(seen["jax"]) == 2
 
 
-def test_no_lane_beyond_a_number_of_workers_nor_while_every_core_works(tmp_path):
-    """``workers=1`` is a hard cap; and while both frameworks have work on 2 cores, neither
-    gets a second lane however long its queue."""
-    import threading
+def test_no_lane_beyond_a_number_nor_while_every_core_works_nor_for_quick_tasks(
+    tmp_path, monkeypatch
+):
+    """``workers=1`` is a hard cap; while both frameworks have work on 2 cores, neither gets
+    a second lane however long its queue; and tasks that take milliseconds (a warm build)
+    never pay a worker's start for it."""
+    from sphinx_apidiff.execution import engine as module
 
-    for workers, counts in ((1, {"torch": 2, "jax": 40}), ("auto", {"jax": 40, "paddle": 40})):
-        gate = threading.Event()
-        with Engine(cache_path=tmp_path / str(workers), mode="force", workers=workers) as engine:
+    cases = (  # workers, tasks, seconds per task, seconds of waiting work worth a worker
+        (1, {"torch": 2, "jax": 30}, {"torch": 0, "jax": 0.05}, 0.01),
+        ("auto", {"jax": 30, "paddle": 30}, {"jax": 0.05, "paddle": 0.05}, 0.01),
+        ("auto", {"torch": 2, "jax": 200}, {"torch": 0, "jax": 0.001}, module.WORTH_A_WORKER),
+    )
+    for workers, counts, seconds, worth in cases:
+        monkeypatch.setattr(module, "WORTH_A_WORKER", worth)
+        with Engine(cache_path=tmp_path / "c", mode="force", workers=workers) as engine:
             engine.cores = 2
             engine.spare_workers = 1 if workers == 1 else 2
             engine.workers = 1
-            futures, _ = _lanes_used(engine, counts, gate)
-            threading.Event().wait(0.3)
-            lanes = {fw: len(engine._lanes[fw].runtimes) for fw in counts}
-            gate.set()
-            [f.result(5) for f in futures]
-        assert lanes == dict.fromkeys(counts, 1), (workers, lanes)
+            futures, seen = _lanes_used(engine, counts, seconds)
+            [f.result(30) for f in futures]
+        lanes = {fw: len(runtimes) for fw, runtimes in seen.items()}
+        assert lanes == dict.fromkeys(counts, 1), (workers, counts)

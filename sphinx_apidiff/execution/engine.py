@@ -6,9 +6,10 @@ lazily, and drives each from its own thread (a *lane*) so that frameworks run
 concurrently. A runtime starts with one lane and gets another while more than
 :data:`JOBS_PER_LANE` tasks per lane wait, up to its share of the cores (with
 ``workers="auto"``: half of them, two frameworks sharing the machine) and beyond it,
-up to every core, while some core has no lane to run (a framework that finished its
-work leaves its core to the one still working: on a four-way page, JAX compiling long
-after the others are done). Every result is still collected in job order, so the
+up to every core, while some core has no lane to run and the framework's waiting tasks
+would take longer than :data:`WORTH_A_WORKER` (a framework that finished its work leaves
+its core to the one still working: on a four-way page, JAX compiling long after the
+others are done). Every result is still collected in job order, so the
 output does not depend on which lane ran what. Where a result comes from (a live run,
 the cache, the results store) is the sources' business, chosen once from the execution
 mode (:mod:`sphinx_apidiff.execution.sources`).
@@ -22,6 +23,7 @@ import os
 import queue
 import sys
 import threading
+import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any, TypeVar
@@ -51,6 +53,13 @@ T = TypeVar("T")
 #: A runtime gets one more lane (worker) while more than this many of its tasks per lane
 #: wait: an extra worker costs a framework import (torch: ~1.1 s of a core).
 JOBS_PER_LANE = 16
+#: Seconds of waiting work (tasks waiting x their mean time so far, per lane) that make a
+#: lane on a spare core worth its start: about twice a framework's import (1-2 s), so a
+#: warm build whose tasks take milliseconds keeps its warm workers.
+WORTH_A_WORKER = 4.0
+#: Tasks a lane's mean time is measured on before it counts (a lane's first task, which
+#: includes starting its worker, is not one of them).
+TIMED_TASKS = 3
 
 
 def usable_cores() -> int:
@@ -102,6 +111,8 @@ class Lanes:
         self._pending = 0  # queued or running
         self._stopped = False
         self._done = done
+        self._task_time = 0.0  # seconds of the tasks timed (each lane's first is not)
+        self._tasks_timed = 0
 
     @property
     def active(self) -> int:
@@ -130,8 +141,16 @@ class Lanes:
         lanes = len(self._threads)
         if self._stopped or not lanes or self._pending <= lanes * JOBS_PER_LANE:
             return
-        if lanes < self.cap or (spare_cores and lanes < self.spare):
+        if lanes < self.cap or (spare_cores and lanes < self.spare and self._worth_a_lane()):
             self._add_lane()
+
+    def _worth_a_lane(self) -> bool:
+        """Would the waiting tasks, at their mean time so far, keep the lanes busy for
+        longer than :data:`WORTH_A_WORKER`?"""
+        if self._tasks_timed < TIMED_TASKS:
+            return False
+        mean = self._task_time / self._tasks_timed
+        return self._pending * mean / len(self._threads) > WORTH_A_WORKER
 
     def _add_lane(self) -> None:
         runtime = self._make_runtime()
@@ -146,8 +165,10 @@ class Lanes:
         thread.start()
 
     def _drive(self, runtime: Runtime) -> None:
+        first = True
         while (item := self._queue.get()) is not None:
             future, task = item
+            started = time.perf_counter()
             try:
                 if future.set_running_or_notify_cancel():
                     try:
@@ -159,6 +180,10 @@ class Lanes:
             finally:
                 with self._lock:
                     self._pending -= 1
+                    if not first:
+                        self._task_time += time.perf_counter() - started
+                        self._tasks_timed += 1
+                first = False
                 if self._done is not None:
                     self._done()
         runtime.close()
