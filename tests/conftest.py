@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import io
 import json
 import os
 import re
@@ -251,3 +252,29 @@ def build_root(rootdir: Path, name: str, dest: Path, buildername: str = "html", 
     app = SphinxTestApp(buildername, srcdir=src, **kwargs)
     app.build()
     return app
+
+
+def cli(*args, cwd):
+    """``sphinx-apidiff ARGS`` run in ``cwd``, in this process: its exit code and output."""
+    from sphinx_apidiff.authoring.cli import main
+
+    out, err = io.StringIO(), io.StringIO()
+    argv = list(map(str, args))
+    with contextlib.chdir(cwd), contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        try:
+            code = main(argv)
+        except SystemExit as exit_:  # argparse's usage errors and --help
+            code = exit_.code if isinstance(exit_.code, int) else 2
+    return subprocess.CompletedProcess(argv, code, out.getvalue(), err.getvalue())
+
+
+def sphinx_build(*args):
+    """``sphinx-build ARGS`` (or ``sphinx-build -M ...``) in this process: its exit code and
+    output, as a subprocess would give them."""
+    from sphinx.cmd.build import main
+
+    out, err = io.StringIO(), io.StringIO()
+    argv = list(map(str, args))
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        code = main(argv)
+    return subprocess.CompletedProcess(argv, code, out.getvalue(), err.getvalue())
