@@ -139,11 +139,13 @@ SLOWEST_FIRST = (
     "test_docs.py",
     "test_install.py",
     "test_browser.py",
-    "test_cli.py",
     "test_workers.py",
     "test_poison.py",
+    "test_cli.py",
+    "test_fuzz.py",
     "test_execution.py",
-    "test_autobuild.py",
+    "test_limits.py",
+    "test_downloads.py",
 )
 
 

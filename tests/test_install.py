@@ -37,7 +37,7 @@ OFFLINE = (
     "Network is unreachable",
 )
 
-pytestmark = [pytest.mark.install, pytest.mark.cold]  # a fresh install: fresh workers too
+pytestmark = pytest.mark.install
 
 
 def _ci() -> bool:
