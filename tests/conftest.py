@@ -90,7 +90,8 @@ def pytest_report_header(config) -> str:
 # Warm workers are the tested equivalent of fresh ones (tests/test_workers.py,
 # tests/test_poison.py). A test about cold starts, worker counts, fresh processes or the
 # pools themselves is marked ``cold``: it runs (fixtures included) in the environment the
-# run was started in. APIDIFF_TEST_COLD=1 runs every test so.
+# run was started in. A module-scoped build is made in the setup of its module's first test:
+# a module of cold builds is marked cold whole. APIDIFF_TEST_COLD=1 runs every test so.
 
 #: The run's pools (JSON: the directory, and the variables' values before the run set them).
 _POOLS_ENV = "APIDIFF_TEST_POOLS"
@@ -100,6 +101,15 @@ _WARM_VARIABLES = ("APIDIFF_WARM_WORKERS", "APIDIFF_WORKERS_DIR")
 def _run_pools() -> dict | None:
     text = os.environ.get(_POOLS_ENV)
     return json.loads(text) if text else None
+
+
+def _set_environ(values: dict[str, str | None]) -> None:
+    """Set each variable to its value; None unsets it."""
+    for name, value in values.items():
+        if value is None:
+            os.environ.pop(name, None)
+        else:
+            os.environ[name] = value
 
 
 def pytest_configure(config) -> None:
@@ -125,11 +135,7 @@ def pytest_unconfigure(config) -> None:
     with contextlib.suppress(OSError):
         admin.stop_pools(directory)
     shutil.rmtree(directory, ignore_errors=True)
-    for name, value in pools["before"].items():
-        if value is None:
-            os.environ.pop(name, None)
-        else:
-            os.environ[name] = value
+    _set_environ(pools["before"])
     del os.environ[_POOLS_ENV]
 
 
@@ -162,19 +168,11 @@ def pytest_runtest_protocol(item, nextitem):
     if pools is None or item.get_closest_marker("cold") is None:
         return (yield)
     warm = {name: os.environ.get(name) for name in _WARM_VARIABLES}
-    for name, value in pools["before"].items():
-        if value is None:
-            os.environ.pop(name, None)
-        else:
-            os.environ[name] = value
+    _set_environ(pools["before"])
     try:
         return (yield)
     finally:
-        for name, value in warm.items():
-            if value is None:
-                os.environ.pop(name, None)
-            else:
-                os.environ[name] = value
+        _set_environ(warm)
 
 
 @pytest.hookimpl(tryfirst=True)
