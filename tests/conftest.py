@@ -13,10 +13,15 @@ run that skipped the real tests would prove nothing.
 
 from __future__ import annotations
 
+import contextlib
 import functools
+import io
+import json
 import os
 import re
+import shutil
 import subprocess
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -74,6 +79,100 @@ def megengine_missing() -> str | None:
 
 def pytest_report_header(config) -> str:
     return f"apidiff: MegEngine interpreter {MEGENGINE_PYTHON} (APIDIFF_PYTHON_MEGENGINE)"
+
+
+# -- warm workers for the run ----------------------------------------------------------------
+#
+# Starting a worker imports its framework (1-2 s of CPU for torch, paddle, jax); the suite
+# builds, checks and drafts a hundred times. So the run's builds lease warm workers from
+# pools in a private directory of the run's own, made by the first process (xdist's
+# controller, or pytest alone) and inherited by xdist's workers, and stopped at the end.
+# Warm workers are the tested equivalent of fresh ones (tests/test_workers.py,
+# tests/test_poison.py). A test about cold starts, worker counts, fresh processes or the
+# pools themselves is marked ``cold``: it runs (fixtures included) in the environment the
+# run was started in. A module-scoped build is made in the setup of its module's first test:
+# a module of cold builds is marked cold whole. APIDIFF_TEST_COLD=1 runs every test so.
+
+#: The run's pools (JSON: the directory, and the variables' values before the run set them).
+_POOLS_ENV = "APIDIFF_TEST_POOLS"
+_WARM_VARIABLES = ("APIDIFF_WARM_WORKERS", "APIDIFF_WORKERS_DIR")
+
+
+def _run_pools() -> dict | None:
+    text = os.environ.get(_POOLS_ENV)
+    return json.loads(text) if text else None
+
+
+def _set_environ(values: dict[str, str | None]) -> None:
+    """Set each variable to its value; None unsets it."""
+    for name, value in values.items():
+        if value is None:
+            os.environ.pop(name, None)
+        else:
+            os.environ[name] = value
+
+
+def pytest_configure(config) -> None:
+    # xdist hands out whole files (--dist loadfile) in collection order, the slowest first
+    # (see pytest_collection_modifyitems), not in its own order of most tests first
+    if hasattr(config.option, "loadscopereorder"):
+        config.option.loadscopereorder = False
+    if _run_pools() is not None or os.environ.get("APIDIFF_TEST_COLD", "") not in {"", "0"}:
+        return  # an xdist worker: its controller made the pools' directory
+    directory = tempfile.mkdtemp(prefix="apd-run-")  # mode 0700; short: a socket path is short
+    before = {name: os.environ.get(name) for name in _WARM_VARIABLES}
+    os.environ[_POOLS_ENV] = json.dumps({"dir": directory, "before": before, "pid": os.getpid()})
+    os.environ.update({"APIDIFF_WARM_WORKERS": "1", "APIDIFF_WORKERS_DIR": directory})
+
+
+def pytest_unconfigure(config) -> None:
+    pools = _run_pools()
+    if pools is None or pools["pid"] != os.getpid():
+        return
+    from sphinx_apidiff.execution.runtime.pool import admin
+
+    directory = Path(pools["dir"])
+    with contextlib.suppress(OSError):
+        admin.stop_pools(directory)
+    shutil.rmtree(directory, ignore_errors=True)
+    _set_environ(pools["before"])
+    del os.environ[_POOLS_ENV]
+
+
+#: The files of the longest work, longest first (by `pytest --durations=0`): with
+#: ``--dist loadfile`` each is one xdist job, and a long one started last runs alone at the end.
+SLOWEST_FIRST = (
+    "test_docs.py",
+    "test_install.py",
+    "test_browser.py",
+    "test_workers.py",
+    "test_poison.py",
+    "test_cli.py",
+    "test_fuzz.py",
+    "test_execution.py",
+    "test_limits.py",
+    "test_downloads.py",
+)
+
+
+def pytest_collection_modifyitems(config, items) -> None:
+    rank = {name: index for index, name in enumerate(SLOWEST_FIRST)}
+    order = {id(item): index for index, item in enumerate(items)}
+    items.sort(key=lambda item: (rank.get(item.path.name, len(rank)), order[id(item)]))
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_protocol(item, nextitem):
+    """A ``cold`` test runs, its fixtures' setup and teardown too, without the run's pools."""
+    pools = _run_pools()
+    if pools is None or item.get_closest_marker("cold") is None:
+        return (yield)
+    warm = {name: os.environ.get(name) for name in _WARM_VARIABLES}
+    _set_environ(pools["before"])
+    try:
+        return (yield)
+    finally:
+        _set_environ(warm)
 
 
 @pytest.hookimpl(tryfirst=True)
@@ -153,3 +252,29 @@ def build_root(rootdir: Path, name: str, dest: Path, buildername: str = "html", 
     app = SphinxTestApp(buildername, srcdir=src, **kwargs)
     app.build()
     return app
+
+
+def cli(*args, cwd):
+    """``sphinx-apidiff ARGS`` run in ``cwd``, in this process: its exit code and output."""
+    from sphinx_apidiff.authoring.cli import main
+
+    out, err = io.StringIO(), io.StringIO()
+    argv = list(map(str, args))
+    with contextlib.chdir(cwd), contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        try:
+            code = main(argv)
+        except SystemExit as exit_:  # argparse's usage errors and --help
+            code = exit_.code if isinstance(exit_.code, int) else 2
+    return subprocess.CompletedProcess(argv, code, out.getvalue(), err.getvalue())
+
+
+def sphinx_build(*args):
+    """``sphinx-build ARGS`` (or ``sphinx-build -M ...``) in this process: its exit code and
+    output, as a subprocess would give them."""
+    from sphinx.cmd.build import main
+
+    out, err = io.StringIO(), io.StringIO()
+    argv = list(map(str, args))
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        code = main(argv)
+    return subprocess.CompletedProcess(argv, code, out.getvalue(), err.getvalue())

@@ -9,10 +9,10 @@ twice: once for the edit, once for the results the first build wrote.
 from __future__ import annotations
 
 import shutil
-import subprocess
-import sys
 
 import pytest
+
+from .conftest import cli, sphinx_build
 
 autobuild = pytest.importorskip("sphinx_autobuild.__main__")
 
@@ -42,12 +42,7 @@ def test_results_a_build_writes_start_no_autobuild_rebuild(
     # sphinx-autobuild docs docs/_build/html as docs/ci.rst shows it
     make = ["-M", "html", src, src / "_build"]
     args = make if make_mode else [src, src / "_build" / "html"]
-    build = subprocess.run(
-        [sys.executable, "-m", "sphinx", *map(str, args), "-q"],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    build = sphinx_build(*args, "-q")
     assert build.returncode == 0, build.stderr
     written = [p for p in src.rglob("*") if p.is_file() and "apidiff-cache" in p.parts]
     assert len(written) >= 2, "the build wrote no results"  # the signatures at least
@@ -55,12 +50,6 @@ def test_results_a_build_writes_start_no_autobuild_rebuild(
     assert [str(p.relative_to(src)) for p in written if not ignore(str(p))] == []
 
     # `check` finds the build's cache: nothing runs again
-    check = subprocess.run(
-        [sys.executable, "-m", "sphinx_apidiff", "check", "-v"],
-        cwd=src,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    check = cli("check", "-v", cwd=src)
     assert check.returncode == 0, check.stdout + check.stderr
     assert "examples: 0 run, 2 cached" in check.stdout

@@ -143,7 +143,8 @@ def test_rebuild_with_nothing_changed_starts_no_worker(app):
     try:
         again.build()
         assert "no example needed executing" in status_of(again)
-        assert again._apidiff_engine.worker_starts == 0
+        engine = again._apidiff_engine
+        assert (engine.worker_starts, engine.warm_workers) == (0, 0)  # none started, none leased
     finally:
         again.cleanup()
 

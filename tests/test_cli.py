@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
-import io
 import json
 import shutil
 import subprocess
@@ -12,24 +10,11 @@ from pathlib import Path
 
 import pytest
 
-from sphinx_apidiff.authoring.cli import main
 from sphinx_apidiff.model import schema
 
-from .conftest import SHARED, build_root, needs_shared, warnings_of
+from .conftest import SHARED, build_root, cli, needs_shared, warnings_of
 
 PACKAGE = Path(__file__).resolve().parent.parent / "sphinx_apidiff"
-
-
-def cli(*args, cwd):
-    """``sphinx-apidiff ARGS`` run in ``cwd``, in this process: its exit code and output."""
-    out, err = io.StringIO(), io.StringIO()
-    argv = list(map(str, args))
-    with contextlib.chdir(cwd), contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-        try:
-            code = main(argv)
-        except SystemExit as exit_:  # argparse's usage errors and --help
-            code = exit_.code if isinstance(exit_.code, int) else 2
-    return subprocess.CompletedProcess(argv, code, out.getvalue(), err.getvalue())
 
 
 @pytest.fixture

@@ -9,12 +9,10 @@ check`` on the same files prints one located line per problem and exits 1.
 from __future__ import annotations
 
 import re
-import subprocess
-import sys
 
 import pytest
 
-from .conftest import root_fixture, status_of, warnings_of
+from .conftest import cli, root_fixture, status_of, warnings_of
 
 app = root_fixture("crash")
 
@@ -179,23 +177,7 @@ def test_the_admonition_is_translated(rootdir, tmp_path):
 
 def test_check_prints_one_line_per_problem(app):
     files = sorted(str(p.relative_to(app.srcdir)) for p in (app.srcdir / "pairs").glob("*.yaml"))
-    proc = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "sphinx_apidiff",
-            "check",
-            "--conf-dir",
-            ".",
-            "--mode",
-            "off",
-            *files,
-        ],
-        cwd=app.srcdir,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    proc = cli("check", "--conf-dir", ".", "--mode", "off", *files, cwd=app.srcdir)
     out = proc.stdout + proc.stderr
     assert proc.returncode == 1, out
     assert "internal error" not in out and "Traceback" not in out

@@ -31,6 +31,8 @@ from .conftest import MEGENGINE_PYTHON, root_fixture, warnings_of
 from .test_engine import HOST_ONLY, jobs
 from .test_workers import wait_for
 
+pytestmark = pytest.mark.cold  # workers that die, and pools by memory limit
+
 pools = test_workers.pools  # a private socket directory, its pools stopped at the end
 
 FAKE_WORKER = Path(__file__).with_name("data") / "fake_worker.py"

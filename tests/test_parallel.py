@@ -8,7 +8,8 @@ import pytest
 
 from .conftest import build_root, status_of, warnings_of
 
-pytestmark = pytest.mark.megengine  # every test here runs the real MegEngine
+# every test here runs the real MegEngine, and counts the workers a build starts
+pytestmark = [pytest.mark.megengine, pytest.mark.cold]
 
 
 def test_parallel_build_matches_serial(rootdir, tmp_path):

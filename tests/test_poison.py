@@ -27,6 +27,8 @@ from .conftest import MEGENGINE_PYTHON, build_root, status_of
 from .test_engine import HEAD, jobs
 from .test_workers import comparable
 
+pytestmark = pytest.mark.cold  # cold builds and warm ones of its own, compared
+
 HOST_HEAD = "apis:\n  torch: torch.abs\n  numpy: numpy.abs\nexamples:\n"
 
 #: Innocent examples: each reads as ``match`` in a fresh worker, and not in a poisoned one.

@@ -33,6 +33,8 @@ from sphinx_apidiff.model.vocabulary import Status
 from .conftest import MEGENGINE_PYTHON, build_root, status_of
 from .test_engine import HEAD, HOST_ONLY, LEAKY, jobs
 
+pytestmark = pytest.mark.cold  # the pools themselves, and cold builds to compare warm ones with
+
 #: 40 examples: a random draw, values that depend on the inputs' seed, an error, a
 #: documented difference; more than JOBS_PER_LANE, so a second lane starts.
 EXAMPLE = """\
