@@ -405,3 +405,14 @@ def test_no_lane_beyond_a_number_nor_while_every_core_works_nor_for_quick_tasks(
             [f.result(30) for f in futures]
         lanes = {fw: len(runtimes) for fw, runtimes in seen.items()}
         assert lanes == dict.fromkeys(counts, 1), (workers, counts)
+
+
+def test_warm_workers_get_no_lane_on_a_spare_core(monkeypatch):
+    """With warm workers a framework keeps its share of the cores: an extra worker would stay
+    in its pool and split what the pool's workers have compiled."""
+    from sphinx_apidiff.execution import engine as module
+
+    monkeypatch.setattr(module, "usable_cores", lambda: 4)
+    cold, warm = Engine(workers="auto"), Engine(workers="auto", pool_idle=60.0)
+    assert (cold.workers, cold.spare_workers) == (2, 4)
+    assert (warm.workers, warm.spare_workers) == (2, 2)

@@ -233,7 +233,10 @@ class Engine:
         self.stats = Stats()
         self.store = store
         self.workers = workers_cap(workers)
-        self.spare_workers = spare_cap(workers)  # while a core has no lane to run
+        # while a core has no lane to run; not with warm workers: an extra one would stay in
+        # its pool, holding memory, and split what the pool's workers have compiled (JAX),
+        # so that the next build's worker meets operations it never ran
+        self.spare_workers = spare_cap(workers) if pool_idle is None else self.workers
         self.cores = usable_cores()
         self.pool_idle = pool_idle  # seconds an unused pool waits; None: no pools, fresh workers
         self.repeat = max(1, int(repeat))  # runs of each job (execution.stability)
