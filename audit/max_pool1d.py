@@ -14,16 +14,10 @@ Beyond the page (what the workaround inherits from MegEngine's 2-D pooling, max_
 Run: .venv/bin/python audit/max_pool1d.py (the MegEngine half runs in
 .venv-megengine/bin/python).
 """
-import os
-import subprocess
-import sys
 
 import numpy as np
-_REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))  # the repository: its .venv and .venv-megengine
+from _sides import run_sides
 
-MGE_PYTHON = os.environ.get("APIDIFF_PYTHON_MEGENGINE") or os.path.join(
-    _REPO, ".venv-megengine", "bin", "python"
-)
 X = np.random.default_rng(0).standard_normal((1, 1, 8)).astype("float32")
 TIES = np.array([[[1.0, 3.0, 3.0, 0.0, 2.0, 2.0]]], "float32")
 NAN = np.array([[[1.0, np.nan, 0.5, 2.0, -1.0, 0.0]]], "float32")
@@ -64,18 +58,5 @@ def megengine_side():
     print("4 nan", show(pool(megengine.Tensor(NAN)).numpy()))
 
 
-def main():
-    if len(sys.argv) > 1:
-        {"torch": torch_side, "megengine": megengine_side}[sys.argv[1]]()
-        return
-    here = os.path.abspath(__file__)
-    for side, python in (("torch", sys.executable), ("megengine", MGE_PYTHON)):
-        out = subprocess.run([python, here, side], capture_output=True, text=True, check=False)
-        print(f"== {side}")
-        print(out.stdout.rstrip())
-        if out.returncode:
-            print(out.stderr[-600:])
-
-
 if __name__ == "__main__":
-    main()
+    run_sides(torch_side, megengine_side, __file__, tail=600)

@@ -11,17 +11,11 @@ Beyond the page:
 Run: .venv/bin/python audit/meshgrid.py (the MegEngine half runs in
 .venv-megengine/bin/python).
 """
-import os
-import subprocess
-import sys
 import warnings
 
 import numpy as np
-_REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))  # the repository: its .venv and .venv-megengine
+from _sides import run_sides
 
-MGE_PYTHON = os.environ.get("APIDIFF_PYTHON_MEGENGINE") or os.path.join(
-    _REPO, ".venv-megengine", "bin", "python"
-)
 A, B, C = (np.arange(n, dtype="float32") for n in (2, 3, 4))
 
 
@@ -63,18 +57,5 @@ def megengine_side():
         print("4 mixed dtypes:", type(e).__name__)
 
 
-def main():
-    if len(sys.argv) > 1:
-        {"torch": torch_side, "megengine": megengine_side}[sys.argv[1]]()
-        return
-    here = os.path.abspath(__file__)
-    for side, python in (("torch", sys.executable), ("megengine", MGE_PYTHON)):
-        out = subprocess.run([python, here, side], capture_output=True, text=True, check=False)
-        print(f"== {side}")
-        print(out.stdout.rstrip())
-        if out.returncode:
-            print(out.stderr[-600:])
-
-
 if __name__ == "__main__":
-    main()
+    run_sides(torch_side, megengine_side, __file__, tail=600)

@@ -11,16 +11,10 @@ Beyond the page:
 Run: .venv/bin/python audit/relu.py (the MegEngine half runs in
 .venv-megengine/bin/python).
 """
-import os
-import subprocess
-import sys
 
 import numpy as np
-_REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))  # the repository: its .venv and .venv-megengine
+from _sides import run_sides
 
-MGE_PYTHON = os.environ.get("APIDIFF_PYTHON_MEGENGINE") or os.path.join(
-    _REPO, ".venv-megengine", "bin", "python"
-)
 X = np.array([-1.0, 0.0, 2.0, np.nan, -0.0], "float32")
 
 
@@ -51,18 +45,5 @@ def megengine_side():
     print("3 dtypes", [str(megengine.module.ReLU()(megengine.Tensor(np.ones(2, d))).dtype) for d in ("float16", "int32", "int8")])
 
 
-def main():
-    if len(sys.argv) > 1:
-        {"torch": torch_side, "megengine": megengine_side}[sys.argv[1]]()
-        return
-    here = os.path.abspath(__file__)
-    for side, python in (("torch", sys.executable), ("megengine", MGE_PYTHON)):
-        out = subprocess.run([python, here, side], capture_output=True, text=True, check=False)
-        print(f"== {side}")
-        print(out.stdout.rstrip())
-        if out.returncode:
-            print(out.stderr[-600:])
-
-
 if __name__ == "__main__":
-    main()
+    run_sides(torch_side, megengine_side, __file__, tail=600)

@@ -14,16 +14,10 @@ Beyond the page:
 Run: .venv/bin/python audit/repeat_interleave.py (the MegEngine half runs in
 .venv-megengine/bin/python).
 """
-import os
-import subprocess
-import sys
 
 import numpy as np
-_REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))  # the repository: its .venv and .venv-megengine
+from _sides import run_sides
 
-MGE_PYTHON = os.environ.get("APIDIFF_PYTHON_MEGENGINE") or os.path.join(
-    _REPO, ".venv-megengine", "bin", "python"
-)
 X = np.arange(6, dtype="float32").reshape(2, 3)
 COUNTS = np.array([1, 0, 3])
 DY = np.arange(8, dtype="float32").reshape(2, 4)
@@ -74,18 +68,5 @@ def megengine_side():
     print("4 F.tile(x, (1, 2))", tuple(F.tile(megengine.Tensor(X), (1, 2)).shape))
 
 
-def main():
-    if len(sys.argv) > 1:
-        {"torch": torch_side, "megengine": megengine_side}[sys.argv[1]]()
-        return
-    here = os.path.abspath(__file__)
-    for side, python in (("torch", sys.executable), ("megengine", MGE_PYTHON)):
-        out = subprocess.run([python, here, side], capture_output=True, text=True, check=False)
-        print(f"== {side}")
-        print(out.stdout.rstrip())
-        if out.returncode:
-            print(out.stderr[-600:])
-
-
 if __name__ == "__main__":
-    main()
+    run_sides(torch_side, megengine_side, __file__, tail=600)

@@ -27,16 +27,10 @@ Run: .venv/bin/python audit/sgd.py (the MegEngine half runs in
 .venv-megengine/bin/python); `... sgd.py torch|megengine` runs one half.
 """
 import inspect
-import os
-import subprocess
-import sys
 
 import numpy as np
-_REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))  # the repository: its .venv and .venv-megengine
+from _sides import run_sides
 
-MGE_PYTHON = os.environ.get("APIDIFF_PYTHON_MEGENGINE") or os.path.join(
-    _REPO, ".venv-megengine", "bin", "python"
-)
 rng = np.random.default_rng(0)
 W = rng.standard_normal((2, 3)).astype("float32")
 G = rng.standard_normal((2, 3)).astype("float32")
@@ -158,18 +152,5 @@ def megengine_side():
     print("12 state without momentum", o.state_dict()["state"])
 
 
-def main():
-    if len(sys.argv) > 1:
-        {"torch": torch_side, "megengine": megengine_side}[sys.argv[1]]()
-        return
-    here = os.path.abspath(__file__)
-    for side, python in (("torch", sys.executable), ("megengine", MGE_PYTHON)):
-        out = subprocess.run([python, here, side], capture_output=True, text=True, check=False)
-        print(f"== {side}")
-        print(out.stdout.rstrip())
-        if out.returncode:
-            print(out.stderr[-2000:])
-
-
 if __name__ == "__main__":
-    main()
+    run_sides(torch_side, megengine_side, __file__)

@@ -16,16 +16,10 @@ Beyond the page:
 Run: .venv/bin/python audit/smooth_l1_loss.py (the MegEngine half runs in
 .venv-megengine/bin/python); `... smooth_l1_loss.py torch|megengine` runs one half.
 """
-import os
-import subprocess
-import sys
 
 import numpy as np
-_REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))  # the repository: its .venv and .venv-megengine
+from _sides import run_sides
 
-MGE_PYTHON = os.environ.get("APIDIFF_PYTHON_MEGENGINE") or os.path.join(
-    _REPO, ".venv-megengine", "bin", "python"
-)
 rng = np.random.default_rng(0)
 X = rng.standard_normal((4, 5)).astype("float32")
 Y = rng.standard_normal((4, 5)).astype("float32")
@@ -90,18 +84,5 @@ def megengine_side():
     print("6 beta=-1", r(smooth_l1(x, y, -1.0).mean()))
 
 
-def main():
-    if len(sys.argv) > 1:
-        {"torch": torch_side, "megengine": megengine_side}[sys.argv[1]]()
-        return
-    here = os.path.abspath(__file__)
-    for side, python in (("torch", sys.executable), ("megengine", MGE_PYTHON)):
-        out = subprocess.run([python, here, side], capture_output=True, text=True, check=False)
-        print(f"== {side}")
-        print(out.stdout.rstrip())
-        if out.returncode:
-            print(out.stderr[-2000:])
-
-
 if __name__ == "__main__":
-    main()
+    run_sides(torch_side, megengine_side, __file__)

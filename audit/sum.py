@@ -16,16 +16,10 @@ Run: .venv/bin/python audit/sum.py (the MegEngine half runs in
 .venv-megengine/bin/python).
 """
 import inspect
-import os
-import subprocess
-import sys
 
 import numpy as np
-_REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))  # the repository: its .venv and .venv-megengine
+from _sides import run_sides
 
-MGE_PYTHON = os.environ.get("APIDIFF_PYTHON_MEGENGINE") or os.path.join(
-    _REPO, ".venv-megengine", "bin", "python"
-)
 X = np.random.default_rng(0).standard_normal((3, 4, 5)).astype("float32")
 BIG = np.full(4, 2**30, "int32")
 I8 = np.random.default_rng(0).integers(0, 10, 30).astype("int8")
@@ -71,18 +65,5 @@ def megengine_side():
     print("8 uint8/int16 dtypes", megengine.Tensor(np.ones(3, "uint8")).sum().dtype, megengine.Tensor(np.ones(3, "int16")).sum().dtype)
 
 
-def main():
-    if len(sys.argv) > 1:
-        {"torch": torch_side, "megengine": megengine_side}[sys.argv[1]]()
-        return
-    here = os.path.abspath(__file__)
-    for side, python in (("torch", sys.executable), ("megengine", MGE_PYTHON)):
-        out = subprocess.run([python, here, side], capture_output=True, text=True, check=False)
-        print(f"== {side}")
-        print(out.stdout.rstrip())
-        if out.returncode:
-            print(out.stderr[-2000:])
-
-
 if __name__ == "__main__":
-    main()
+    run_sides(torch_side, megengine_side, __file__)

@@ -15,16 +15,10 @@ Run: .venv/bin/python audit/topk.py (the MegEngine half runs in
 .venv-megengine/bin/python).
 """
 import inspect
-import os
-import subprocess
-import sys
 
 import numpy as np
-_REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))  # the repository: its .venv and .venv-megengine
+from _sides import run_sides
 
-MGE_PYTHON = os.environ.get("APIDIFF_PYTHON_MEGENGINE") or os.path.join(
-    _REPO, ".venv-megengine", "bin", "python"
-)
 X = np.array([[3.0, 1.0, 4.0, 1.5, 9.0, 2.0], [5.0, -1.0, 0.0, 7.0, 2.0, 6.0]], "float32")
 TIES = np.array([[2.0, 5.0, 2.0, 5.0, 1.0, 5.0]], "float32")
 NAN = np.array([[3.0, np.nan, 1.0, 2.0, 0.5]], "float32")
@@ -70,18 +64,5 @@ def megengine_side():
         print("1 3-D:", type(e).__name__)
 
 
-def main():
-    if len(sys.argv) > 1:
-        {"torch": torch_side, "megengine": megengine_side}[sys.argv[1]]()
-        return
-    here = os.path.abspath(__file__)
-    for side, python in (("torch", sys.executable), ("megengine", MGE_PYTHON)):
-        out = subprocess.run([python, here, side], capture_output=True, text=True, check=False)
-        print(f"== {side}")
-        print(out.stdout.rstrip())
-        if out.returncode:
-            print(out.stderr[-2000:])
-
-
 if __name__ == "__main__":
-    main()
+    run_sides(torch_side, megengine_side, __file__)

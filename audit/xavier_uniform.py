@@ -15,14 +15,8 @@ Run: .venv/bin/python audit/xavier_uniform.py (the MegEngine half runs in
 """
 import inspect
 import math
-import os
-import subprocess
-import sys
-_REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))  # the repository: its .venv and .venv-megengine
+from _sides import run_sides
 
-MGE_PYTHON = os.environ.get("APIDIFF_PYTHON_MEGENGINE") or os.path.join(
-    _REPO, ".venv-megengine", "bin", "python"
-)
 SHAPES = [(256, 256), (4, 3, 3, 3), (16, 8, 3, 3, 3), (4, 3, 5), (7,)]
 
 
@@ -61,18 +55,5 @@ def megengine_side():
     print("4 returns", init.xavier_uniform_(w))
 
 
-def main():
-    if len(sys.argv) > 1:
-        {"torch": torch_side, "megengine": megengine_side}[sys.argv[1]]()
-        return
-    here = os.path.abspath(__file__)
-    for side, python in (("torch", sys.executable), ("megengine", MGE_PYTHON)):
-        out = subprocess.run([python, here, side], capture_output=True, text=True, check=False)
-        print(f"== {side}")
-        print(out.stdout.rstrip())
-        if out.returncode:
-            print(out.stderr[-2000:])
-
-
 if __name__ == "__main__":
-    main()
+    run_sides(torch_side, megengine_side, __file__)

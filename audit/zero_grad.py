@@ -17,17 +17,11 @@ Run: .venv/bin/python audit/zero_grad.py (the MegEngine half runs in
 .venv-megengine/bin/python); `... zero_grad.py torch|megengine` runs one half.
 """
 import inspect
-import os
-import subprocess
-import sys
 import warnings
 
 import numpy as np
-_REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))  # the repository: its .venv and .venv-megengine
+from _sides import run_sides
 
-MGE_PYTHON = os.environ.get("APIDIFF_PYTHON_MEGENGINE") or os.path.join(
-    _REPO, ".venv-megengine", "bin", "python"
-)
 W = np.array([1.0, 2.0, 3.0], "float32")
 G = np.array([0.5, -1.0, 2.0], "float32")
 
@@ -80,18 +74,5 @@ def megengine_side():
     print("7 Module.zero_grad:", hasattr(megengine.module.Module, "zero_grad"))
 
 
-def main():
-    if len(sys.argv) > 1:
-        {"torch": torch_side, "megengine": megengine_side}[sys.argv[1]]()
-        return
-    here = os.path.abspath(__file__)
-    for side, python in (("torch", sys.executable), ("megengine", MGE_PYTHON)):
-        out = subprocess.run([python, here, side], capture_output=True, text=True, check=False)
-        print(f"== {side}")
-        print(out.stdout.rstrip())
-        if out.returncode:
-            print(out.stderr[-2000:])
-
-
 if __name__ == "__main__":
-    main()
+    run_sides(torch_side, megengine_side, __file__)
