@@ -350,12 +350,7 @@ def installed(tmp_path, monkeypatch):
     (tmp_path / "fakefw.py").write_text(FAKE_FRAMEWORK)
     (tmp_path / "fakefw_worker.py").write_text(FAKE_WORKER)
     (tmp_path / "fakefw_adapter.py").write_text(FAKE_ADAPTER)
-    info = tmp_path / "fakefw_dist-0.1.dist-info"
-    info.mkdir()
-    (info / "METADATA").write_text("Metadata-Version: 2.1\nName: fakefw-dist\nVersion: 0.1\n")
-    (info / "entry_points.txt").write_text(
-        "[sphinx_apidiff.frameworks]\nfakefw = fakefw_adapter:ADAPTER\n"
-    )
+    _dist_info(tmp_path, "fakefw-dist", "fakefw = fakefw_adapter:ADAPTER\n")
     monkeypatch.syspath_prepend(str(tmp_path))
     monkeypatch.setenv("PYTHONPATH", str(tmp_path))  # the worker imports fakefw
     monkeypatch.delenv("FAKEFW_MARK", raising=False)
@@ -397,6 +392,15 @@ def test_an_adapter_from_an_entry_point_is_found_and_used(installed):
         runtime.close()
 
 
+def _dist_info(folder, name: str, entry_points: str) -> None:
+    """An installed distribution ``name`` 0.1 in ``folder`` whose entry points in the group
+    ``sphinx_apidiff.frameworks`` are ``entry_points``."""
+    info = folder / f"{name.replace('-', '_')}-0.1.dist-info"
+    info.mkdir()
+    (info / "METADATA").write_text(f"Metadata-Version: 2.1\nName: {name}\nVersion: 0.1\n")
+    (info / "entry_points.txt").write_text("[sphinx_apidiff.frameworks]\n" + entry_points)
+
+
 def _npy(array: np.ndarray) -> str:
     from sphinx_apidiff.execution.runtime.worker.values import encode_array
 
@@ -404,12 +408,7 @@ def _npy(array: np.ndarray) -> str:
 
 
 def test_a_broken_entry_point_is_reported_not_raised(tmp_path, monkeypatch):
-    info = tmp_path / "broken_dist-0.1.dist-info"
-    info.mkdir()
-    (info / "METADATA").write_text("Metadata-Version: 2.1\nName: broken-dist\nVersion: 0.1\n")
-    (info / "entry_points.txt").write_text(
-        "[sphinx_apidiff.frameworks]\nbroken = no_such_module:ADAPTER\ntorch = json:loads\n"
-    )
+    _dist_info(tmp_path, "broken-dist", "broken = no_such_module:ADAPTER\ntorch = json:loads\n")
     monkeypatch.syspath_prepend(str(tmp_path))
     frameworks.refresh()
     try:
