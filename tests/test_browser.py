@@ -24,6 +24,7 @@ import functools
 import re
 import shutil
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -191,13 +192,17 @@ CODE_PANES = """(columns) => Array.from(document.querySelectorAll('.apidiff-code
 
 @pytest.fixture(scope="module")
 def opened(site, browser):
-    """Each page at each width: a function (width, page) -> the Playwright page, loaded."""
-    tabs = {width: browser.new_page(viewport={"width": width, "height": 900}) for width in WIDTHS}
+    """Each page at each width: a function (width, page) -> the Playwright page, loaded
+    once for the module (a tab each: the checks only read the page, or put back what
+    they measure with)."""
+    tabs: dict[tuple[int, Path], Any] = {}
 
     def open_page(width: int, path: Path):
-        tab = tabs[width]
-        tab.goto(path.as_uri())
-        return tab
+        if (width, path) not in tabs:
+            tab = browser.new_page(viewport={"width": width, "height": 900})
+            tab.goto(path.as_uri())
+            tabs[width, path] = tab
+        return tabs[width, path]
 
     yield open_page
     for tab in tabs.values():
@@ -359,15 +364,23 @@ CARD_ROWS = """(selector) => Array.from(document.querySelectorAll(selector), (gr
 })"""
 
 
+@pytest.fixture(scope="module")
+def nway_results(tmp_path_factory) -> Path:
+    """One result cache for the module's builds of test-nway: the examples run once, and
+    the second theme's build reads their results (the layout is what these tests check)."""
+    return tmp_path_factory.mktemp("nway-results")
+
+
 @pytest.fixture(scope="module", params=["furo", "alabaster"])
-def nway_site(request, browser, rootdir, tmp_path_factory) -> Path:
+def nway_site(request, browser, rootdir, tmp_path_factory, nway_results) -> Path:
     """``tests/roots/test-nway`` (torch, MegEngine, Paddle and JAX), built in each theme."""
     from .conftest import build_root
 
     if megengine_missing() is not None:
         pytest.skip(f"needs MegEngine: {megengine_missing()}")
     dest = tmp_path_factory.mktemp(f"nway-{request.param}")
-    app = build_root(rootdir, "nway", dest, confoverrides={"html_theme": request.param})
+    overrides = {"html_theme": request.param, "apidiff_cache_path": str(nway_results)}
+    app = build_root(rootdir, "nway", dest, confoverrides=overrides)
     try:
         yield Path(app.outdir)
     finally:
