@@ -207,6 +207,43 @@ def test_jax_gradients_are_readable_code():
     assert "pullback = jax.vjp(jax.jit(snippet), x)" in finish_code(pair.examples[0], "jax")
 
 
+def test_jax_inputs_are_what_jnp_asarray_makes_and_compile_nothing():
+    """The worker's JAX inputs are the arrays the page's ``jnp.asarray`` makes (dtype, weak
+    type, placement, bits; bfloat16 rounded as XLA rounds, NaN, infinities and ties
+    included), made without compiling a program per shape and dtype as ``jnp.asarray``
+    does: a first build's compilations are its cost (benchmarks/bench_fourway.py)."""
+    jax = pytest.importorskip("jax")
+    import jax.numpy as jnp
+    from jax import monitoring
+
+    from sphinx_apidiff.execution.runtime.worker.adapters import jax as adapter
+
+    rng = np.random.default_rng(7)
+    floats = rng.standard_normal(4000).astype("float32") * 1e3
+    edges = [np.nan, np.inf, -np.inf, 0.0, -0.0, 1e-40, 3.4e38, 1.00390625, 1.01171875]
+    floats = np.concatenate([floats, np.array(edges, dtype="float32")])
+    arrays = [(rng.standard_normal((3, 5)).astype(t), None) for t in ("float32", "float64")]
+    arrays += [(rng.integers(-9, 9, (7,)).astype(t), None) for t in ("int8", "int64", "uint8")]
+    arrays += [(np.array(2.5, dtype="float16"), None), (np.zeros((0, 2), bool), None)]
+    arrays += [(floats, "bfloat16")]
+    compiles, recording = [], False
+
+    def heard(event, duration, **_):
+        if event == "/jax/core/compile/backend_compile_duration" and recording:
+            compiles.append(duration)
+
+    monitoring.register_event_duration_secs_listener(heard)
+    for array, cast in arrays:
+        recording = True
+        made = adapter.to_tensor(array, cast)
+        recording = False
+        page = jnp.asarray(array, dtype=getattr(jnp, cast)) if cast else jnp.asarray(array)
+        assert (made.dtype, made.shape, made.weak_type) == (page.dtype, page.shape, False)
+        assert (made.committed, made.sharding) == (page.committed, page.sharding)
+        assert np.asarray(made).tobytes() == np.asarray(page).tobytes(), (array.dtype, cast)
+    assert compiles == []
+
+
 def test_the_jax_worker_keeps_compiled_code_in_the_users_cache(tmp_path, monkeypatch):
     """JAX's persistent compilation cache lies in the user's cache, not in the build's, and
     keeps every operation (eager ones compile in milliseconds): the variables reach the

@@ -29,7 +29,13 @@ _OPTIONS = (
 
 
 def to_tensor(array, cast):
-    return jnp.asarray(array, dtype=getattr(jnp, cast)) if cast else jnp.asarray(array)
+    # ``jax.device_put``, not ``jnp.asarray``: the array the page's ``jnp.asarray`` makes
+    # (dtype, weak type, placement, bits; a bfloat16 cast rounds on the host as XLA does),
+    # without the program ``jnp.asarray`` compiles for each new shape and dtype (a fifth
+    # of a first four-way build's compilations)
+    if cast:
+        array = array.astype(getattr(jnp, cast))
+    return jax.device_put(array)
 
 
 def settings():
