@@ -212,7 +212,7 @@ def test_jax_inputs_are_what_jnp_asarray_makes_and_compile_nothing():
     type, placement, bits; bfloat16 rounded as XLA rounds, NaN, infinities and ties
     included), made without compiling a program per shape and dtype as ``jnp.asarray``
     does: a first build's compilations are its cost (benchmarks/bench_fourway.py)."""
-    jax = pytest.importorskip("jax")
+    pytest.importorskip("jax")
     import jax.numpy as jnp
     from jax import monitoring
 
