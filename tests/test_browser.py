@@ -24,7 +24,6 @@ import functools
 import re
 import shutil
 from pathlib import Path
-from typing import Any
 
 import pytest
 
@@ -192,17 +191,13 @@ CODE_PANES = """(columns) => Array.from(document.querySelectorAll('.apidiff-code
 
 @pytest.fixture(scope="module")
 def opened(site, browser):
-    """Each page at each width: a function (width, page) -> the Playwright page, loaded
-    once for the module (a tab each: the checks only read the page, or put back what
-    they measure with)."""
-    tabs: dict[tuple[int, Path], Any] = {}
+    """Each page at each width: a function (width, page) -> the Playwright page, loaded."""
+    tabs = {width: browser.new_page(viewport={"width": width, "height": 900}) for width in WIDTHS}
 
     def open_page(width: int, path: Path):
-        if (width, path) not in tabs:
-            tab = browser.new_page(viewport={"width": width, "height": 900})
-            tab.goto(path.as_uri())
-            tabs[width, path] = tab
-        return tabs[width, path]
+        tab = tabs[width]
+        tab.goto(path.as_uri())
+        return tab
 
     yield open_page
     for tab in tabs.values():
