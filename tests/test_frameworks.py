@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import subprocess
 import sys
 import textwrap
 
@@ -207,41 +208,74 @@ def test_jax_gradients_are_readable_code():
     assert "pullback = jax.vjp(jax.jit(snippet), x)" in finish_code(pair.examples[0], "jax")
 
 
+#: Run in a fresh interpreter: JAX's threads would make every later fork of the test
+#: process (Sphinx's parallel builds) warn that it may deadlock.
+JAX_INPUTS = """
+import importlib.util, json, sys
+import numpy as np
+import jax.numpy as jnp
+from jax import monitoring
+
+# the worker's half, loaded by its path as the worker loads it
+spec = importlib.util.spec_from_file_location("apidiff_adapter_jax", sys.argv[1])
+adapter = importlib.util.module_from_spec(spec)
+spec.loader.exec_module(adapter)
+
+rng = np.random.default_rng(7)
+floats = rng.standard_normal(4000).astype("float32") * 1e3
+edges = [np.nan, np.inf, -np.inf, 0.0, -0.0, 1e-40, 3.4e38, 1.00390625, 1.01171875]
+floats = np.concatenate([floats, np.array(edges, dtype="float32")])
+arrays = [(rng.standard_normal((3, 5)).astype(t), None) for t in ("float32", "float64")]
+arrays += [(rng.integers(-9, 9, (7,)).astype(t), None) for t in ("int8", "int64", "uint8")]
+arrays += [(np.array(2.5, dtype="float16"), None), (np.zeros((0, 2), bool), None)]
+arrays += [(floats, "bfloat16")]
+compiles, recording = [], [False]
+
+def heard(event, duration, **_):
+    if event == "/jax/core/compile/backend_compile_duration" and recording[0]:
+        compiles.append(duration)
+
+monitoring.register_event_duration_secs_listener(heard)
+found = []
+for array, cast in arrays:
+    recording[0] = True
+    made = adapter.to_tensor(array, cast)
+    recording[0] = False
+    page = jnp.asarray(array, dtype=getattr(jnp, cast)) if cast else jnp.asarray(array)
+    found.append([
+        [str(x.dtype), list(x.shape), x.weak_type, x.committed, str(x.sharding),
+         np.asarray(x).tobytes().hex()]
+        for x in (made, page)
+    ])
+print(json.dumps({"compiles": len(compiles), "found": found}))
+"""
+
+
 def test_jax_inputs_are_what_jnp_asarray_makes_and_compile_nothing():
     """The worker's JAX inputs are the arrays the page's ``jnp.asarray`` makes (dtype, weak
     type, placement, bits; bfloat16 rounded as XLA rounds, NaN, infinities and ties
     included), made without compiling a program per shape and dtype as ``jnp.asarray``
     does: a first build's compilations are its cost (benchmarks/bench_fourway.py)."""
     pytest.importorskip("jax")
-    import jax.numpy as jnp
-    from jax import monitoring
+    from sphinx_apidiff.execution.runtime.worker import adapters
 
-    from sphinx_apidiff.execution.runtime.worker.adapters import jax as adapter
-
-    rng = np.random.default_rng(7)
-    floats = rng.standard_normal(4000).astype("float32") * 1e3
-    edges = [np.nan, np.inf, -np.inf, 0.0, -0.0, 1e-40, 3.4e38, 1.00390625, 1.01171875]
-    floats = np.concatenate([floats, np.array(edges, dtype="float32")])
-    arrays = [(rng.standard_normal((3, 5)).astype(t), None) for t in ("float32", "float64")]
-    arrays += [(rng.integers(-9, 9, (7,)).astype(t), None) for t in ("int8", "int64", "uint8")]
-    arrays += [(np.array(2.5, dtype="float16"), None), (np.zeros((0, 2), bool), None)]
-    arrays += [(floats, "bfloat16")]
-    compiles, recording = [], False
-
-    def heard(event, duration, **_):
-        if event == "/jax/core/compile/backend_compile_duration" and recording:
-            compiles.append(duration)
-
-    monitoring.register_event_duration_secs_listener(heard)
-    for array, cast in arrays:
-        recording = True
-        made = adapter.to_tensor(array, cast)
-        recording = False
-        page = jnp.asarray(array, dtype=getattr(jnp, cast)) if cast else jnp.asarray(array)
-        assert (made.dtype, made.shape, made.weak_type) == (page.dtype, page.shape, False)
-        assert (made.committed, made.sharding) == (page.committed, page.sharding)
-        assert np.asarray(made).tobytes() == np.asarray(page).tobytes(), (array.dtype, cast)
-    assert compiles == []
+    path = os.path.join(os.path.dirname(adapters.__file__), "jax.py")
+    env = {**os.environ, "JAX_PLATFORMS": "cpu"}
+    proc = subprocess.run(
+        [sys.executable, "-c", JAX_INPUTS, path],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+        check=False,
+    )
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    answer = json.loads(proc.stdout.splitlines()[-1])
+    assert len(answer["found"]) == 8
+    for made, page in answer["found"]:
+        assert made == page
+        assert made[2] is False  # not weakly typed: an array, as the page's
+    assert answer["compiles"] == 0
 
 
 def test_the_jax_worker_keeps_compiled_code_in_the_users_cache(tmp_path, monkeypatch):
