@@ -45,6 +45,8 @@ import subprocess
 import sys
 
 import numpy as np
+from _sides import run_sides
+
 _REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))  # the repository: its .venv and .venv-megengine
 
 MGE_PYTHON = os.environ.get("APIDIFF_PYTHON_MEGENGINE") or os.path.join(
@@ -310,16 +312,7 @@ def main():
     if len(sys.argv) > 2 and sys.argv[1] == "megengine-dtype":
         megengine_dtype(sys.argv[2])
         return
-    if len(sys.argv) > 1:
-        {"torch": torch_side, "megengine": megengine_side}[sys.argv[1]]()
-        return
-    here = os.path.abspath(__file__)
-    for side, python in (("torch", sys.executable), ("megengine", MGE_PYTHON)):
-        out = subprocess.run([python, here, side], capture_output=True, text=True, check=False)
-        print(f"== {side}")
-        print(out.stdout.rstrip())
-        if out.returncode:
-            print(out.stderr[-2000:])
+    run_sides(torch_side, megengine_side, __file__)
 
 
 if __name__ == "__main__":
