@@ -26,11 +26,6 @@ import sys
 import numpy as np
 from _sides import run_sides
 
-_REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))  # the repository: its .venv and .venv-megengine
-
-MGE_PYTHON = os.environ.get("APIDIFF_PYTHON_MEGENGINE") or os.path.join(
-    _REPO, ".venv-megengine", "bin", "python"
-)
 rng = np.random.default_rng(0)
 Z = rng.standard_normal((6, 4)).astype("float32")
 T = np.array([0, 1, 2, 3, 0, 1])

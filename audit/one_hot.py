@@ -21,11 +21,6 @@ import sys
 import numpy as np
 from _sides import run_sides
 
-_REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))  # the repository: its .venv and .venv-megengine
-
-MGE_PYTHON = os.environ.get("APIDIFF_PYTHON_MEGENGINE") or os.path.join(
-    _REPO, ".venv-megengine", "bin", "python"
-)
 L = np.array([[0, 2, 4], [1, 1, 3]])
 
 

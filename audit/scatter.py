@@ -24,13 +24,8 @@ import subprocess
 import sys
 
 import numpy as np
-from _sides import run_sides
+from _sides import MGE_PYTHON, run_sides
 
-_REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))  # the repository: its .venv and .venv-megengine
-
-MGE_PYTHON = os.environ.get("APIDIFF_PYTHON_MEGENGINE") or os.path.join(
-    _REPO, ".venv-megengine", "bin", "python"
-)
 rng = np.random.default_rng(0)
 X = rng.standard_normal((3, 5)).astype("float32")
 SRC = rng.standard_normal((2, 5)).astype("float32")

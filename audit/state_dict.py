@@ -47,11 +47,6 @@ import sys
 import numpy as np
 from _sides import run_sides
 
-_REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))  # the repository: its .venv and .venv-megengine
-
-MGE_PYTHON = os.environ.get("APIDIFF_PYTHON_MEGENGINE") or os.path.join(
-    _REPO, ".venv-megengine", "bin", "python"
-)
 rng = np.random.default_rng(0)
 CW = rng.standard_normal((4, 3, 3, 3)).astype("float32")
 CB = rng.standard_normal(4).astype("float32")
