@@ -343,21 +343,39 @@ def test_an_interpreter_that_is_not_python_is_unavailable_and_says_so(tmp_path, 
     assert printed in reason
 
 
-def _lanes_used(engine, counts, seconds):
+def _lanes_used(engine, counts, seconds, monkeypatch):
     """Submit ``counts[framework]`` tasks per framework, each taking ``seconds[framework]``
     and recording its runtime. The futures in the order submitted, and the runtimes each
-    framework's tasks ran on."""
+    framework's tasks ran on.
+
+    However loaded the machine, the lanes' clock gives each task exactly the time it
+    declares, and the frameworks go in step (task n of one starts once every other has
+    started its task n, or has none left), so one framework's lane is never starved while
+    another runs ahead and leaves a core spare."""
     import threading
     import time
 
+    from sphinx_apidiff.execution import engine as module
+
     seen: dict[str, set[int]] = {fw: set() for fw in counts}
-    lock = threading.Lock()
+    started = dict.fromkeys(counts, 0)
+    step = threading.Condition()
+    local = threading.local()
+    monkeypatch.setattr(module, "clock", lambda: getattr(local, "now", 0.0))
 
     def task(framework):
         def run(runtime):
-            with lock:
+            with step:
                 seen[framework].add(id(runtime))
+                started[framework] += 1
+                n = started[framework]
+                step.notify_all()
+                in_step = step.wait_for(
+                    lambda: all(started[fw] >= min(n, counts[fw]) for fw in counts), 30
+                )
+            assert in_step, started
             time.sleep(seconds[framework])
+            local.now = getattr(local, "now", 0.0) + seconds[framework]
             return framework
 
         return run
@@ -376,7 +394,9 @@ def test_a_framework_still_working_takes_the_core_another_left(tmp_path, monkeyp
     monkeypatch.setattr(module, "WORTH_A_WORKER", 0.5)  # 2 s of JAX work waits
     with Engine(cache_path=tmp_path / "c", mode="force") as engine:
         engine.cores, engine.workers, engine.spare_workers = 2, 1, 2
-        futures, seen = _lanes_used(engine, {"torch": 2, "jax": 40}, {"torch": 0, "jax": 0.05})
+        futures, seen = _lanes_used(
+            engine, {"torch": 2, "jax": 40}, {"torch": 0, "jax": 0.05}, monkeypatch
+        )
         assert [f.result(30) for f in futures] == ["torch", "jax"] * 2 + ["jax"] * 38
     assert len(seen["torch"]) == 1
     assert len(seen["jax"]) == 2
@@ -401,7 +421,7 @@ def test_no_lane_beyond_a_number_nor_while_every_core_works_nor_for_quick_tasks(
             engine.cores = 2
             engine.spare_workers = 1 if workers == 1 else 2
             engine.workers = 1
-            futures, seen = _lanes_used(engine, counts, seconds)
+            futures, seen = _lanes_used(engine, counts, seconds, monkeypatch)
             [f.result(30) for f in futures]
         lanes = {fw: len(runtimes) for fw, runtimes in seen.items()}
         assert lanes == dict.fromkeys(counts, 1), (workers, counts)
